@@ -1,0 +1,156 @@
+//! Checks a callback's signature against one or more platform keys (rotation), with an
+//! optional maximum age measured by an injectable clock.
+
+use super::{CallbackHeaders, SignatureError};
+use crate::models::CallbackNotification;
+use crate::signing::{PlatformKey, callback_string_to_sign, parse_timestamp};
+use crate::transport::{Clock, system_clock};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use std::fmt;
+use std::time::Duration;
+
+/// Callback bodies above this size are refused unread (documented ones are ~400 bytes).
+pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// Clock skew tolerated for callbacks dated in the future when a maximum age is set.
+const FUTURE_SKEW: Duration = Duration::from_secs(300);
+
+/// A callback whose signature verified. Its `tradeNo` is authentic; its status and
+/// money are not covered by the signature: confirm them before moving money.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VerifiedCallback {
+    /// The parsed body.
+    pub notification: CallbackNotification,
+    /// `X-TIMESTAMP` as received.
+    pub timestamp: String,
+}
+
+impl VerifiedCallback {
+    /// The signed trade number.
+    pub fn trade_no(&self) -> &str {
+        &self.notification.trade_no
+    }
+}
+
+/// Verifies callbacks; build once, use for every callback.
+#[derive(Clone)]
+pub struct CallbackVerifier {
+    keys: Vec<PlatformKey>,
+    max_age: Option<Duration>,
+    max_body_bytes: usize,
+    clock: Clock,
+}
+
+impl fmt::Debug for CallbackVerifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CallbackVerifier")
+            .field("keys", &self.keys)
+            .field("max_age", &self.max_age)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+impl CallbackVerifier {
+    /// A verifier for one platform key.
+    pub fn new(key: PlatformKey) -> Self {
+        Self::with_keys(vec![key])
+    }
+
+    /// A verifier accepting any of several keys (during a key rotation).
+    pub fn with_keys(keys: Vec<PlatformKey>) -> Self {
+        Self { keys, max_age: None, max_body_bytes: DEFAULT_MAX_BODY_BYTES, clock: system_clock() }
+    }
+
+    /// Refuses callbacks older than `max_age` (off by default: none is documented).
+    pub fn max_age(mut self, max_age: Duration) -> Self {
+        self.max_age = Some(max_age);
+        self
+    }
+
+    /// Refuses bodies larger than `bytes`.
+    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
+        self.max_body_bytes = bytes;
+        self
+    }
+
+    /// Measures age with `clock` instead of the system clock.
+    pub fn clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The keys this verifier accepts.
+    pub fn keys(&self) -> &[PlatformKey] {
+        &self.keys
+    }
+
+    /// Verifies a callback from its header pairs (any case) and raw body.
+    pub fn verify<I, K, V>(&self, headers: I, body: &[u8]) -> Result<VerifiedCallback, SignatureError>
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: AsRef<str>,
+        V: AsRef<[u8]>,
+    {
+        self.verify_parts(&CallbackHeaders::from_pairs(headers)?, body)
+    }
+
+    /// Verifies a callback from an `http::HeaderMap` and raw body.
+    pub fn verify_header_map(&self, headers: &http::HeaderMap, body: &[u8]) -> Result<VerifiedCallback, SignatureError> {
+        self.verify_parts(&CallbackHeaders::from_header_map(headers)?, body)
+    }
+
+    /// Verifies a callback from its two header values and raw body.
+    pub fn verify_parts(&self, headers: &CallbackHeaders, body: &[u8]) -> Result<VerifiedCallback, SignatureError> {
+        if body.len() > self.max_body_bytes {
+            return Err(SignatureError::BodyTooLarge { size: body.len(), max: self.max_body_bytes });
+        }
+        let notification = parse_body(body)?;
+        let signature = STANDARD.decode(headers.signature.trim()).map_err(|_| SignatureError::BadBase64)?;
+        let signed = callback_string_to_sign(&notification.trade_no, &headers.timestamp);
+        if !self.keys.iter().any(|k| k.verify(&signed, &signature)) {
+            return Err(SignatureError::BadSignature);
+        }
+        if let Some(max_age) = self.max_age {
+            self.check_age(&headers.timestamp, max_age)?;
+        }
+        Ok(VerifiedCallback { notification, timestamp: headers.timestamp.clone() })
+    }
+
+    fn check_age(&self, timestamp: &str, max_age: Duration) -> Result<(), SignatureError> {
+        let sent = parse_timestamp(timestamp).ok_or(SignatureError::BadTimestamp)?;
+        let age = ((self.clock)() - sent).whole_seconds();
+        let max_secs = i64::try_from(max_age.as_secs()).unwrap_or(i64::MAX);
+        let skew = i64::try_from(FUTURE_SKEW.as_secs()).unwrap_or(0);
+        if age > max_secs {
+            return Err(SignatureError::TooOld { age_secs: age, max_secs });
+        }
+        if -age > skew {
+            return Err(SignatureError::FromTheFuture { ahead_secs: -age });
+        }
+        Ok(())
+    }
+}
+
+fn parse_body(body: &[u8]) -> Result<CallbackNotification, SignatureError> {
+    if body.is_empty() {
+        return Err(SignatureError::UnparseableBody("the body is empty".into()));
+    }
+    match CallbackNotification::from_json(body) {
+        Ok(n) if n.trade_no.is_empty() => Err(SignatureError::MissingTradeNo),
+        Ok(n) => Ok(n),
+        Err(why) => {
+            // Tell a well-formed body without tradeNo apart from an unreadable one.
+            let is_object_without_trade_no = serde_json::from_slice::<serde_json::Value>(body)
+                .ok()
+                .and_then(|v| v.as_object().map(|o| !o.contains_key("tradeNo")))
+                .unwrap_or(false);
+            if is_object_without_trade_no {
+                Err(SignatureError::MissingTradeNo)
+            } else {
+                Err(SignatureError::UnparseableBody(why))
+            }
+        }
+    }
+}

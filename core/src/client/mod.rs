@@ -1,0 +1,225 @@
+//! The asynchronous client: pay-outs that are never sent twice, inquiries that retry,
+//! reconciliation of unknown outcomes, and confirmation of callbacks.
+
+mod config;
+mod reconcile;
+
+#[cfg(feature = "blocking")]
+pub mod blocking;
+
+pub use config::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Environment, platform_key_from_env};
+pub use reconcile::Reconciliation;
+
+use crate::callback::{ConfirmedCallback, VerifiedCallback, compare};
+use crate::error::{ApiError, Error, ProtocolError, UnknownCause, excerpt};
+use crate::models::response::CodeOnly;
+use crate::models::{BalanceResponse, GatewayBody, PayoutRequest, PayoutResponse, StatusResponse};
+use crate::transport::{Answer, BALANCE_PATH, Failure, PAYOUT_PATH, RetryPolicy, STATUS_PATH, Transport};
+use bytes::Bytes;
+use serde::Serialize;
+use std::fmt;
+use std::sync::Arc;
+
+/// Which order a status inquiry asks about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StatusQuery {
+    /// By the merchant's order number.
+    OrderNo(String),
+    /// By the gateway's trade number.
+    TradeNo(String),
+}
+
+/// The pay-out client. Cheap to clone; clones share connections.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    transport: Transport,
+    retry: RetryPolicy,
+    order_not_found_codes: Vec<String>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("merchant_id", &self.inner.transport.merchant_id)
+            .field("base_url", &self.inner.transport.base_url)
+            .field("merchant_secret", &"***")
+            .field("private_key", &self.inner.transport.key)
+            .finish()
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StatusBody<'a> {
+    trade_type: u8,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    order_no: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    trade_no: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BalanceBody<'a> {
+    account_no: &'a str,
+    balance_types: [&'static str; 1],
+}
+
+/// `tradeType` of a pay-out in a status inquiry.
+const TRADE_TYPE_PAYOUT: u8 = 2;
+
+impl Client {
+    /// Starts building a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from `SMILEPAYZ_*` environment variables.
+    pub fn from_env() -> Result<Client, Error> {
+        ClientBuilder::from_env()?.build()
+    }
+
+    /// The merchant id requests are sent for.
+    pub fn merchant_id(&self) -> &str {
+        &self.inner.transport.merchant_id
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.inner.transport.base_url
+    }
+
+    /// Sends a pay-out. Validates first; retries only when the connection was never made.
+    /// Any doubt about whether the gateway got it is `Error::OutcomeUnknown`.
+    pub async fn payout(&self, request: &PayoutRequest) -> Result<PayoutResponse, Error> {
+        let t = &self.inner.transport;
+        let prepared = request.prepare(&t.merchant_id)?;
+        let order_no = prepared.order_no().clone();
+        let mut attempt = 1;
+        loop {
+            match t.post(PAYOUT_PATH, prepared.body(), Some(order_no.as_str())).await {
+                Ok(answer) => return interpret_payout(answer, &order_no),
+                Err(Failure::NotSent(why)) if attempt < self.inner.retry.max_attempts => {
+                    tracing::info!(target: "smilepayz::retry", order_no = order_no.as_str(), attempt, reason = %why, "pay-out not sent; retrying");
+                    tokio::time::sleep(self.inner.retry.backoff(attempt)).await;
+                    attempt += 1;
+                }
+                Err(Failure::NotSent(why)) => return Err(Error::Transport(why)),
+                Err(Failure::MaybeSent(cause)) => {
+                    tracing::warn!(target: "smilepayz::payout", order_no = order_no.as_str(), %cause, "pay-out outcome unknown");
+                    return Err(Error::OutcomeUnknown { order_no, cause });
+                }
+            }
+        }
+    }
+
+    /// Asks the gateway for the state of one pay-out.
+    pub async fn inquire_status(&self, query: &StatusQuery) -> Result<StatusResponse, Error> {
+        let (order_no, trade_no) = match query {
+            StatusQuery::OrderNo(o) => (Some(o.as_str()), None),
+            StatusQuery::TradeNo(t) => (None, Some(t.as_str())),
+        };
+        if order_no.or(trade_no).is_none_or(str::is_empty) {
+            return Err(Error::Config("a status inquiry needs a non-empty orderNo or tradeNo".into()));
+        }
+        let body = to_body(&StatusBody { trade_type: TRADE_TYPE_PAYOUT, order_no, trade_no });
+        self.read(STATUS_PATH, &body, order_no).await
+    }
+
+    /// Asks the gateway for the balance of an account.
+    pub async fn inquire_balance(&self, account_no: &str) -> Result<BalanceResponse, Error> {
+        if account_no.trim().is_empty() {
+            return Err(Error::Config("a balance inquiry needs an account number".into()));
+        }
+        let body = to_body(&BalanceBody { account_no, balance_types: ["BALANCE"] });
+        self.read(BALANCE_PATH, &body, None).await
+    }
+
+    /// Resolves an unknown pay-out outcome by asking for the order's status.
+    pub async fn reconcile_payout(&self, order_no: &str) -> Result<Reconciliation, Error> {
+        crate::models::OrderNo::parse(order_no)?;
+        match self.inquire_status(&StatusQuery::OrderNo(order_no.to_owned())).await {
+            Ok(status) => Ok(Reconciliation::from_status(status)),
+            Err(Error::Api(api)) if self.inner.order_not_found_codes.contains(&api.code) => {
+                Ok(Reconciliation::NotFound { code: api.code, message: api.message })
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Confirms a verified callback through a status inquiry by its tradeNo; any
+    /// disagreement in status, money or order number is `Error::CallbackMismatch`.
+    pub async fn confirm_callback(&self, callback: &VerifiedCallback) -> Result<ConfirmedCallback, Error> {
+        let inquiry = self.inquire_status(&StatusQuery::TradeNo(callback.trade_no().to_owned())).await?;
+        compare(&callback.notification, &inquiry)?;
+        Ok(ConfirmedCallback { callback: callback.notification.clone(), inquiry })
+    }
+
+    /// A read: retried with backoff on any failure until the budget is spent.
+    async fn read<T: GatewayBody>(&self, path: &str, body: &Bytes, order_no: Option<&str>) -> Result<T, Error> {
+        let retry = &self.inner.retry;
+        let mut attempt = 1;
+        loop {
+            let outcome = match self.inner.transport.post(path, body, order_no).await {
+                Ok(answer) => interpret_read::<T>(answer),
+                Err(Failure::NotSent(why)) => Err(Error::Transport(why)),
+                Err(Failure::MaybeSent(cause)) => Err(Error::Transport(format!("no answer: {cause}"))),
+            };
+            let retryable = matches!(outcome, Err(Error::Transport(_) | Error::Protocol(_)));
+            if !retryable || attempt >= retry.max_attempts {
+                return outcome;
+            }
+            tokio::time::sleep(retry.backoff(attempt)).await;
+            attempt += 1;
+        }
+    }
+}
+
+fn to_body<T: Serialize>(value: &T) -> Bytes {
+    // Plain structs of strings and numbers always serialise.
+    Bytes::from(serde_json::to_vec(value).unwrap_or_default())
+}
+
+fn protocol_error(answer: &Answer, detail: String) -> ProtocolError {
+    ProtocolError { http_status: answer.status, detail, body_excerpt: excerpt(&answer.body) }
+}
+
+fn api_error(answer: &Answer, code: String, message: String) -> ApiError {
+    ApiError { code, message, http_status: answer.status, raw_body: String::from_utf8_lossy(&answer.body).into_owned() }
+}
+
+fn interpret_payout(answer: Answer, order_no: &crate::models::OrderNo) -> Result<PayoutResponse, Error> {
+    let unknown = |cause| Error::OutcomeUnknown { order_no: order_no.clone(), cause };
+    if answer.status >= 500 {
+        return Err(unknown(UnknownCause::ServerError { http_status: answer.status, body_excerpt: excerpt(&answer.body) }));
+    }
+    let response = match PayoutResponse::from_json(&answer.body) {
+        Ok(r) => r,
+        Err(detail) => return Err(unknown(UnknownCause::Unreadable(protocol_error(&answer, detail)))),
+    };
+    if !response.is_success() {
+        return Err(Error::Api(api_error(&answer, response.code, response.message)));
+    }
+    if let Some(answered) = &response.order_no {
+        if answered != order_no.as_str() {
+            return Err(unknown(UnknownCause::WrongOrder { answered: answered.clone() }));
+        }
+    }
+    Ok(response)
+}
+
+fn interpret_read<T: GatewayBody>(answer: Answer) -> Result<T, Error> {
+    match T::from_json(&answer.body) {
+        Ok(r) if r.is_success() => Ok(r),
+        Ok(r) => Err(Error::Api(api_error(&answer, r.code().to_owned(), r.message().to_owned()))),
+        Err(detail) => match serde_json::from_slice::<CodeOnly>(&answer.body) {
+            // A refusal whose other fields do not match the success shape.
+            Ok(c) if c.code != crate::models::response::SUCCESS_CODE => Err(Error::Api(api_error(&answer, c.code, c.message))),
+            _ => Err(Error::Protocol(protocol_error(&answer, detail))),
+        },
+    }
+}

@@ -1,0 +1,149 @@
+//! The one error type of the SDK. Each variant names the Python exception and the Node
+//! class it becomes, and none carries a secret or key material.
+
+use crate::callback::{CallbackMismatch, SignatureError};
+use crate::models::OrderNo;
+use crate::validation::ValidationError;
+use std::fmt;
+
+/// Everything that can go wrong, by what the caller should do about it.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The request breaks a rule; nothing was sent. Python `ValidationError`, Node
+    /// `ValidationError` (`SMILEPAYZ_VALIDATION`).
+    #[error(transparent)]
+    Validation(#[from] ValidationError),
+    /// A setting is missing or wrong (key, URL, merchant id). Python/Node `ConfigError`
+    /// (`SMILEPAYZ_CONFIG`).
+    #[error("configuration error: {0}")]
+    Config(String),
+    /// The gateway answered with a `code` other than `00`. Python/Node `ApiError`
+    /// (`SMILEPAYZ_API`).
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// A pay-out may or may not have been accepted: do not send it again, call
+    /// `reconcile_payout`. Python/Node `OutcomeUnknownError` (`SMILEPAYZ_OUTCOME_UNKNOWN`).
+    #[error("the outcome of pay-out {order_no} is unknown ({cause}); do not resend it: reconcile it by order number")]
+    OutcomeUnknown {
+        /// The order that may have been accepted.
+        order_no: OrderNo,
+        /// What happened.
+        cause: UnknownCause,
+    },
+    /// Nothing reached the gateway, or a read got no answer; safe to try again.
+    /// Python/Node `TransportError` (`SMILEPAYZ_TRANSPORT`).
+    #[error("transport error: {0}")]
+    Transport(String),
+    /// An inquiry's answer was not the documented JSON (after retries). Python/Node
+    /// `ProtocolError` (`SMILEPAYZ_PROTOCOL`).
+    #[error(transparent)]
+    Protocol(#[from] ProtocolError),
+    /// A callback failed verification. Python/Node `SignatureError` (`SMILEPAYZ_SIGNATURE`).
+    #[error(transparent)]
+    Signature(#[from] SignatureError),
+    /// A verified callback disagrees with the gateway's own answer. Python/Node
+    /// `CallbackMismatchError` (`SMILEPAYZ_CALLBACK_MISMATCH`).
+    #[error(transparent)]
+    CallbackMismatch(#[from] CallbackMismatch),
+}
+
+impl Error {
+    /// A stable name for the kind of error, e.g. `"validation"`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Validation(_) => "validation",
+            Error::Config(_) => "config",
+            Error::Api(_) => "api",
+            Error::OutcomeUnknown { .. } => "outcome_unknown",
+            Error::Transport(_) => "transport",
+            Error::Protocol(_) => "protocol",
+            Error::Signature(_) => "signature",
+            Error::CallbackMismatch(_) => "callback_mismatch",
+        }
+    }
+
+    /// The stable Node `code` string, e.g. `"SMILEPAYZ_VALIDATION"`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Validation(_) => "SMILEPAYZ_VALIDATION",
+            Error::Config(_) => "SMILEPAYZ_CONFIG",
+            Error::Api(_) => "SMILEPAYZ_API",
+            Error::OutcomeUnknown { .. } => "SMILEPAYZ_OUTCOME_UNKNOWN",
+            Error::Transport(_) => "SMILEPAYZ_TRANSPORT",
+            Error::Protocol(_) => "SMILEPAYZ_PROTOCOL",
+            Error::Signature(_) => "SMILEPAYZ_SIGNATURE",
+            Error::CallbackMismatch(_) => "SMILEPAYZ_CALLBACK_MISMATCH",
+        }
+    }
+}
+
+/// The gateway refused a request.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the gateway refused the request: code {code}: {message} (HTTP {http_status})")]
+pub struct ApiError {
+    /// The gateway's `code` (no public table exists; kept as sent).
+    pub code: String,
+    /// The gateway's `message`.
+    pub message: String,
+    /// The HTTP status.
+    pub http_status: u16,
+    /// The body as received.
+    pub raw_body: String,
+}
+
+/// An answer that is not the documented JSON.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unreadable answer from the gateway (HTTP {http_status}): {detail}; body starts: {body_excerpt:?}")]
+pub struct ProtocolError {
+    /// The HTTP status.
+    pub http_status: u16,
+    /// What is wrong with it.
+    pub detail: String,
+    /// The first bytes of the body, as text.
+    pub body_excerpt: String,
+}
+
+/// Why a pay-out's outcome is unknown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UnknownCause {
+    /// No answer within the timeout after the request was sent.
+    Timeout,
+    /// The connection broke after the request was sent.
+    ConnectionLost(String),
+    /// The gateway answered with a 5xx status.
+    ServerError {
+        /// The HTTP status.
+        http_status: u16,
+        /// The first bytes of the body.
+        body_excerpt: String,
+    },
+    /// The answer could not be read.
+    Unreadable(ProtocolError),
+    /// The gateway answered about another order.
+    WrongOrder {
+        /// The order number in the answer.
+        answered: String,
+    },
+}
+
+impl fmt::Display for UnknownCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            UnknownCause::Timeout => f.write_str("no answer before the timeout"),
+            UnknownCause::ConnectionLost(why) => write!(f, "connection lost after sending: {why}"),
+            UnknownCause::ServerError { http_status, .. } => write!(f, "gateway error HTTP {http_status}"),
+            UnknownCause::Unreadable(p) => write!(f, "{p}"),
+            UnknownCause::WrongOrder { answered } => write!(f, "the answer is about order {answered:?}"),
+        }
+    }
+}
+
+/// At most this many characters of a body go into an error.
+pub(crate) const EXCERPT_CHARS: usize = 200;
+
+/// The start of a body, as text, for error messages.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    String::from_utf8_lossy(body).chars().take(EXCERPT_CHARS).collect()
+}

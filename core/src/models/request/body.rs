@@ -1,0 +1,136 @@
+//! The wire body: common rules and the one serialisation that is signed and sent.
+
+use super::{Common, PayoutRequest, Region, rules};
+use crate::models::amount::{AmountShape, check_amount, to_json_number};
+use crate::validation::{Collector, FieldPath, Rule};
+use bytes::Bytes;
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+use serde_json::{Map, Value};
+
+/// Keys the SDK writes itself at the top level; `extra` may not overwrite them.
+const COMMON_KEYS: [&str; 7] = ["orderNo", "purpose", "merchant", "money", "paymentMethod", "cashAccount", "callbackUrl"];
+
+pub(super) fn check_common(common: &Common<'_>, region: Region, c: &mut Collector) {
+    rules::record(c, "orderNo", rules::order_no(common.order_no));
+    rules::record(c, "purpose", rules::purpose(common.purpose));
+    let (shape, range, hint) = amount_rules(region);
+    if let Err((rule, msg)) = check_amount(common.amount, shape, range, hint) {
+        c.at("amount", rule, msg);
+    }
+    common.merchant.validate(c);
+    if let Some(url) = common.callback_url {
+        rules::record(c, "callbackUrl", rules::callback_url(url));
+    }
+    for key in common.extra.keys() {
+        if COMMON_KEYS.contains(&key.as_str()) || region_keys(region).contains(&key.as_str()) {
+            c.add(
+                FieldPath::extra(key),
+                Rule::Conflict,
+                format!("`{key}` is a field the SDK writes itself; set it through its own field, not `extra`"),
+            );
+        }
+    }
+}
+
+fn amount_rules(region: Region) -> (AmountShape, Option<(rust_decimal::Decimal, rust_decimal::Decimal)>, &'static str) {
+    use rust_decimal::Decimal;
+    match region {
+        Region::Indonesia => (AmountShape::Integer, None, "of rupiah"),
+        Region::Peru => (AmountShape::Integer, None, "of céntimos (1050 = PEN 10.50)"),
+        Region::Colombia => (AmountShape::Integer, Some((Decimal::from(100), Decimal::from(999_999_999))), "of pesos"),
+        Region::Brazil => (AmountShape::Integer, None, "of centavos (5000 = BRL 50.00)"),
+        Region::Usdt => (AmountShape::Decimals(4), None, ""),
+    }
+}
+
+fn region_keys(region: Region) -> &'static [&'static str] {
+    match region {
+        Region::Indonesia => &["receiver"],
+        Region::Peru => &["cashAccountType", "cci", "receiver"],
+        Region::Colombia => &["cashAccountType", "receiver"],
+        Region::Brazil => &["receiver"],
+        Region::Usdt => &["network"],
+    }
+}
+
+/// Writes the region's own top-level fields, between `cashAccount` and `callbackUrl`.
+pub(crate) trait RegionBody {
+    fn write_region<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error>;
+}
+
+struct Body<'a> {
+    request: &'a PayoutRequest,
+    merchant_id: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Merchant<'a> {
+    merchant_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    merchant_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sub_merchant_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sub_merchant_name: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Money<'a> {
+    currency: &'a str,
+    amount: Box<serde_json::value::RawValue>,
+}
+
+impl Serialize for Body<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let common = self.request.common();
+        let region = self.request.region();
+        let amount = match region {
+            Region::Usdt => common.amount.normalize(),
+            _ => *common.amount,
+        };
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("orderNo", common.order_no)?;
+        map.serialize_entry("purpose", common.purpose)?;
+        map.serialize_entry(
+            "merchant",
+            &Merchant {
+                merchant_id: self.merchant_id,
+                merchant_name: common.merchant.merchant_name.as_deref(),
+                sub_merchant_id: common.merchant.sub_merchant_id.as_deref(),
+                sub_merchant_name: common.merchant.sub_merchant_name.as_deref(),
+            },
+        )?;
+        map.serialize_entry("money", &Money { currency: region.currency(), amount: to_json_number(&amount) })?;
+        map.serialize_entry("paymentMethod", common.payment_method)?;
+        map.serialize_entry("cashAccount", common.cash_account)?;
+        match self.request {
+            PayoutRequest::Indonesia(p) => p.write_region(&mut map)?,
+            PayoutRequest::Peru(p) => p.write_region(&mut map)?,
+            PayoutRequest::Colombia(p) => p.write_region(&mut map)?,
+            PayoutRequest::Brazil(p) => p.write_region(&mut map)?,
+            PayoutRequest::Usdt(p) => p.write_region(&mut map)?,
+        }
+        if let Some(url) = common.callback_url {
+            map.serialize_entry("callbackUrl", url)?;
+        }
+        write_extra(&mut map, common.extra)?;
+        map.end()
+    }
+}
+
+fn write_extra<M: SerializeMap>(map: &mut M, extra: &Map<String, Value>) -> Result<(), M::Error> {
+    for (k, v) in extra {
+        map.serialize_entry(k, v)?;
+    }
+    Ok(())
+}
+
+/// Serialises a validated request: compact JSON, absent optionals omitted.
+pub(super) fn write(request: &PayoutRequest, merchant_id: &str) -> Bytes {
+    // Serialising plain strings, maps and pre-formed numbers into a Vec cannot fail.
+    let bytes = serde_json::to_vec(&Body { request, merchant_id }).unwrap_or_default();
+    Bytes::from(bytes)
+}
+

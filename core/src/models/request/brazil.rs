@@ -1,0 +1,175 @@
+//! Brazil (BRL): PIX transfers; the payment method is the PIX key type and the cash
+//! account is the key, checked by type (CPF and CNPJ check digits included).
+
+use super::body::RegionBody;
+use super::fields::{FieldReader, choice_enum};
+use super::{Common, CommonFields, MerchantInfo, PayoutRequest, require_choice, rules};
+use crate::validation::{Collector, Rule};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use serde::ser::SerializeMap;
+use serde_json::{Map, Value};
+
+choice_enum! {
+    /// The kind of PIX key a pay-out is sent to.
+    PixKeyType { /// Individual tax number, 11 digits.
+        Cpf = "CPF", /// Company tax number, 14 digits.
+        Cnpj = "CNPJ", /// Phone number, `+55` and 10–11 digits.
+        Phone = "PHONE", /// E-mail address.
+        Email = "EMAIL", /// Random key (a UUID).
+        Evp = "EVP" }
+}
+
+/// A pay-out in reais to a PIX key.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BrazilPayout {
+    /// Merchant-unique order number, 6–32 letters and digits.
+    pub order_no: String,
+    /// Memo to the payee, 1–64 characters.
+    pub purpose: String,
+    /// Centavos, a whole number: `5000` is BRL 50.00.
+    pub amount: Decimal,
+    /// The PIX key type.
+    pub payment_method: Option<PixKeyType>,
+    /// The PIX key, checked against its type.
+    pub cash_account: String,
+    /// Recommended beneficiary details.
+    pub receiver: Option<BrazilReceiver>,
+    /// Optional merchant details.
+    pub merchant: MerchantInfo,
+    /// HTTPS address for the status callback.
+    pub callback_url: Option<String>,
+    /// Gateway fields the SDK does not model, sent as given.
+    pub extra: Map<String, Value>,
+}
+
+/// The beneficiary of a PIX pay-out; each field, when given, must agree with the key.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BrazilReceiver {
+    /// Same as the PIX key type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pix_type: Option<PixKeyType>,
+    /// Same as the PIX key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pix_account: Option<String>,
+    /// The beneficiary's CPF or CNPJ; for CPF and CNPJ keys, the key itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_number: Option<String>,
+}
+
+impl BrazilPayout {
+    /// A pay-out with the mandatory fields; set the optional ones on the result.
+    pub fn new(
+        order_no: impl Into<String>,
+        purpose: impl Into<String>,
+        amount: Decimal,
+        payment_method: PixKeyType,
+        cash_account: impl Into<String>,
+    ) -> Self {
+        Self {
+            order_no: order_no.into(),
+            purpose: purpose.into(),
+            amount,
+            payment_method: Some(payment_method),
+            cash_account: cash_account.into(),
+            ..Self::default()
+        }
+    }
+
+    pub(crate) fn common(&self) -> Common<'_> {
+        Common {
+            order_no: &self.order_no,
+            purpose: &self.purpose,
+            amount: &self.amount,
+            payment_method: self.payment_method.map_or("", PixKeyType::as_str),
+            cash_account: &self.cash_account,
+            merchant: &self.merchant,
+            callback_url: self.callback_url.as_deref(),
+            extra: &self.extra,
+        }
+    }
+
+    pub(crate) fn check_region(&self, c: &mut Collector) {
+        require_choice(c, "paymentMethod", self.payment_method);
+        let key_check = match self.payment_method {
+            Some(PixKeyType::Cpf) => rules::cpf(&self.cash_account),
+            Some(PixKeyType::Cnpj) => rules::cnpj(&self.cash_account),
+            Some(PixKeyType::Phone) => phone_key(&self.cash_account),
+            Some(PixKeyType::Email) => rules::email(&self.cash_account).and_then(|()| max_chars(&self.cash_account, 77)),
+            Some(PixKeyType::Evp) => rules::evp_key(&self.cash_account),
+            None if self.cash_account.is_empty() => Err((Rule::Required, "is required".into())),
+            None => Ok(()),
+        };
+        rules::record(c, "cashAccount", key_check);
+        let Some(r) = &self.receiver else { return };
+        if let (Some(given), Some(key_type)) = (r.pix_type, self.payment_method) {
+            if given != key_type {
+                c.at("receiver.pixType", Rule::Mismatch, format!("must match paymentMethod ({key_type}), got {given}"));
+            }
+        }
+        if let Some(account) = &r.pix_account {
+            if *account != self.cash_account {
+                c.at("receiver.pixAccount", Rule::Mismatch, "must be the same as cashAccount");
+            }
+        }
+        if let Some(tax) = &r.tax_number {
+            let check = match self.payment_method {
+                Some(PixKeyType::Cpf | PixKeyType::Cnpj) if *tax != self.cash_account => {
+                    Err((Rule::Mismatch, "must be the same as cashAccount for CPF and CNPJ keys".to_owned()))
+                }
+                _ if tax.len() == 14 => rules::cnpj(tax),
+                _ => rules::cpf(tax),
+            };
+            rules::record(c, "receiver.taxNumber", check);
+        }
+    }
+
+    pub(crate) fn read(r: &mut FieldReader<'_>) -> Self {
+        let common = CommonFields::read(r);
+        Self {
+            payment_method: r.choice("paymentMethod"),
+            cash_account: r.string("cashAccount"),
+            receiver: r.object("receiver", |r| BrazilReceiver {
+                pix_type: r.choice("pixType"),
+                pix_account: r.opt_string("pixAccount"),
+                tax_number: r.opt_string("taxNumber"),
+            }),
+            order_no: common.order_no,
+            purpose: common.purpose,
+            amount: common.amount,
+            merchant: common.merchant,
+            callback_url: common.callback_url,
+            extra: common.extra,
+        }
+    }
+}
+
+fn phone_key(value: &str) -> rules::Check {
+    if !value.starts_with("+55") {
+        return Err((Rule::Format, "a PIX phone key starts with +55, e.g. +5511987654321".into()));
+    }
+    rules::phone(value, 12, 13, true)
+}
+
+fn max_chars(value: &str, max: usize) -> rules::Check {
+    if value.chars().count() > max {
+        return Err((Rule::Length, format!("must be at most {max} characters long")));
+    }
+    Ok(())
+}
+
+impl RegionBody for BrazilPayout {
+    fn write_region<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        if let Some(r) = &self.receiver {
+            map.serialize_entry("receiver", r)?;
+        }
+        Ok(())
+    }
+}
+
+impl From<BrazilPayout> for PayoutRequest {
+    fn from(p: BrazilPayout) -> Self {
+        PayoutRequest::Brazil(p)
+    }
+}

@@ -1,0 +1,235 @@
+//! RSA keys from the forms merchants actually hold: PEM or bare base64 DER, PKCS#8 or
+//! PKCS#1, pasted into environment variables with literal `\n`. Only RSA of at least
+//! 2048 bits. Key material never appears in `Debug` or in an error.
+
+use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der};
+use aws_lc_rs::rsa::{KeyPair, KeySize};
+use aws_lc_rs::signature::{self, KeyPair as _, ParsedPublicKey, RsaParameters};
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
+use std::fmt;
+use std::sync::Arc;
+
+/// Why a key was refused. Says what is wrong with the key, never what is in it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeyError {
+    /// Nothing was given.
+    #[error("the key is empty")]
+    Empty,
+    /// Neither PEM nor base64.
+    #[error("the key is neither PEM (-----BEGIN ...-----) nor base64 DER")]
+    NotPemOrBase64,
+    /// A PEM block of another kind (certificate, public key where a private one belongs…).
+    #[error("the PEM block is a {found}, expected {expected}")]
+    WrongKind {
+        /// The PEM label found.
+        found: String,
+        /// What was expected.
+        expected: &'static str,
+    },
+    /// Password-protected keys are not supported.
+    #[error("the private key is encrypted; export it unencrypted (PKCS#8 or PKCS#1)")]
+    Encrypted,
+    /// A key of another algorithm, or DER that is not a key.
+    #[error("the key is not an RSA {expected} in PKCS#8, PKCS#1 or SubjectPublicKeyInfo DER")]
+    NotRsa {
+        /// `private key` or `public key`.
+        expected: &'static str,
+    },
+    /// Fewer than 2048 bits.
+    #[error("the RSA key is shorter than the 2048 bits required")]
+    TooSmall,
+}
+
+/// Key text as pasted: trimmed, literal `\n` sequences turned into line breaks.
+fn normalise(text: &str) -> String {
+    text.trim().replace("\\r\\n", "\n").replace("\\n", "\n")
+}
+
+enum Decoded {
+    Pem { label: String, der: Vec<u8> },
+    Der(Vec<u8>),
+}
+
+fn decode(text: &str) -> Result<Decoded, KeyError> {
+    let text = normalise(text);
+    if text.is_empty() {
+        return Err(KeyError::Empty);
+    }
+    if text.contains("-----BEGIN") {
+        let block = pem::parse(text.as_bytes()).map_err(|_| KeyError::NotPemOrBase64)?;
+        return Ok(Decoded::Pem { label: block.tag().to_owned(), der: block.into_contents() });
+    }
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    STANDARD
+        .decode(&compact)
+        .or_else(|_| STANDARD_NO_PAD.decode(&compact))
+        .map(Decoded::Der)
+        .map_err(|_| KeyError::NotPemOrBase64)
+}
+
+/// The merchant's RSA private key, parsed once; signs requests.
+#[derive(Clone)]
+pub struct MerchantKey {
+    pair: Arc<KeyPair>,
+}
+
+impl MerchantKey {
+    /// Loads a private key from PEM (`PRIVATE KEY`, `RSA PRIVATE KEY`) or bare base64
+    /// DER (PKCS#8 or PKCS#1).
+    pub fn from_text(text: &str) -> Result<Self, KeyError> {
+        let der = match decode(text)? {
+            Decoded::Pem { label, der } => match label.as_str() {
+                "PRIVATE KEY" | "RSA PRIVATE KEY" => der,
+                "ENCRYPTED PRIVATE KEY" => return Err(KeyError::Encrypted),
+                _ => return Err(KeyError::WrongKind { found: label, expected: "PRIVATE KEY or RSA PRIVATE KEY" }),
+            },
+            Decoded::Der(der) => der,
+        };
+        Self::from_der(&der)
+    }
+
+    /// Loads a private key from PKCS#8 or PKCS#1 DER bytes.
+    pub fn from_der(der: &[u8]) -> Result<Self, KeyError> {
+        let pair = KeyPair::from_pkcs8(der).or_else(|e8| KeyPair::from_der(der).map_err(|e1| (e8, e1)));
+        match pair {
+            Ok(pair) => Ok(Self { pair: Arc::new(pair) }),
+            Err((e8, e1)) => {
+                if e8.description_() == "TooSmall" || e1.description_() == "TooSmall" {
+                    Err(KeyError::TooSmall)
+                } else if PlatformKey::from_der(der).is_ok() {
+                    Err(KeyError::WrongKind { found: "public key".into(), expected: "a private key" })
+                } else {
+                    Err(KeyError::NotRsa { expected: "private key" })
+                }
+            }
+        }
+    }
+
+    /// A new random 2048-bit key, for tests and the mock gateway.
+    pub fn generate() -> Result<Self, KeyError> {
+        KeyPair::generate(KeySize::Rsa2048)
+            .map(|pair| Self { pair: Arc::new(pair) })
+            .map_err(|_| KeyError::NotRsa { expected: "private key" })
+    }
+
+    /// Signs `message` with PKCS#1 v1.5 and SHA-256.
+    pub fn sign(&self, message: &[u8]) -> Vec<u8> {
+        let mut sig = vec![0u8; self.pair.public_modulus_len()];
+        let rng = aws_lc_rs::rand::SystemRandom::new();
+        // Signing with a key that parsed and a buffer of the modulus size does not fail.
+        match self.pair.sign(&signature::RSA_PKCS1_SHA256, &rng, message, &mut sig) {
+            Ok(()) => sig,
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// Modulus size in bits.
+    pub fn bits(&self) -> usize {
+        self.pair.public_modulus_len() * 8
+    }
+
+    /// The matching public key.
+    pub fn public_key(&self) -> PlatformKey {
+        let pkcs1 = self.pair.public_key().as_ref().to_vec();
+        // The public half of a key that loaded always parses.
+        match PlatformKey::from_der(&pkcs1) {
+            Ok(k) => k,
+            Err(_) => unreachable_public_key(),
+        }
+    }
+
+    /// The private key as unencrypted PKCS#8 DER, for handing generated test keys out.
+    pub fn to_pkcs8_der(&self) -> Vec<u8> {
+        let der: Result<Pkcs8V1Der<'static>, _> = self.pair.as_der();
+        der.map(|d| d.as_ref().to_vec()).unwrap_or_default()
+    }
+
+    /// The private key as PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`).
+    pub fn to_pkcs8_pem(&self) -> String {
+        pem::encode(&pem::Pem::new("PRIVATE KEY", self.to_pkcs8_der()))
+    }
+}
+
+fn unreachable_public_key() -> PlatformKey {
+    // Never reached: kept total so that no input can make key handling panic.
+    PlatformKey { parsed: None, spki: Arc::from(Vec::new()), bits: 0 }
+}
+
+impl fmt::Debug for MerchantKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "MerchantKey(RSA-{}, ***)", self.bits())
+    }
+}
+
+/// An RSA public key that verifies signatures: the gateway's platform key for callbacks
+/// (or, in the mock gateway, a merchant's public key).
+#[derive(Clone)]
+pub struct PlatformKey {
+    parsed: Option<Arc<ParsedPublicKey>>,
+    spki: Arc<[u8]>,
+    bits: usize,
+}
+
+impl PlatformKey {
+    /// Loads a public key from bare base64 DER (SubjectPublicKeyInfo or PKCS#1) or PEM
+    /// (`PUBLIC KEY`, `RSA PUBLIC KEY`).
+    pub fn from_text(text: &str) -> Result<Self, KeyError> {
+        let der = match decode(text)? {
+            Decoded::Pem { label, der } => match label.as_str() {
+                "PUBLIC KEY" | "RSA PUBLIC KEY" => der,
+                _ => return Err(KeyError::WrongKind { found: label, expected: "PUBLIC KEY or RSA PUBLIC KEY" }),
+            },
+            Decoded::Der(der) => der,
+        };
+        Self::from_der(&der)
+    }
+
+    /// Loads a public key from SubjectPublicKeyInfo or PKCS#1 DER bytes.
+    pub fn from_der(der: &[u8]) -> Result<Self, KeyError> {
+        let key = aws_lc_rs::rsa::PublicKey::from_der(der).map_err(|_| KeyError::NotRsa { expected: "public key" })?;
+        let bits = RsaParameters::public_modulus_len(key.as_ref())
+            .map_err(|_| KeyError::NotRsa { expected: "public key" })? as usize;
+        if bits < 2048 {
+            return Err(KeyError::TooSmall);
+        }
+        let parsed = ParsedPublicKey::new(&signature::RSA_PKCS1_2048_8192_SHA256, key.as_ref())
+            .map_err(|_| KeyError::NotRsa { expected: "public key" })?;
+        let spki: aws_lc_rs::encoding::PublicKeyX509Der<'static> =
+            key.as_der().map_err(|_| KeyError::NotRsa { expected: "public key" })?;
+        Ok(Self { parsed: Some(Arc::new(parsed)), spki: Arc::from(spki.as_ref()), bits })
+    }
+
+    /// True when `signature` is a valid PKCS#1 v1.5 SHA-256 signature of `message`.
+    pub fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
+        self.parsed.as_ref().is_some_and(|k| k.verify_sig(message, signature).is_ok())
+    }
+
+    /// Modulus size in bits.
+    pub fn bits(&self) -> usize {
+        self.bits
+    }
+
+    /// SubjectPublicKeyInfo DER, as Smilepayz hands platform keys out.
+    pub fn spki_der(&self) -> &[u8] {
+        &self.spki
+    }
+
+    /// Base64 SubjectPublicKeyInfo DER without armour, the form Smilepayz publishes.
+    pub fn to_base64(&self) -> String {
+        STANDARD.encode(&self.spki)
+    }
+}
+
+impl fmt::Debug for PlatformKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PlatformKey(RSA-{})", self.bits)
+    }
+}
+
+impl PartialEq for PlatformKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.spki == other.spki
+    }
+}

@@ -1,0 +1,136 @@
+//! One signed POST to the gateway, and what a failure means for the money: nothing was
+//! sent (safe to retry), or the request may have arrived (the outcome is unknown).
+
+mod retry;
+
+pub use retry::RetryPolicy;
+
+use crate::error::UnknownCause;
+use crate::secret::Secret;
+use crate::signing::{MerchantKey, format_timestamp, sign_request};
+use bytes::Bytes;
+use std::sync::Arc;
+use std::time::Instant;
+use time::{OffsetDateTime, UtcOffset};
+
+/// Where pay-outs go.
+pub const PAYOUT_PATH: &str = "/v2.0/disbursement/pay-out";
+/// Where order status is asked.
+pub const STATUS_PATH: &str = "/v2.0/inquiry-status";
+/// Where balances are asked.
+pub const BALANCE_PATH: &str = "/v2.0/inquiry-balance";
+
+/// Answers larger than this are not read (the documented ones are under 2 KiB).
+const MAX_ANSWER_BYTES: usize = 1 << 20;
+
+/// A source of the current time, replaceable in tests.
+pub type Clock = Arc<dyn Fn() -> OffsetDateTime + Send + Sync>;
+
+/// The system clock.
+pub fn system_clock() -> Clock {
+    Arc::new(OffsetDateTime::now_utc)
+}
+
+/// An HTTP answer, status and body, whatever its content.
+#[derive(Debug)]
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) body: Bytes,
+}
+
+/// Why no answer came.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// The connection was never made: nothing reached the gateway.
+    NotSent(String),
+    /// The request may have reached the gateway.
+    MaybeSent(UnknownCause),
+}
+
+/// Signs and sends requests for one merchant.
+pub(crate) struct Transport {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base_url: String,
+    pub(crate) merchant_id: String,
+    pub(crate) secret: Secret,
+    pub(crate) key: MerchantKey,
+    pub(crate) clock: Clock,
+    pub(crate) offset: UtcOffset,
+}
+
+impl Transport {
+    /// Sends `body` once, signed with a fresh timestamp, and reads the whole answer.
+    pub(crate) async fn post(&self, path: &str, body: &Bytes, order_no: Option<&str>) -> Result<Answer, Failure> {
+        let timestamp = format_timestamp((self.clock)(), self.offset);
+        let signature = sign_request(&self.key, &timestamp, self.secret.expose(), body);
+        let started = Instant::now();
+        tracing::debug!(target: "smilepayz::http", path, order_no, "sending request");
+        let sent = self
+            .http
+            .post(format!("{}{path}", self.base_url))
+            .header("Content-Type", "application/json")
+            .header("X-TIMESTAMP", &timestamp)
+            .header("X-PARTNER-ID", &self.merchant_id)
+            .header("X-SIGNATURE", signature)
+            .body(body.clone())
+            .send()
+            .await;
+        let mut response = match sent {
+            Ok(r) => r,
+            Err(e) => {
+                let failure = classify(&e);
+                tracing::warn!(target: "smilepayz::http", path, order_no, elapsed_ms = elapsed_ms(started), failure = ?failure, "request failed");
+                return Err(failure);
+            }
+        };
+        let status = response.status().as_u16();
+        let mut body = Vec::new();
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    if body.len() + chunk.len() > MAX_ANSWER_BYTES {
+                        return Err(Failure::MaybeSent(UnknownCause::ConnectionLost(format!(
+                            "answer larger than {MAX_ANSWER_BYTES} bytes"
+                        ))));
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    let cause = if e.is_timeout() { UnknownCause::Timeout } else { UnknownCause::ConnectionLost(describe(&e)) };
+                    tracing::warn!(target: "smilepayz::http", path, order_no, status, elapsed_ms = elapsed_ms(started), "answer broke off");
+                    return Err(Failure::MaybeSent(cause));
+                }
+            }
+        }
+        tracing::info!(target: "smilepayz::http", path, order_no, status, elapsed_ms = elapsed_ms(started), "answer received");
+        Ok(Answer { status, body: Bytes::from(body) })
+    }
+}
+
+fn elapsed_ms(started: Instant) -> u64 {
+    u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
+/// A connect failure (refused, DNS, TLS handshake) means no byte of the request left.
+fn classify(e: &reqwest::Error) -> Failure {
+    if e.is_connect() {
+        Failure::NotSent(describe(e))
+    } else if e.is_timeout() {
+        Failure::MaybeSent(UnknownCause::Timeout)
+    } else {
+        Failure::MaybeSent(UnknownCause::ConnectionLost(describe(e)))
+    }
+}
+
+/// The error and its causes on one line (reqwest's own message names only the top).
+fn describe(e: &reqwest::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}

@@ -1,0 +1,224 @@
+//! Violations of the request rules, collected so that every problem is reported at once.
+
+use std::fmt;
+
+/// The naming style a field path is reported in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Case {
+    /// `receiver.id_type` (Rust, Python).
+    Snake,
+    /// `receiver.idType` (Node, the wire).
+    Camel,
+}
+
+/// Where in a request a violation sits, in both naming styles.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct FieldPath {
+    camel: String,
+    snake: String,
+}
+
+impl FieldPath {
+    /// A path written in camelCase, e.g. `receiver.idType`; the snake form is derived.
+    pub fn camel(path: &str) -> Self {
+        Self { camel: path.to_owned(), snake: camel_to_snake(path) }
+    }
+
+    /// A path under `extra`, whose key is the user's own and is never re-cased.
+    pub fn extra(key: &str) -> Self {
+        Self { camel: format!("extra.{key}"), snake: format!("extra.{key}") }
+    }
+
+    /// The path in the requested style.
+    pub fn in_case(&self, case: Case) -> &str {
+        match case {
+            Case::Snake => &self.snake,
+            Case::Camel => &self.camel,
+        }
+    }
+}
+
+impl fmt::Display for FieldPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.snake)
+    }
+}
+
+fn camel_to_snake(path: &str) -> String {
+    let mut out = String::with_capacity(path.len() + 4);
+    for c in path.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Which rule a field broke; stable names that tests and callers can branch on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Rule {
+    /// A mandatory field is absent or empty.
+    Required,
+    /// Too short or too long.
+    Length,
+    /// Characters or shape not allowed.
+    Format,
+    /// Not one of the allowed values.
+    OneOf,
+    /// A check digit or checksum does not match.
+    Checksum,
+    /// A number outside the allowed range (including zero and negatives).
+    Range,
+    /// More decimal places than the currency allows.
+    Scale,
+    /// Two fields that must agree do not.
+    Mismatch,
+    /// An extra field would overwrite a field the SDK writes itself.
+    Conflict,
+    /// A value of the wrong JSON type (e.g. a number where a string belongs).
+    Type,
+    /// A field this region does not have.
+    Unknown,
+}
+
+impl Rule {
+    /// The stable name, e.g. `"length"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::Required => "required",
+            Rule::Length => "length",
+            Rule::Format => "format",
+            Rule::OneOf => "one_of",
+            Rule::Checksum => "checksum",
+            Rule::Range => "range",
+            Rule::Scale => "scale",
+            Rule::Mismatch => "mismatch",
+            Rule::Conflict => "conflict",
+            Rule::Type => "type",
+            Rule::Unknown => "unknown",
+        }
+    }
+}
+
+/// One broken rule: where, which rule, and a sentence a person can act on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    /// The field, in both naming styles.
+    pub path: FieldPath,
+    /// The rule it broke.
+    pub rule: Rule,
+    /// What is wrong and what is expected (never echoes the value of a long field).
+    pub message: String,
+}
+
+/// Every violation found in one request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidationError {
+    violations: Vec<Violation>,
+    case: Case,
+}
+
+impl ValidationError {
+    /// The violations, in the order the fields were checked.
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+
+    /// The same error, with paths shown in `case` by `Display`.
+    pub fn with_case(mut self, case: Case) -> Self {
+        self.case = case;
+        self
+    }
+
+    /// The naming style `Display` uses.
+    pub fn case(&self) -> Case {
+        self.case
+    }
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.violations.len();
+        write!(f, "invalid pay-out request ({n} problem{}): ", if n == 1 { "" } else { "s" })?;
+        for (i, v) in self.violations.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{}: {}", v.path.in_case(self.case), v.message)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ValidationError {}
+
+/// Gathers violations while a request is checked; the first violation of a field wins.
+#[derive(Debug)]
+pub(crate) struct Collector {
+    violations: Vec<Violation>,
+    case: Case,
+}
+
+impl Collector {
+    pub(crate) fn new(case: Case) -> Self {
+        Self { violations: Vec::new(), case }
+    }
+
+    pub(crate) fn add(&mut self, path: FieldPath, rule: Rule, message: impl Into<String>) {
+        if self.violations.iter().any(|v| v.path == path) {
+            return;
+        }
+        self.violations.push(Violation { path, rule, message: message.into() });
+    }
+
+    /// Shorthand for a camelCase path.
+    pub(crate) fn at(&mut self, camel_path: &str, rule: Rule, message: impl Into<String>) {
+        self.add(FieldPath::camel(camel_path), rule, message);
+    }
+
+    /// The violations so far as an error, even when there are none.
+    pub(crate) fn into_error(self) -> ValidationError {
+        ValidationError { violations: self.violations, case: self.case }
+    }
+
+    pub(crate) fn finish(self) -> Result<(), ValidationError> {
+        if self.violations.is_empty() {
+            Ok(())
+        } else {
+            Err(ValidationError { violations: self.violations, case: self.case })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_exist_in_both_cases() {
+        let p = FieldPath::camel("receiver.idType");
+        assert_eq!(p.in_case(Case::Camel), "receiver.idType");
+        assert_eq!(p.in_case(Case::Snake), "receiver.id_type");
+        let e = FieldPath::extra("fooBar");
+        assert_eq!(e.in_case(Case::Snake), "extra.fooBar");
+    }
+
+    #[test]
+    fn first_violation_per_field_wins_and_all_fields_are_reported() {
+        let mut c = Collector::new(Case::Snake);
+        c.at("orderNo", Rule::Length, "too short");
+        c.at("orderNo", Rule::Required, "missing");
+        c.at("cashAccountType", Rule::OneOf, "bad");
+        let err = c.finish().unwrap_err();
+        assert_eq!(err.violations().len(), 2);
+        assert_eq!(err.violations()[0].rule, Rule::Length);
+        assert_eq!(
+            err.to_string(),
+            "invalid pay-out request (2 problems): order_no: too short; cash_account_type: bad"
+        );
+    }
+}
