@@ -42,6 +42,20 @@ pub enum KeyError {
     TooSmall,
 }
 
+impl KeyError {
+    /// A stable name for the mistake, e.g. `"too_small"`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            KeyError::Empty => "empty",
+            KeyError::NotPemOrBase64 => "not_pem_or_base64",
+            KeyError::WrongKind { .. } => "wrong_kind",
+            KeyError::Encrypted => "encrypted",
+            KeyError::NotRsa { .. } => "not_rsa",
+            KeyError::TooSmall => "too_small",
+        }
+    }
+}
+
 /// Key text as pasted: trimmed, literal `\n` sequences turned into line breaks.
 fn normalise(text: &str) -> String {
     text.trim().replace("\\r\\n", "\n").replace("\\n", "\n")

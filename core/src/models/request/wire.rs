@@ -19,6 +19,12 @@ struct WireMoney {
     amount: Option<Decimal>,
 }
 
+/// Top-level wire keys that map to modelled fields (after `money` is taken apart).
+const MODELLED_KEYS: [&str; 11] = [
+    "orderNo", "purpose", "merchant", "amount", "paymentMethod", "cashAccount", "cashAccountType", "cci", "receiver",
+    "network", "callbackUrl",
+];
+
 pub(super) fn read(body: &[u8]) -> Result<(PayoutRequest, String), ValidationError> {
     let mut c = Collector::new(Case::Camel);
     let mut map: Map<String, Value> = match serde_json::from_slice(body) {
@@ -58,6 +64,18 @@ pub(super) fn read(body: &[u8]) -> Result<(PayoutRequest, String), ValidationErr
         c.at("merchant.merchantId", Rule::Required, "is required");
     }
     let Some(region) = region else { return Err(c.into_error()) };
+    // On the wire, fields the SDK does not model sit at the top level: they are extras.
+    let extra: Map<String, Value> = map
+        .keys()
+        .filter(|k| !MODELLED_KEYS.contains(&k.as_str()))
+        .cloned()
+        .collect::<Vec<_>>()
+        .into_iter()
+        .filter_map(|k| map.remove(&k).map(|v| (k, v)))
+        .collect();
+    if !extra.is_empty() {
+        map.insert("extra".into(), Value::Object(extra));
+    }
     map.insert("region".into(), Value::String(region.currency().into()));
     let request = PayoutRequest::from_json(Value::Object(map), Case::Camel);
     match (request, c.finish(), merchant_id) {

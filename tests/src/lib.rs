@@ -1,0 +1,26 @@
+//! Loads the language-neutral golden vectors in `tests/vectors/` for the Rust suites.
+
+use serde_json::Value;
+use std::path::PathBuf;
+
+/// The folder holding the vectors.
+pub fn vectors_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("vectors")
+}
+
+/// Reads and parses one vector file; a missing or broken file is a test failure.
+pub fn load(name: &str) -> Value {
+    let path = vectors_dir().join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
+}
+
+/// A string at a JSON pointer, or a test failure naming the pointer.
+pub fn text<'a>(value: &'a Value, pointer: &str) -> &'a str {
+    value.pointer(pointer).and_then(Value::as_str).unwrap_or_else(|| panic!("no string at {pointer}"))
+}
+
+/// The test-only keys.
+pub fn keys() -> Value {
+    load("keys.json")
+}
