@@ -6,12 +6,11 @@ use smilepayz::{Case, Client, Environment, MerchantKey, PayoutRequest, PlatformK
 use smilepayz_tests::{keys, load, text};
 
 fn key_text(keys: &Value, spec: &Value) -> String {
-    let full = match spec {
+    match spec {
         Value::String(s) => s.clone(),
         Value::Object(o) => text(keys, o["fromKeys"].as_str().expect("pointer")).to_owned(),
         other => panic!("bad key spec {other}"),
-    };
-    full
+    }
 }
 
 fn snake_keys(value: &Value, under_extra: bool) -> Value {
@@ -52,8 +51,11 @@ fn check_request_cases(case_style: Case) -> usize {
             Case::Snake => snake_keys(&case["request"], false),
         };
         let err = PayoutRequest::from_json(input, case_style).expect_err(name);
-        let mut got: Vec<(String, String)> =
-            err.violations().iter().map(|v| (v.path.in_case(case_style).to_owned(), v.rule.as_str().to_owned())).collect();
+        let mut got: Vec<(String, String)> = err
+            .violations()
+            .iter()
+            .map(|v| (v.path.in_case(case_style).to_owned(), v.rule.as_str().to_owned()))
+            .collect();
         let path_key = if case_style == Case::Camel { "path" } else { "pathSnake" };
         let mut want: Vec<(String, String)> = case["violations"]
             .as_array()

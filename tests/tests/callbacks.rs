@@ -30,7 +30,8 @@ fn every_callback_case_gives_its_verdict() {
     let table = load("callbacks.json");
     let keys = keys();
     let sandbox = PlatformKey::from_text(text(&keys, "/platform/public_spki_base64")).expect("sandbox");
-    let production = PlatformKey::from_text(text(&keys, "/platform_production/public_spki_base64")).expect("production");
+    let production =
+        PlatformKey::from_text(text(&keys, "/platform_production/public_spki_base64")).expect("production");
     let max_body = usize::try_from(table["maxBodyBytes"].as_u64().expect("maxBodyBytes")).expect("fits");
     let cases = table["cases"].as_array().expect("cases");
     for case in cases {

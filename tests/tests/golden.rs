@@ -31,7 +31,8 @@ fn vectors() -> Vectors {
 #[test]
 fn every_region_has_a_vector() {
     let v = vectors();
-    let regions: std::collections::BTreeSet<_> = v.cases.iter().map(|c| c["request"]["region"].as_str().unwrap_or("")).collect();
+    let regions: std::collections::BTreeSet<_> =
+        v.cases.iter().map(|c| c["request"]["region"].as_str().unwrap_or("")).collect();
     assert_eq!(regions.into_iter().collect::<Vec<_>>(), ["BRL", "COP", "IDR", "PEN", "USDT"]);
 }
 
@@ -40,7 +41,8 @@ fn bodies_are_byte_exact() {
     let v = vectors();
     for case in &v.cases {
         let name = text(case, "/name");
-        let request = PayoutRequest::from_json(case["request"].clone(), Case::Camel).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let request =
+            PayoutRequest::from_json(case["request"].clone(), Case::Camel).unwrap_or_else(|e| panic!("{name}: {e}"));
         let prepared = request.prepare(&v.merchant_id).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(std::str::from_utf8(prepared.body()).expect("utf-8"), text(case, "/body"), "{name}");
     }
@@ -60,7 +62,9 @@ fn signatures_match_the_vectors() {
 fn an_independent_rsa_implementation_gives_identical_signatures() {
     let v = vectors();
     let keys = keys();
-    let oracle = SigningKey::<Sha256>::new(rsa::RsaPrivateKey::from_pkcs8_pem(text(&keys, "/merchant/pkcs8_pem")).expect("oracle key"));
+    let oracle = SigningKey::<Sha256>::new(
+        rsa::RsaPrivateKey::from_pkcs8_pem(text(&keys, "/merchant/pkcs8_pem")).expect("oracle key"),
+    );
     let verifier = VerifyingKey::<Sha256>::new(
         rsa::RsaPublicKey::from_public_key_pem(text(&keys, "/merchant/public_pem")).expect("oracle public key"),
     );
@@ -80,7 +84,8 @@ fn the_gateway_side_reads_back_what_was_sent() {
     for case in &v.cases {
         let name = text(case, "/name");
         let request = PayoutRequest::from_json(case["request"].clone(), Case::Camel).expect("valid");
-        let (read_back, merchant_id) = PayoutRequest::from_wire(text(case, "/body").as_bytes()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let (read_back, merchant_id) =
+            PayoutRequest::from_wire(text(case, "/body").as_bytes()).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(read_back, request, "{name}");
         assert_eq!(merchant_id, v.merchant_id);
     }

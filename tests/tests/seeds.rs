@@ -18,7 +18,8 @@ fn examples(kind: &str) -> Vec<(String, String)> {
 #[test]
 fn seed_requests_are_valid_wire_requests() {
     for (region, body) in examples("request") {
-        let (request, merchant_id) = PayoutRequest::from_wire(body.as_bytes()).unwrap_or_else(|e| panic!("{region}: {e}"));
+        let (request, merchant_id) =
+            PayoutRequest::from_wire(body.as_bytes()).unwrap_or_else(|e| panic!("{region}: {e}"));
         assert_eq!(merchant_id, "20001");
         assert_eq!(request.region(), Region::from_currency(&region).expect("region"));
         assert_eq!(request.order_no(), "2000102900000000000001");

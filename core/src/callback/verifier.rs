@@ -97,7 +97,11 @@ impl CallbackVerifier {
     }
 
     /// Verifies a callback from an `http::HeaderMap` and raw body.
-    pub fn verify_header_map(&self, headers: &http::HeaderMap, body: &[u8]) -> Result<VerifiedCallback, SignatureError> {
+    pub fn verify_header_map(
+        &self,
+        headers: &http::HeaderMap,
+        body: &[u8],
+    ) -> Result<VerifiedCallback, SignatureError> {
         self.verify_parts(&CallbackHeaders::from_header_map(headers)?, body)
     }
 

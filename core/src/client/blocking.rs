@@ -12,7 +12,20 @@ use std::sync::Arc;
 #[derive(Clone, Debug)]
 pub struct BlockingClient {
     client: Client,
-    runtime: Arc<tokio::runtime::Runtime>,
+    runtime: Arc<OwnedRuntime>,
+}
+
+/// A runtime that shuts down without blocking, so that dropping the client inside async
+/// code does not panic.
+#[derive(Debug)]
+struct OwnedRuntime(Option<tokio::runtime::Runtime>);
+
+impl Drop for OwnedRuntime {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.0.take() {
+            runtime.shutdown_background();
+        }
+    }
 }
 
 impl BlockingClient {
@@ -26,7 +39,7 @@ impl BlockingClient {
             .map_err(|e| Error::Config(format!("could not start the blocking client's runtime: {e}")))?;
         // reqwest must be built inside a runtime context for its connection pool timers.
         let client = runtime.block_on(async { builder.build() })?;
-        Ok(Self { client, runtime: Arc::new(runtime) })
+        Ok(Self { client, runtime: Arc::new(OwnedRuntime(Some(runtime))) })
     }
 
     /// A client configured from `SMILEPAYZ_*` environment variables.
@@ -41,9 +54,14 @@ impl BlockingClient {
 
     fn run<T>(&self, work: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
         if tokio::runtime::Handle::try_current().is_ok() {
-            return Err(Error::Config("the blocking client was called from async code; use the async Client there".into()));
+            return Err(Error::Config(
+                "the blocking client was called from async code; use the async Client there".into(),
+            ));
         }
-        self.runtime.block_on(work)
+        match &self.runtime.0 {
+            Some(runtime) => runtime.block_on(work),
+            None => Err(Error::Config("the blocking client's runtime has shut down".into())),
+        }
     }
 
     /// See [`Client::payout`].

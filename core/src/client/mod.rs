@@ -195,7 +195,10 @@ fn api_error(answer: &Answer, code: String, message: String) -> ApiError {
 fn interpret_payout(answer: Answer, order_no: &crate::models::OrderNo) -> Result<PayoutResponse, Error> {
     let unknown = |cause| Error::OutcomeUnknown { order_no: order_no.clone(), cause };
     if answer.status >= 500 {
-        return Err(unknown(UnknownCause::ServerError { http_status: answer.status, body_excerpt: excerpt(&answer.body) }));
+        return Err(unknown(UnknownCause::ServerError {
+            http_status: answer.status,
+            body_excerpt: excerpt(&answer.body),
+        }));
     }
     let response = match PayoutResponse::from_json(&answer.body) {
         Ok(r) => r,
@@ -218,7 +221,9 @@ fn interpret_read<T: GatewayBody>(answer: Answer) -> Result<T, Error> {
         Ok(r) => Err(Error::Api(api_error(&answer, r.code().to_owned(), r.message().to_owned()))),
         Err(detail) => match serde_json::from_slice::<CodeOnly>(&answer.body) {
             // A refusal whose other fields do not match the success shape.
-            Ok(c) if c.code != crate::models::response::SUCCESS_CODE => Err(Error::Api(api_error(&answer, c.code, c.message))),
+            Ok(c) if c.code != crate::models::response::SUCCESS_CODE => {
+                Err(Error::Api(api_error(&answer, c.code, c.message)))
+            }
             _ => Err(Error::Protocol(protocol_error(&answer, detail))),
         },
     }

@@ -23,8 +23,7 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
     if !plain {
         return Err(format!("{text:?} is not a plain decimal number (digits with an optional '.' part)"));
     }
-    text.parse::<Decimal>()
-        .map_err(|_| format!("{text:?} has more digits than an exact decimal holds (28)"))
+    text.parse::<Decimal>().map_err(|_| format!("{text:?} has more digits than an exact decimal holds (28)"))
 }
 
 /// Accepts a binary floating-point number only where its shortest decimal form is the
@@ -43,7 +42,7 @@ pub fn decimal_from_f64(value: f64) -> Result<Decimal, String> {
 }
 
 /// Writes an amount as a JSON number, digit for digit.
-pub(crate) fn to_json_number(amount: &Decimal) -> Box<RawValue> {
+pub fn to_json_number(amount: &Decimal) -> Box<RawValue> {
     // A Decimal prints only digits, '-' and '.', which is always a valid JSON number.
     RawValue::from_string(amount.to_string()).unwrap_or_else(|_| Box::<RawValue>::default())
 }
@@ -96,9 +95,7 @@ pub(crate) fn deserialize_exact<'de, D: Deserializer<'de>>(d: D) -> Result<Decim
 }
 
 /// Like [`deserialize_exact`], for an optional field (`null` is `None`).
-pub(crate) fn deserialize_exact_opt<'de, D: Deserializer<'de>>(
-    d: D,
-) -> Result<Option<Decimal>, D::Error> {
+pub(crate) fn deserialize_exact_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
     let raw = Option::<Box<RawValue>>::deserialize(d)?;
     match raw {
         None => Ok(None),

@@ -229,7 +229,8 @@ pub trait GatewayBody: DeserializeOwned + Sized {
     /// Parses a body, keeping its text; `Err` says why it is unreadable.
     fn from_json(body: &[u8]) -> Result<Self, String> {
         let text = std::str::from_utf8(body).map_err(|_| "the body is not UTF-8".to_owned())?;
-        let mut parsed: Self = serde_json::from_str(text).map_err(|e| format!("the body is not the expected JSON: {e}"))?;
+        let mut parsed: Self =
+            serde_json::from_str(text).map_err(|e| format!("the body is not the expected JSON: {e}"))?;
         parsed.set_raw(RawJson(Arc::from(text)));
         Ok(parsed)
     }

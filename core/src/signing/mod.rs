@@ -36,7 +36,13 @@ pub fn sign_request(key: &MerchantKey, timestamp: &str, merchant_secret: &str, b
 }
 
 /// Checks a request signature as the gateway does (used by the mock gateway).
-pub fn verify_request(key: &PlatformKey, timestamp: &str, merchant_secret: &str, body: &[u8], signature_b64: &str) -> bool {
+pub fn verify_request(
+    key: &PlatformKey,
+    timestamp: &str,
+    merchant_secret: &str,
+    body: &[u8],
+    signature_b64: &str,
+) -> bool {
     match STANDARD.decode(signature_b64) {
         Ok(sig) => key.verify(&request_string_to_sign(timestamp, merchant_secret, body), &sig),
         Err(_) => false,

@@ -97,7 +97,11 @@ impl Transport {
                 }
                 Ok(None) => break,
                 Err(e) => {
-                    let cause = if e.is_timeout() { UnknownCause::Timeout } else { UnknownCause::ConnectionLost(describe(&e)) };
+                    let cause = if e.is_timeout() {
+                        UnknownCause::Timeout
+                    } else {
+                        UnknownCause::ConnectionLost(error_chain(&e))
+                    };
                     tracing::warn!(target: "smilepayz::http", path, order_no, status, elapsed_ms = elapsed_ms(started), "answer broke off");
                     return Err(Failure::MaybeSent(cause));
                 }
@@ -115,18 +119,18 @@ fn elapsed_ms(started: Instant) -> u64 {
 /// A connect failure (refused, DNS, TLS handshake) means no byte of the request left.
 fn classify(e: &reqwest::Error) -> Failure {
     if e.is_connect() {
-        Failure::NotSent(describe(e))
+        Failure::NotSent(error_chain(e))
     } else if e.is_timeout() {
         Failure::MaybeSent(UnknownCause::Timeout)
     } else {
-        Failure::MaybeSent(UnknownCause::ConnectionLost(describe(e)))
+        Failure::MaybeSent(UnknownCause::ConnectionLost(error_chain(e)))
     }
 }
 
-/// The error and its causes on one line (reqwest's own message names only the top).
-fn describe(e: &reqwest::Error) -> String {
+/// An error and its causes on one line (reqwest's own message names only the top).
+pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     let mut text = e.to_string();
-    let mut source = std::error::Error::source(e);
+    let mut source = e.source();
     while let Some(s) = source {
         text.push_str(": ");
         text.push_str(&s.to_string());

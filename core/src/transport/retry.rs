@@ -46,7 +46,11 @@ mod tests {
 
     #[test]
     fn backoff_grows_and_is_capped() {
-        let p = RetryPolicy { max_attempts: 5, initial_backoff: Duration::from_millis(100), max_backoff: Duration::from_millis(300) };
+        let p = RetryPolicy {
+            max_attempts: 5,
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_millis(300),
+        };
         for _ in 0..50 {
             assert!(p.backoff(1) <= Duration::from_millis(100));
             assert!(p.backoff(2) <= Duration::from_millis(200));

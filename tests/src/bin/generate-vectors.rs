@@ -16,14 +16,38 @@ const TIMESTAMP: &str = "2024-04-10T08:45:32+07:00";
 
 fn request_cases() -> Vec<(&'static str, Value)> {
     vec![
-        ("idr-minimal", json!({"region": "IDR", "orderNo": "IDR20240410000001", "purpose": "Payroll — Jakarta distribution partner", "amount": "150000", "paymentMethod": "BRI", "cashAccount": "78120011629261665"})),
-        ("idr-full", json!({"region": "IDR", "orderNo": "IDR20240410000002", "purpose": "Refund order 8812", "amount": "2500000", "paymentMethod": "BCA", "cashAccount": "1234567890", "receiver": {"name": "Budi Santoso", "accountNo": "1234567890"}, "merchant": {"merchantName": "Toko Demo", "subMerchantId": "SUB01", "subMerchantName": "Cabang Bandung"}, "callbackUrl": "https://merchant.example/smilepayz/callback", "extra": {"additionalParam": {}}})),
-        ("pen", json!({"region": "PEN", "orderNo": "PEN20240410000001", "purpose": "Pago a proveedor", "amount": "1050", "paymentMethod": "BCP", "cashAccount": "19312345678012", "cashAccountType": "SAVINGS", "cci": "00219300123456780123", "receiver": {"name": "José Pérez", "email": "jose.perez@example.pe", "phone": "987654321", "idType": "NID", "idNumber": "45678912"}})),
-        ("cop", json!({"region": "COP", "orderNo": "COP20240410000001", "purpose": "Pago de nómina", "amount": "10000", "paymentMethod": "BANCOLOMBIA", "cashAccount": "12345678901", "cashAccountType": "AHORROS", "receiver": {"name": "Maria Rodriguez Lopez", "email": "maria@example.co", "phone": "3001234567", "idType": "CC", "identity": "1234567890"}, "callbackUrl": "https://merchant.example/cb"})),
-        ("brl-cpf", json!({"region": "BRL", "orderNo": "BRL20240410000001", "purpose": "Reembolso pedido 42", "amount": "5000", "paymentMethod": "CPF", "cashAccount": "52998224725", "receiver": {"pixType": "CPF", "pixAccount": "52998224725", "taxNumber": "52998224725"}})),
-        ("brl-email", json!({"region": "BRL", "orderNo": "BRL20240410000002", "purpose": "Pagamento — fornecedor São Paulo", "amount": "1000", "paymentMethod": "EMAIL", "cashAccount": "ana.souza@example.com.br", "receiver": {"taxNumber": "11222333000181"}})),
-        ("usdt-trc20", json!({"region": "USDT", "orderNo": "USDT2024041000001", "purpose": "Treasury transfer — TRC20 wallet", "amount": "100.5", "network": "TRC20", "cashAccount": "TS8taf44vwibX7z4vE7aqrA7xVQjzzGKoZ"})),
-        ("usdt-bep20", json!({"region": "USDT", "orderNo": "USDT2024041000002", "purpose": "Partner settlement", "amount": "0.0001", "network": "BEP20", "cashAccount": "0x52908400098527886E0F7030069857D2E4169EE7"})),
+        (
+            "idr-minimal",
+            json!({"region": "IDR", "orderNo": "IDR20240410000001", "purpose": "Payroll — Jakarta distribution partner", "amount": "150000", "paymentMethod": "BRI", "cashAccount": "78120011629261665"}),
+        ),
+        (
+            "idr-full",
+            json!({"region": "IDR", "orderNo": "IDR20240410000002", "purpose": "Refund order 8812", "amount": "2500000", "paymentMethod": "BCA", "cashAccount": "1234567890", "receiver": {"name": "Budi Santoso", "accountNo": "1234567890"}, "merchant": {"merchantName": "Toko Demo", "subMerchantId": "SUB01", "subMerchantName": "Cabang Bandung"}, "callbackUrl": "https://merchant.example/smilepayz/callback", "extra": {"additionalParam": {}}}),
+        ),
+        (
+            "pen",
+            json!({"region": "PEN", "orderNo": "PEN20240410000001", "purpose": "Pago a proveedor", "amount": "1050", "paymentMethod": "BCP", "cashAccount": "19312345678012", "cashAccountType": "SAVINGS", "cci": "00219300123456780123", "receiver": {"name": "José Pérez", "email": "jose.perez@example.pe", "phone": "987654321", "idType": "NID", "idNumber": "45678912"}}),
+        ),
+        (
+            "cop",
+            json!({"region": "COP", "orderNo": "COP20240410000001", "purpose": "Pago de nómina", "amount": "10000", "paymentMethod": "BANCOLOMBIA", "cashAccount": "12345678901", "cashAccountType": "AHORROS", "receiver": {"name": "Maria Rodriguez Lopez", "email": "maria@example.co", "phone": "3001234567", "idType": "CC", "identity": "1234567890"}, "callbackUrl": "https://merchant.example/cb"}),
+        ),
+        (
+            "brl-cpf",
+            json!({"region": "BRL", "orderNo": "BRL20240410000001", "purpose": "Reembolso pedido 42", "amount": "5000", "paymentMethod": "CPF", "cashAccount": "52998224725", "receiver": {"pixType": "CPF", "pixAccount": "52998224725", "taxNumber": "52998224725"}}),
+        ),
+        (
+            "brl-email",
+            json!({"region": "BRL", "orderNo": "BRL20240410000002", "purpose": "Pagamento — fornecedor São Paulo", "amount": "1000", "paymentMethod": "EMAIL", "cashAccount": "ana.souza@example.com.br", "receiver": {"taxNumber": "11222333000181"}}),
+        ),
+        (
+            "usdt-trc20",
+            json!({"region": "USDT", "orderNo": "USDT2024041000001", "purpose": "Treasury transfer — TRC20 wallet", "amount": "100.5", "network": "TRC20", "cashAccount": "TS8taf44vwibX7z4vE7aqrA7xVQjzzGKoZ"}),
+        ),
+        (
+            "usdt-bep20",
+            json!({"region": "USDT", "orderNo": "USDT2024041000002", "purpose": "Partner settlement", "amount": "0.0001", "network": "BEP20", "cashAccount": "0x52908400098527886E0F7030069857D2E4169EE7"}),
+        ),
     ]
 }
 
@@ -63,17 +87,19 @@ fn callbacks(sandbox: &MerchantKey, production: &MerchantKey) -> Value {
     let mut flipped = STANDARD.decode(&sig).expect("own base64");
     flipped[17] ^= 0x01;
     let flipped = STANDARD.encode(flipped);
-    let headers = |ts: &str, s: &str| json!([["Content-Type", "application/json"], ["X-TIMESTAMP", ts], ["X-SIGNATURE", s]]);
-    let case = |name: &str, headers: Value, body: Value, expect: &str| {
-        json!({"name": name, "headers": headers, "body": body, "keys": ["sandbox"], "expect": expect})
-    };
-    let dup_trade_body = format!(
-        r#"{{"tradeNo":"T112024041000000000001","orderNo":"IDR20240410000001","status":"SUCCESS","tradeNo":"T999999999999999999999"}}"#
-    );
+    let headers =
+        |ts: &str, s: &str| json!([["Content-Type", "application/json"], ["X-TIMESTAMP", ts], ["X-SIGNATURE", s]]);
+    let case = |name: &str, headers: Value, body: Value, expect: &str| json!({"name": name, "headers": headers, "body": body, "keys": ["sandbox"], "expect": expect});
+    let dup_trade_body = r#"{"tradeNo":"T112024041000000000001","orderNo":"IDR20240410000001","status":"SUCCESS","tradeNo":"T999999999999999999999"}"#;
     let mut cases = vec![
         case("valid", headers(TIMESTAMP, &sig), json!(body), "ok"),
         case("lowercase header names", json!([["x-timestamp", TIMESTAMP], ["x-signature", sig]]), json!(body), "ok"),
-        case("tampered tradeNo in body", headers(TIMESTAMP, &sig), json!(callback_body("T112024041000000000002", "SUCCESS")), "bad_signature"),
+        case(
+            "tampered tradeNo in body",
+            headers(TIMESTAMP, &sig),
+            json!(callback_body("T112024041000000000002", "SUCCESS")),
+            "bad_signature",
+        ),
         case("tampered timestamp", headers("2024-04-10T08:45:33+07:00", &sig), json!(body), "bad_signature"),
         case("flipped signature bit", headers(TIMESTAMP, &flipped), json!(body), "bad_signature"),
         case("signature of another tradeNo", headers(TIMESTAMP, &other_trade_sig), json!(body), "bad_signature"),
@@ -81,16 +107,46 @@ fn callbacks(sandbox: &MerchantKey, production: &MerchantKey) -> Value {
         case("signature not base64", headers(TIMESTAMP, "%%%not-base64%%%"), json!(body), "bad_base64"),
         case("missing X-SIGNATURE", json!([["X-TIMESTAMP", TIMESTAMP]]), json!(body), "missing_header"),
         case("missing X-TIMESTAMP", json!([["X-SIGNATURE", sig]]), json!(body), "missing_header"),
-        case("duplicated X-SIGNATURE", json!([["X-TIMESTAMP", TIMESTAMP], ["X-SIGNATURE", sig], ["x-signature", sig]]), json!(body), "duplicate_header"),
-        case("duplicated X-TIMESTAMP", json!([["X-TIMESTAMP", TIMESTAMP], ["X-TIMESTAMP", TIMESTAMP], ["X-SIGNATURE", sig]]), json!(body), "duplicate_header"),
+        case(
+            "duplicated X-SIGNATURE",
+            json!([["X-TIMESTAMP", TIMESTAMP], ["X-SIGNATURE", sig], ["x-signature", sig]]),
+            json!(body),
+            "duplicate_header",
+        ),
+        case(
+            "duplicated X-TIMESTAMP",
+            json!([["X-TIMESTAMP", TIMESTAMP], ["X-TIMESTAMP", TIMESTAMP], ["X-SIGNATURE", sig]]),
+            json!(body),
+            "duplicate_header",
+        ),
         case("duplicate tradeNo keys in body", headers(TIMESTAMP, &sig), json!(dup_trade_body), "unparseable_body"),
-        case("body without tradeNo", headers(TIMESTAMP, &sig), json!(r#"{"orderNo":"IDR20240410000001","status":"SUCCESS"}"#), "missing_trade_no"),
-        case("body with empty tradeNo", headers(TIMESTAMP, &sig), json!(r#"{"tradeNo":"","status":"SUCCESS"}"#), "missing_trade_no"),
+        case(
+            "body without tradeNo",
+            headers(TIMESTAMP, &sig),
+            json!(r#"{"orderNo":"IDR20240410000001","status":"SUCCESS"}"#),
+            "missing_trade_no",
+        ),
+        case(
+            "body with empty tradeNo",
+            headers(TIMESTAMP, &sig),
+            json!(r#"{"tradeNo":"","status":"SUCCESS"}"#),
+            "missing_trade_no",
+        ),
         case("empty body", headers(TIMESTAMP, &sig), json!(""), "unparseable_body"),
         case("body not JSON", headers(TIMESTAMP, &sig), json!("tradeNo=T112024041000000000001"), "unparseable_body"),
         case("body a JSON array", headers(TIMESTAMP, &sig), json!("[]"), "unparseable_body"),
-        case("tradeNo a number", headers(TIMESTAMP, &sig), json!(r#"{"tradeNo":112024041000000000001}"#), "unparseable_body"),
-        case("oversized body", headers(TIMESTAMP, &sig), json!(format!(r#"{{"tradeNo":"{trade}","pad":"{}"}}"#, "x".repeat(70_000))), "body_too_large"),
+        case(
+            "tradeNo a number",
+            headers(TIMESTAMP, &sig),
+            json!(r#"{"tradeNo":112024041000000000001}"#),
+            "unparseable_body",
+        ),
+        case(
+            "oversized body",
+            headers(TIMESTAMP, &sig),
+            json!(format!(r#"{{"tradeNo":"{trade}","pad":"{}"}}"#, "x".repeat(70_000))),
+            "body_too_large",
+        ),
     ];
     cases.push(json!({"name": "non-UTF-8 body", "headers": headers(TIMESTAMP, &sig), "bodyBase64": STANDARD.encode(b"{\"tradeNo\":\"T11\xff\xfe\"}"), "keys": ["sandbox"], "expect": "unparseable_body"}));
     cases.push(json!({"name": "rotation: production key first, sandbox second", "headers": headers(TIMESTAMP, &sig), "body": body, "keys": ["production", "sandbox"], "expect": "ok"}));
@@ -115,7 +171,8 @@ fn main() {
     let keys = keys();
     let merchant = MerchantKey::from_text(text(&keys, "/merchant/pkcs8_pem")).expect("merchant key");
     let sandbox = MerchantKey::from_text(text(&keys, "/platform/private_pkcs8_pem")).expect("platform key");
-    let production = MerchantKey::from_text(text(&keys, "/platform_production/private_pkcs8_pem")).expect("production key");
+    let production =
+        MerchantKey::from_text(text(&keys, "/platform_production/private_pkcs8_pem")).expect("production key");
     write("requests.json", &requests(&merchant));
     write("callbacks.json", &callbacks(&sandbox, &production));
 }

@@ -9,7 +9,8 @@ use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
 /// Keys the SDK writes itself at the top level; `extra` may not overwrite them.
-const COMMON_KEYS: [&str; 7] = ["orderNo", "purpose", "merchant", "money", "paymentMethod", "cashAccount", "callbackUrl"];
+const COMMON_KEYS: [&str; 7] =
+    ["orderNo", "purpose", "merchant", "money", "paymentMethod", "cashAccount", "callbackUrl"];
 
 pub(super) fn check_common(common: &Common<'_>, region: Region, c: &mut Collector) {
     rules::record(c, "orderNo", rules::order_no(common.order_no));
@@ -133,4 +134,3 @@ pub(super) fn write(request: &PayoutRequest, merchant_id: &str) -> Bytes {
     let bytes = serde_json::to_vec(&Body { request, merchant_id }).unwrap_or_default();
     Bytes::from(bytes)
 }
-

@@ -96,7 +96,9 @@ impl BrazilPayout {
             Some(PixKeyType::Cpf) => rules::cpf(&self.cash_account),
             Some(PixKeyType::Cnpj) => rules::cnpj(&self.cash_account),
             Some(PixKeyType::Phone) => phone_key(&self.cash_account),
-            Some(PixKeyType::Email) => rules::email(&self.cash_account).and_then(|()| max_chars(&self.cash_account, 77)),
+            Some(PixKeyType::Email) => {
+                rules::email(&self.cash_account).and_then(|()| max_chars(&self.cash_account, 77))
+            }
             Some(PixKeyType::Evp) => rules::evp_key(&self.cash_account),
             None if self.cash_account.is_empty() => Err((Rule::Required, "is required".into())),
             None => Ok(()),

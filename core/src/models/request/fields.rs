@@ -149,7 +149,9 @@ impl<'c> FieldReader<'c> {
             self.c.add(
                 path,
                 Rule::Unknown,
-                format!("{shown} is not a field of this request; gateway fields the SDK does not model go under `extra`"),
+                format!(
+                    "{shown} is not a field of this request; gateway fields the SDK does not model go under `extra`"
+                ),
             );
         }
         self.map.clear();

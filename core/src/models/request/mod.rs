@@ -62,7 +62,7 @@ impl Region {
 
 impl fmt::Display for Region {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.currency())
+        f.pad(self.currency())
     }
 }
 

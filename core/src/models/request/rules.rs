@@ -37,7 +37,10 @@ fn no_control_chars(value: &str) -> Check {
 pub(crate) fn order_no(value: &str) -> Check {
     char_len_between(value, 6, 32)?;
     if !value.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Err((Rule::Format, "must contain only ASCII letters and digits (no dashes, spaces or underscores)".into()));
+        return Err((
+            Rule::Format,
+            "must contain only ASCII letters and digits (no dashes, spaces or underscores)".into(),
+        ));
     }
     Ok(())
 }
@@ -52,7 +55,10 @@ pub(crate) fn purpose(value: &str) -> Check {
 pub(crate) fn payment_method(value: &str) -> Check {
     char_len_between(value, 1, 32)?;
     if !value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-        return Err((Rule::Format, "must contain only ASCII letters, digits and '_' (a bank code such as BRI or BANCOLOMBIA)".into()));
+        return Err((
+            Rule::Format,
+            "must contain only ASCII letters, digits and '_' (a bank code such as BRI or BANCOLOMBIA)".into(),
+        ));
     }
     Ok(())
 }
@@ -83,8 +89,7 @@ pub(crate) fn optional_text(value: &str) -> Check {
 /// callbackUrl: at most 256 characters, https (plain http only to this machine, for tests).
 pub(crate) fn callback_url(value: &str) -> Check {
     char_len_between(value, 1, 256)?;
-    let url = reqwest::Url::parse(value)
-        .map_err(|e| (Rule::Format, format!("is not a valid absolute URL ({e})")))?;
+    let url = reqwest::Url::parse(value).map_err(|e| (Rule::Format, format!("is not a valid absolute URL ({e})")))?;
     let loopback = match url.host() {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
@@ -120,7 +125,9 @@ pub(crate) fn phone(value: &str, min: usize, max: usize, allow_plus: bool) -> Ch
     required(value)?;
     let digits = match value.strip_prefix('+') {
         Some(rest) if allow_plus => rest,
-        Some(_) => return Err((Rule::Format, "must be in local format: digits only, without '+' or country code".into())),
+        Some(_) => {
+            return Err((Rule::Format, "must be in local format: digits only, without '+' or country code".into()));
+        }
         None => value,
     };
     if !digits.bytes().all(|b| b.is_ascii_digit()) {
@@ -197,7 +204,11 @@ pub(crate) fn evp_key(value: &str) -> Check {
     let groups: Vec<&str> = value.split('-').collect();
     let shape = groups.len() == 5
         && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()));
-    if shape { Ok(()) } else { Err((Rule::Format, "is not a PIX random key (a UUID such as 123e4567-e89b-12d3-a456-426614174000)".into())) }
+    if shape {
+        Ok(())
+    } else {
+        Err((Rule::Format, "is not a PIX random key (a UUID such as 123e4567-e89b-12d3-a456-426614174000)".into()))
+    }
 }
 
 /// A TRON (TRC20) address: base58check, version byte 0x41, 25 bytes, starting with `T`.
@@ -206,9 +217,8 @@ pub(crate) fn tron_address(value: &str) -> Check {
     if value.len() != 34 || !value.starts_with('T') {
         return Err((Rule::Format, "is not a TRC20 address (34 characters starting with 'T')".into()));
     }
-    let bytes = bs58::decode(value)
-        .into_vec()
-        .map_err(|_| (Rule::Format, "is not a TRC20 address (not base58)".to_owned()))?;
+    let bytes =
+        bs58::decode(value).into_vec().map_err(|_| (Rule::Format, "is not a TRC20 address (not base58)".to_owned()))?;
     if bytes.len() != 25 || bytes[0] != 0x41 {
         return Err((Rule::Format, "is not a TRC20 address (wrong length or version byte)".into()));
     }

@@ -21,8 +21,17 @@ struct WireMoney {
 
 /// Top-level wire keys that map to modelled fields (after `money` is taken apart).
 const MODELLED_KEYS: [&str; 11] = [
-    "orderNo", "purpose", "merchant", "amount", "paymentMethod", "cashAccount", "cashAccountType", "cci", "receiver",
-    "network", "callbackUrl",
+    "orderNo",
+    "purpose",
+    "merchant",
+    "amount",
+    "paymentMethod",
+    "cashAccount",
+    "cashAccountType",
+    "cci",
+    "receiver",
+    "network",
+    "callbackUrl",
 ];
 
 pub(super) fn read(body: &[u8]) -> Result<(PayoutRequest, String), ValidationError> {

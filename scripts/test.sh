@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Every check of the project, in the order a failure is cheapest to find. This is the
+# test command README.md shows and CI runs; nothing else decides whether main is green.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+for component in rustfmt clippy; do
+  if ! cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1; then
+    step "installing the $component component"
+    rustup component add "$component"
+  fi
+done
+
+step "format (cargo fmt --check)"
+cargo fmt --all -- --check
+
+step "lints (cargo clippy -D warnings)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "Rust tests (unit, golden vectors, properties, end to end)"
+cargo test --workspace --locked
+
+step "quick start runs"
+cargo run --quiet --locked -p smilepayz-examples --bin quickstart

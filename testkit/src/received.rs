@@ -1,0 +1,53 @@
+//! The log of every HTTP request the mock gateway received, and what it answered.
+
+use crate::faults::Fault;
+use std::sync::{Mutex, PoisonError};
+
+/// One request as received, with the answer the mock decided on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ReceivedRequest {
+    /// The HTTP method, e.g. `POST`.
+    pub method: String,
+    /// The path, e.g. `/v2.0/disbursement/pay-out`.
+    pub path: String,
+    /// Every header as sent (names lowercase; values not text are shown lossily).
+    pub headers: Vec<(String, String)>,
+    /// The body, byte for byte.
+    pub body: Vec<u8>,
+    /// The HTTP status of the answer the request earned. With a fault other than
+    /// [`Fault::Delay`] the client received something else (or nothing).
+    pub http_status: u16,
+    /// The `code` of that answer (see [`codes`](crate::codes)).
+    pub code: String,
+    /// The fault applied to this request, if one was queued.
+    pub fault: Option<Fault>,
+}
+
+impl ReceivedRequest {
+    /// The first value of header `name` (any case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// The body parsed as JSON, if it is JSON.
+    pub fn json(&self) -> Option<serde_json::Value> {
+        serde_json::from_slice(&self.body).ok()
+    }
+}
+
+/// Every request, in arrival order.
+#[derive(Debug, Default)]
+pub(crate) struct RequestLog {
+    requests: Mutex<Vec<ReceivedRequest>>,
+}
+
+impl RequestLog {
+    pub(crate) fn push(&self, request: ReceivedRequest) {
+        self.requests.lock().unwrap_or_else(PoisonError::into_inner).push(request);
+    }
+
+    pub(crate) fn all(&self) -> Vec<ReceivedRequest> {
+        self.requests.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+}

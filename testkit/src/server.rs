@@ -1,0 +1,97 @@
+//! The listening socket and its connections: one task per connection, keep-alive on,
+//! and a shutdown that lets answers in flight finish for a moment before cutting them.
+
+use crate::error::MockError;
+use crate::handler;
+use crate::state::Shared;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+use tokio::task::{JoinHandle, JoinSet};
+
+/// How long a shutdown waits for answers in flight.
+const GRACE: Duration = Duration::from_secs(1);
+
+/// A running server. Dropping it stops the server at once.
+pub(crate) struct Server {
+    addr: SocketAddr,
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+impl Server {
+    /// Listens on `127.0.0.1` on a free port and serves `shared`.
+    pub(crate) async fn start(shared: Arc<Shared>) -> Result<Self, MockError> {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await.map_err(MockError::Bind)?;
+        let addr = listener.local_addr().map_err(MockError::Bind)?;
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(accept_loop(listener, shared, stopped));
+        Ok(Server { addr, stop, task })
+    }
+
+    /// The address listened on.
+    pub(crate) fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Stops accepting, lets answers in flight finish (up to a second), then closes all.
+    pub(crate) async fn shutdown(&mut self) {
+        let _ = self.stop.send(true);
+        if tokio::time::timeout(GRACE * 2, &mut self.task).await.is_err() {
+            self.task.abort();
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+        // Aborting the accept loop drops its JoinSet, which aborts every connection.
+        self.task.abort();
+    }
+}
+
+async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut stopped: watch::Receiver<bool>) {
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    connections.spawn(serve(stream, shared.clone(), stopped.clone()));
+                }
+                Err(e) => {
+                    // Typically out of file descriptors: wait rather than spin.
+                    tracing::warn!(target: "smilepayz_testkit", error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+            },
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            _ = stopped.changed() => break,
+        }
+    }
+    drop(listener);
+    let drain = async { while connections.join_next().await.is_some() {} };
+    let _ = tokio::time::timeout(GRACE, drain).await;
+}
+
+async fn serve(stream: TcpStream, shared: Arc<Shared>, mut stopped: watch::Receiver<bool>) {
+    let service = service_fn(move |request| handler::handle(shared.clone(), request));
+    let connection =
+        http1::Builder::new().timer(TokioTimer::new()).keep_alive(true).serve_connection(TokioIo::new(stream), service);
+    tokio::pin!(connection);
+    let outcome = tokio::select! {
+        outcome = connection.as_mut() => outcome,
+        _ = stopped.changed() => {
+            connection.as_mut().graceful_shutdown();
+            connection.as_mut().await
+        }
+    };
+    if let Err(e) = outcome {
+        tracing::debug!(target: "smilepayz_testkit", error = %e, "connection closed");
+    }
+}
