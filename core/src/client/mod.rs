@@ -100,21 +100,24 @@ impl Client {
         let prepared = request.prepare(&t.merchant_id)?;
         let order_no = prepared.order_no().clone();
         let mut attempt = 1;
-        loop {
+        let outcome = loop {
             match t.post(PAYOUT_PATH, prepared.body(), Some(order_no.as_str())).await {
-                Ok(answer) => return interpret_payout(answer, &order_no),
+                Ok(answer) => break interpret_payout(answer, &order_no),
                 Err(Failure::NotSent(why)) if attempt < self.inner.retry.max_attempts => {
                     tracing::info!(target: "smilepayz::retry", order_no = order_no.as_str(), attempt, reason = %why, "pay-out not sent; retrying");
                     tokio::time::sleep(self.inner.retry.backoff(attempt)).await;
                     attempt += 1;
                 }
-                Err(Failure::NotSent(why)) => return Err(Error::Transport(why)),
+                Err(Failure::NotSent(why)) => break Err(Error::Transport(why)),
                 Err(Failure::MaybeSent(cause)) => {
-                    tracing::warn!(target: "smilepayz::payout", order_no = order_no.as_str(), %cause, "pay-out outcome unknown");
-                    return Err(Error::OutcomeUnknown { order_no, cause });
+                    break Err(Error::OutcomeUnknown { order_no: order_no.clone(), cause });
                 }
             }
+        };
+        if let Err(Error::OutcomeUnknown { cause, .. }) = &outcome {
+            tracing::warn!(target: "smilepayz::payout", order_no = order_no.as_str(), %cause, "pay-out outcome unknown");
         }
+        outcome
     }
 
     /// Asks the gateway for the state of one pay-out.
