@@ -2,7 +2,7 @@
 //! gives its specified error, and no error text leaks the secret or key material.
 
 use serde_json::{Map, Value};
-use smilepayz::{Case, Client, Environment, MerchantKey, PayoutRequest, PlatformKey};
+use smilepayz::{Case, Client, Environment, FieldPath, MerchantKey, PayoutRequest, PlatformKey};
 use smilepayz_tests::{keys, load, text};
 
 fn key_text(keys: &Value, spec: &Value) -> String {
@@ -19,7 +19,7 @@ fn snake_keys(value: &Value, under_extra: bool) -> Value {
             let out: Map<String, Value> = map
                 .iter()
                 .map(|(k, v)| {
-                    let key = if under_extra { k.clone() } else { to_snake(k) };
+                    let key = if under_extra { k.clone() } else { FieldPath::camel(k).in_case(Case::Snake).to_owned() };
                     (key, snake_keys(v, k == "extra" || under_extra))
                 })
                 .collect();
@@ -27,18 +27,6 @@ fn snake_keys(value: &Value, under_extra: bool) -> Value {
         }
         other => other.clone(),
     }
-}
-
-fn to_snake(s: &str) -> String {
-    s.chars().fold(String::new(), |mut out, c| {
-        if c.is_ascii_uppercase() {
-            out.push('_');
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-        out
-    })
 }
 
 fn check_request_cases(case_style: Case) -> usize {
