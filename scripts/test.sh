@@ -22,5 +22,8 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "Rust tests (unit, golden vectors, properties, end to end)"
 cargo test --workspace --locked
 
+step "fault-injection soak (1 000 pay-outs, seeded)"
+cargo test --quiet --locked -p smilepayz-tests --test soak -- --ignored --nocapture
+
 step "quick start runs"
 cargo run --quiet --locked -p smilepayz-examples --bin quickstart

@@ -45,6 +45,14 @@ impl MockGateway {
         Ok(MockGateway { shared, server })
     }
 
+    /// Refuses connections for `duration`: the listening socket and every open
+    /// connection are closed, so a client's next attempt fails before sending a byte
+    /// (connection refused); then the gateway listens again on the same port. Returns
+    /// once connections are being refused.
+    pub async fn refuse_connections_for(&self, duration: std::time::Duration) {
+        self.server.refuse_connections_for(duration).await;
+    }
+
     /// `http://127.0.0.1:PORT`.
     pub fn base_url(&self) -> String {
         format!("http://{}", self.server.addr())

@@ -11,7 +11,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::watch;
+use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::{JoinHandle, JoinSet};
 
 /// How long a shutdown waits for answers in flight.
@@ -21,7 +21,14 @@ const GRACE: Duration = Duration::from_secs(1);
 pub(crate) struct Server {
     addr: SocketAddr,
     stop: watch::Sender<bool>,
+    refuse: mpsc::UnboundedSender<Refusal>,
     task: JoinHandle<()>,
+}
+
+/// A request to stop listening for a while; `ready` fires once connections are refused.
+struct Refusal {
+    duration: Duration,
+    ready: oneshot::Sender<()>,
 }
 
 impl Server {
@@ -30,13 +37,24 @@ impl Server {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await.map_err(MockError::Bind)?;
         let addr = listener.local_addr().map_err(MockError::Bind)?;
         let (stop, stopped) = watch::channel(false);
-        let task = tokio::spawn(accept_loop(listener, shared, stopped));
-        Ok(Server { addr, stop, task })
+        let (refuse, refusals) = mpsc::unbounded_channel();
+        let task = tokio::spawn(accept_loop(listener, addr, shared, stopped, refusals));
+        Ok(Server { addr, stop, refuse, task })
     }
 
     /// The address listened on.
     pub(crate) fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// Closes the listening socket and every connection, so that connection attempts
+    /// are refused, and listens again on the same port after `duration`. Returns once
+    /// connections are being refused.
+    pub(crate) async fn refuse_connections_for(&self, duration: Duration) {
+        let (ready, refusing) = oneshot::channel();
+        if self.refuse.send(Refusal { duration, ready }).is_ok() {
+            let _ = refusing.await;
+        }
     }
 
     /// Stops accepting, lets answers in flight finish (up to a second), then closes all.
@@ -56,10 +74,30 @@ impl Drop for Server {
     }
 }
 
-async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut stopped: watch::Receiver<bool>) {
+async fn accept_loop(
+    mut listener: TcpListener,
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    mut stopped: watch::Receiver<bool>,
+    mut refusals: mpsc::UnboundedReceiver<Refusal>,
+) {
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {
+            Some(refusal) = refusals.recv() => {
+                drop(listener);
+                connections.abort_all();
+                while connections.join_next().await.is_some() {}
+                let _ = refusal.ready.send(());
+                tokio::select! {
+                    () = tokio::time::sleep(refusal.duration) => {}
+                    _ = stopped.changed() => return,
+                }
+                listener = match rebind(addr).await {
+                    Some(l) => l,
+                    None => return,
+                };
+            }
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
                     connections.spawn(serve(stream, shared.clone(), stopped.clone()));
@@ -77,6 +115,18 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut stopped: wa
     drop(listener);
     let drain = async { while connections.join_next().await.is_some() {} };
     let _ = tokio::time::timeout(GRACE, drain).await;
+}
+
+/// Listens on `addr` again; the port may take a moment to be free.
+async fn rebind(addr: SocketAddr) -> Option<TcpListener> {
+    for _ in 0..100 {
+        match TcpListener::bind(addr).await {
+            Ok(l) => return Some(l),
+            Err(_) => tokio::time::sleep(Duration::from_millis(5)).await,
+        }
+    }
+    tracing::warn!(target: "smilepayz_testkit", %addr, "could not listen again after refusing connections");
+    None
 }
 
 async fn serve(stream: TcpStream, shared: Arc<Shared>, mut stopped: watch::Receiver<bool>) {

@@ -106,3 +106,31 @@ async fn shutdown_lets_an_answer_in_flight_finish() {
     let accepted = in_flight.await.unwrap().unwrap();
     assert_eq!(accepted.order_no.as_deref(), Some("ORDER0001"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn refused_connections_reach_nothing_and_a_retry_gets_through_once() {
+    let gw = MockGateway::start().await.unwrap();
+    let patient = gw
+        .client_builder()
+        .retry(smilepayz::RetryPolicy {
+            max_attempts: 20,
+            initial_backoff: Duration::from_millis(40),
+            max_backoff: Duration::from_millis(80),
+        })
+        .build()
+        .unwrap();
+    let impatient = gw.client_builder().retry(smilepayz::RetryPolicy::none()).build().unwrap();
+    // Open a pooled connection first: refusing must close it too.
+    impatient.inquire_balance("nobody").await.unwrap_err();
+
+    gw.refuse_connections_for(Duration::from_millis(300)).await;
+    assert!(TcpStream::connect(addr(&gw)).await.is_err(), "connections are refused");
+    let request = crate::support::idr("REFUSE0001");
+    let err = impatient.payout(&request).await.unwrap_err();
+    assert_eq!(err.kind(), "transport", "{err}");
+    assert_eq!(gw.payout_requests_for("REFUSE0001"), 0, "nothing reached the gateway");
+
+    let accepted = patient.payout(&request).await.unwrap();
+    assert_eq!(accepted.order_no.as_deref(), Some("REFUSE0001"));
+    assert_eq!(gw.payout_requests_for("REFUSE0001"), 1);
+}
