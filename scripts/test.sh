@@ -19,6 +19,9 @@ cargo fmt --all -- --check
 step "lints (cargo clippy -D warnings)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "supply chain (cargo deny: bans, licenses, sources; advisories when reachable)"
+./scripts/deny.sh
+
 step "Rust tests (unit, golden vectors, properties, end to end)"
 cargo test --workspace --locked
 
