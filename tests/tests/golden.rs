@@ -6,6 +6,7 @@ use base64::engine::general_purpose::STANDARD;
 use rsa::pkcs1v15::{Signature, SigningKey, VerifyingKey};
 use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
 use rsa::signature::{SignatureEncoding, Signer, Verifier};
+use serde_json::json;
 use sha2::Sha256;
 use smilepayz::signing::{self, MerchantKey, request_string_to_sign};
 use smilepayz::{Case, PayoutRequest};
@@ -100,5 +101,19 @@ fn the_signed_bytes_verify_with_the_public_key() {
         let body = text(case, "/body").as_bytes();
         assert!(signing::verify_request(&public, &v.timestamp, &v.secret, body, text(case, "/signature")));
         assert!(!signing::verify_request(&public, &v.timestamp, "another-secret", body, text(case, "/signature")));
+    }
+}
+
+#[test]
+fn extras_named_like_modelled_fields_read_back_on_the_gateway_side() {
+    // Found by fuzzing: an extra `amount`, or another region's field, must travel as a
+    // plain extra and be read back as one.
+    for extra in [json!({"amount": "1"}), json!({"cci": "x", "region": "PEN", "network": "TRC20"})] {
+        let input = json!({"region": "IDR", "orderNo": "IDR20240410000001", "purpose": "Payroll", "amount": "150000",
+            "paymentMethod": "BRI", "cashAccount": "78120011629261665", "extra": extra});
+        let request = PayoutRequest::from_json(input, Case::Camel).expect("valid");
+        let prepared = request.prepare("sandbox-20019").expect("prepared");
+        let (read_back, _) = PayoutRequest::from_wire(prepared.body()).expect("the gateway reads it");
+        assert_eq!(read_back, request);
     }
 }

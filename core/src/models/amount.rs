@@ -23,7 +23,17 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
     if !plain {
         return Err(format!("{text:?} is not a plain decimal number (digits with an optional '.' part)"));
     }
-    text.parse::<Decimal>().map_err(|_| format!("{text:?} has more digits than an exact decimal holds (28)"))
+    let too_long = || format!("{text:?} has more digits than an exact decimal holds (28)");
+    let parsed = text.parse::<Decimal>().map_err(|_| too_long())?;
+    // rust_decimal rounds what does not fit instead of failing: refuse any rounding.
+    let frac = frac.unwrap_or("");
+    let digits = format!("{int}{frac}");
+    let significant = match digits.trim_start_matches('0') {
+        "" => "0",
+        d => d,
+    };
+    let exact = parsed.scale() as usize == frac.len() && parsed.mantissa().unsigned_abs().to_string() == significant;
+    if exact { Ok(parsed) } else { Err(too_long()) }
 }
 
 /// Accepts a binary floating-point number only where its shortest decimal form is the
@@ -111,7 +121,9 @@ fn decimal_from_json_text(text: &str) -> Result<Decimal, String> {
         None => text,
     };
     parse_decimal(unquoted).or_else(|plain_err| {
-        if unquoted.contains(['e', 'E']) {
+        let mantissa = unquoted.split(['e', 'E']).next().unwrap_or("");
+        let significant = mantissa.bytes().filter(u8::is_ascii_digit).skip_while(|d| *d == b'0').count();
+        if unquoted.contains(['e', 'E']) && significant <= 28 {
             Decimal::from_scientific(unquoted).map_err(|_| plain_err)
         } else {
             Err(plain_err)
@@ -137,6 +149,15 @@ mod tests {
             assert!(parse_decimal(bad).is_err(), "{bad:?} should be refused");
         }
         assert!(parse_decimal("123456789012345678901234567890").is_err());
+        // 29 significant digits would round to 1: refused, never rounded (found by fuzzing).
+        assert!(parse_decimal("0.99999999999999999999999999999").is_err());
+        assert!(parse_decimal("99.500333333333333333333333333").is_err());
+        assert_eq!(
+            parse_decimal("0.0000000000000000000000000001").unwrap().to_string(),
+            "0.0000000000000000000000000001"
+        );
+        assert_eq!(parse_decimal("0007.50").unwrap().to_string(), "7.50");
+        assert_eq!(parse_decimal("0").unwrap(), Decimal::ZERO);
     }
 
     #[test]
@@ -181,6 +202,8 @@ mod tests {
         assert_eq!(m.a, d("150"));
         assert!(m.b.is_none());
         assert!(serde_json::from_str::<M>(r#"{"a": "ten"}"#).is_err());
+        assert!(serde_json::from_str::<M>(r#"{"a": "99.500333333333333333333333333"}"#).is_err());
+        assert!(serde_json::from_str::<M>(r#"{"a": 99.500333333333333333333333333}"#).is_err());
         assert!(serde_json::from_str::<M>(r#"{"a": true}"#).is_err());
     }
 

@@ -9,7 +9,7 @@ use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
 /// Keys the SDK writes itself at the top level; `extra` may not overwrite them.
-const COMMON_KEYS: [&str; 7] =
+pub(super) const COMMON_KEYS: [&str; 7] =
     ["orderNo", "purpose", "merchant", "money", "paymentMethod", "cashAccount", "callbackUrl"];
 
 pub(super) fn check_common(common: &Common<'_>, region: Region, c: &mut Collector) {
@@ -45,7 +45,7 @@ fn amount_rules(region: Region) -> (AmountShape, Option<(rust_decimal::Decimal, 
     }
 }
 
-fn region_keys(region: Region) -> &'static [&'static str] {
+pub(super) fn region_keys(region: Region) -> &'static [&'static str] {
     match region {
         Region::Indonesia => &["receiver"],
         Region::Peru => &["cashAccountType", "cci", "receiver"],

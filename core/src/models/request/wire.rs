@@ -1,5 +1,6 @@
 //! Reads a pay-out body as it travels on the wire, for the gateway side (the mock).
 
+use super::body::{COMMON_KEYS, region_keys};
 use super::{PayoutRequest, Region};
 use crate::models::amount::deserialize_exact_opt;
 use crate::validation::{Case, Collector, Rule, ValidationError};
@@ -18,21 +19,6 @@ struct WireMoney {
     #[serde(default, deserialize_with = "deserialize_exact_opt")]
     amount: Option<Decimal>,
 }
-
-/// Top-level wire keys that map to modelled fields (after `money` is taken apart).
-const MODELLED_KEYS: [&str; 11] = [
-    "orderNo",
-    "purpose",
-    "merchant",
-    "amount",
-    "paymentMethod",
-    "cashAccount",
-    "cashAccountType",
-    "cci",
-    "receiver",
-    "network",
-    "callbackUrl",
-];
 
 pub(super) fn read(body: &[u8]) -> Result<(PayoutRequest, String), ValidationError> {
     let mut c = Collector::new(Case::Camel);
@@ -59,9 +45,6 @@ pub(super) fn read(body: &[u8]) -> Result<(PayoutRequest, String), ValidationErr
             None
         }
     };
-    if let Some(amount) = money.and_then(|m| m.amount) {
-        map.insert("amount".into(), Value::String(amount.to_string()));
-    }
     let merchant_id = match map.get_mut("merchant") {
         Some(Value::Object(m)) => match m.remove("merchantId") {
             Some(Value::String(id)) if !id.is_empty() => Some(id),
@@ -73,17 +56,16 @@ pub(super) fn read(body: &[u8]) -> Result<(PayoutRequest, String), ValidationErr
         c.at("merchant.merchantId", Rule::Required, "is required");
     }
     let Some(region) = region else { return Err(c.into_error()) };
-    // On the wire, fields the SDK does not model sit at the top level: they are extras.
-    let extra: Map<String, Value> = map
-        .keys()
-        .filter(|k| !MODELLED_KEYS.contains(&k.as_str()))
-        .cloned()
-        .collect::<Vec<_>>()
-        .into_iter()
-        .filter_map(|k| map.remove(&k).map(|v| (k, v)))
-        .collect();
+    // On the wire, fields the SDK does not write for this region sit at the top level
+    // beside the modelled ones: they are extras (including keys such as `amount`).
+    let modelled = |k: &str| COMMON_KEYS.contains(&k) || region_keys(region).contains(&k);
+    let extra_keys: Vec<String> = map.keys().filter(|k| !modelled(k)).cloned().collect();
+    let extra: Map<String, Value> = extra_keys.into_iter().filter_map(|k| map.remove(&k).map(|v| (k, v))).collect();
     if !extra.is_empty() {
         map.insert("extra".into(), Value::Object(extra));
+    }
+    if let Some(amount) = money.and_then(|m| m.amount) {
+        map.insert("amount".into(), Value::String(amount.to_string()));
     }
     map.insert("region".into(), Value::String(region.currency().into()));
     let request = PayoutRequest::from_json(Value::Object(map), Case::Camel);
