@@ -222,9 +222,12 @@ fn interpret_read<T: GatewayBody>(answer: Answer) -> Result<T, Error> {
     match T::from_json(&answer.body) {
         Ok(r) if r.is_success() => Ok(r),
         Ok(r) => Err(Error::Api(api_error(&answer, r.code().to_owned(), r.message().to_owned()))),
-        Err(detail) => match serde_json::from_slice::<CodeOnly>(&answer.body) {
+        Err(detail) => match crate::models::response::require_object(&answer.body)
+            .ok()
+            .and_then(|text| serde_json::from_str::<CodeOnly>(text).ok())
+        {
             // A refusal whose other fields do not match the success shape.
-            Ok(c) if c.code != crate::models::response::SUCCESS_CODE => {
+            Some(c) if c.code != crate::models::response::SUCCESS_CODE => {
                 Err(Error::Api(api_error(&answer, c.code, c.message)))
             }
             _ => Err(Error::Protocol(protocol_error(&answer, detail))),

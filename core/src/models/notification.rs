@@ -47,7 +47,7 @@ pub struct CallbackNotification {
 impl CallbackNotification {
     /// Parses a callback body; `Err` says why it is unreadable (duplicate keys included).
     pub fn from_json(body: &[u8]) -> Result<Self, String> {
-        let text = std::str::from_utf8(body).map_err(|_| "the body is not UTF-8".to_owned())?;
+        let text = super::response::require_object(body)?;
         let mut parsed: Self = serde_json::from_str(text).map_err(|e| format!("the body is not a callback: {e}"))?;
         parsed.raw = RawJson(Arc::from(text));
         Ok(parsed)

@@ -228,7 +228,7 @@ pub trait GatewayBody: DeserializeOwned + Sized {
 
     /// Parses a body, keeping its text; `Err` says why it is unreadable.
     fn from_json(body: &[u8]) -> Result<Self, String> {
-        let text = std::str::from_utf8(body).map_err(|_| "the body is not UTF-8".to_owned())?;
+        let text = require_object(body)?;
         let mut parsed: Self =
             serde_json::from_str(text).map_err(|e| format!("the body is not the expected JSON: {e}"))?;
         parsed.set_raw(RawJson(Arc::from(text)));
@@ -239,6 +239,13 @@ pub trait GatewayBody: DeserializeOwned + Sized {
     fn is_success(&self) -> bool {
         self.code() == SUCCESS_CODE
     }
+}
+
+/// The body as text, when it is a JSON object. serde would otherwise read a JSON array
+/// positionally into a struct (`["00"]` as `code: "00"`).
+pub(crate) fn require_object(body: &[u8]) -> Result<&str, String> {
+    let text = std::str::from_utf8(body).map_err(|_| "the body is not UTF-8".to_owned())?;
+    if text.trim_start().starts_with('{') { Ok(text) } else { Err("the body is not a JSON object".to_owned()) }
 }
 
 macro_rules! gateway_body {
@@ -269,6 +276,19 @@ impl StatusResponse {
     /// True when the status is final.
     pub fn is_final(&self) -> bool {
         self.status.as_ref().is_some_and(Status::is_final)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arrays_are_not_answers() {
+        // Found by fuzzing: serde reads arrays positionally into structs.
+        assert!(PayoutResponse::from_json(br#"["00"]"#).is_err());
+        assert!(StatusResponse::from_json(br#"["00", "ok"]"#).is_err());
+        assert!(PayoutResponse::from_json(br#" {"code":"00"}"#).is_ok());
     }
 }
 

@@ -136,6 +136,12 @@ fn callbacks(sandbox: &MerchantKey, production: &MerchantKey) -> Value {
         case("body not JSON", headers(TIMESTAMP, &sig), json!("tradeNo=T112024041000000000001"), "unparseable_body"),
         case("body a JSON array", headers(TIMESTAMP, &sig), json!("[]"), "unparseable_body"),
         case(
+            "body a JSON array holding the signed tradeNo",
+            headers(TIMESTAMP, &sig),
+            json!(format!(r#"["{trade}"]"#)),
+            "unparseable_body",
+        ),
+        case(
             "tradeNo a number",
             headers(TIMESTAMP, &sig),
             json!(r#"{"tradeNo":112024041000000000001}"#),
