@@ -28,5 +28,8 @@ cargo test --workspace --locked
 step "fault-injection soak (1 000 pay-outs, seeded)"
 cargo test --quiet --locked -p smilepayz-tests --test soak -- --ignored --nocapture
 
+step "fuzz smoke (each target 5 s; fuzz/run.sh 600 for a longer run)"
+fuzz/run.sh 5
+
 step "quick start runs"
 cargo run --quiet --locked -p smilepayz-examples --bin quickstart
