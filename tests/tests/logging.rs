@@ -3,25 +3,11 @@
 
 use smilepayz::{Decimal, IndonesiaPayout, PayoutRequest};
 use smilepayz_testkit::{Endpoint, Fault, MockGateway};
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+use smilepayz_tests::CapturedLog;
 
 #[tokio::test]
 async fn requests_and_answers_are_logged_without_credentials() {
-    let captured = Captured::default();
+    let captured = CapturedLog::default();
     let sink = captured.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::DEBUG)
@@ -40,7 +26,7 @@ async fn requests_and_answers_are_logged_without_credentials() {
         IndonesiaPayout::new("TRACE00002", "Payroll", Decimal::from(150_000), "BRI", "78120011629261665").into();
     client.payout(&unknown).await.expect_err("unknown outcome");
 
-    let log = String::from_utf8(captured.0.lock().unwrap_or_else(|e| e.into_inner()).clone()).expect("utf-8");
+    let log = captured.text();
     assert!(log.contains("sending request") && log.contains("order_no=\"TRACE00001\""), "{log}");
     assert!(log.contains("answer received") && log.contains("elapsed_ms="), "{log}");
     assert!(log.contains("pay-out outcome unknown") && log.contains("TRACE00002"), "{log}");

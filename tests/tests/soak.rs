@@ -8,9 +8,8 @@
 
 use smilepayz::{Decimal, Error, IndonesiaPayout, PayoutRequest, Reconciliation, RetryPolicy, UnknownCause};
 use smilepayz_testkit::{Endpoint, Fault, MockGateway};
+use smilepayz_tests::CapturedLog;
 use std::collections::{BTreeMap, HashMap};
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const CLIENT_TIMEOUT: Duration = Duration::from_millis(50);
@@ -49,19 +48,6 @@ impl Rng {
     }
 }
 
-#[derive(Clone, Default)]
-struct Log(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Log {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 fn env_number(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
@@ -80,7 +66,7 @@ struct Figures {
 async fn soak_never_pays_twice() {
     let payouts = env_number("SMILEPAYZ_SOAK_PAYOUTS", 1000);
     let seed = env_number("SMILEPAYZ_SOAK_SEED", 20_261_121).max(1);
-    let log = Log::default();
+    let log = CapturedLog::default();
     let sink = log.clone();
     tracing::subscriber::set_global_default(
         tracing_subscriber::fmt()
@@ -191,7 +177,7 @@ async fn soak_never_pays_twice() {
         assert!(gateway.order(order_no).is_some(), "{order_no} missing at the gateway");
     }
     assert_eq!(gateway.orders().len() as u64, payouts);
-    let log = String::from_utf8_lossy(&log.0.lock().unwrap_or_else(|e| e.into_inner())).into_owned();
+    let log = log.text();
     let retries: Vec<&str> = log.lines().filter(|l| l.contains("pay-out not sent; retrying")).collect();
     for line in &retries {
         let order =
