@@ -3,6 +3,7 @@
 
 use crate::callback::{CallbackMismatch, SignatureError};
 use crate::models::OrderNo;
+use crate::signing::KeyError;
 use crate::validation::ValidationError;
 use std::fmt;
 
@@ -16,8 +17,13 @@ pub enum Error {
     Validation(#[from] ValidationError),
     /// A setting is missing or wrong (key, URL, merchant id). Python/Node `ConfigError`
     /// (`SMILEPAYZ_CONFIG`).
-    #[error("configuration error: {0}")]
-    Config(String),
+    #[error("configuration error: {message}")]
+    Config {
+        /// Every problem found, joined by `; `.
+        message: String,
+        /// The key mistake, when a key is one of the problems.
+        key_error: Option<KeyError>,
+    },
     /// The gateway answered with a `code` other than `00`. Python/Node `ApiError`
     /// (`SMILEPAYZ_API`).
     #[error(transparent)]
@@ -49,11 +55,21 @@ pub enum Error {
 }
 
 impl Error {
+    /// A configuration error that is not about a key.
+    pub fn config(message: impl Into<String>) -> Self {
+        Error::Config { message: message.into(), key_error: None }
+    }
+
+    /// A configuration error caused by a key that does not load.
+    pub(crate) fn key(context: &str, error: KeyError) -> Self {
+        Error::Config { message: format!("{context}: {error}"), key_error: Some(error) }
+    }
+
     /// A stable name for the kind of error, e.g. `"validation"`.
     pub fn kind(&self) -> &'static str {
         match self {
             Error::Validation(_) => "validation",
-            Error::Config(_) => "config",
+            Error::Config { .. } => "config",
             Error::Api(_) => "api",
             Error::OutcomeUnknown { .. } => "outcome_unknown",
             Error::Transport(_) => "transport",
@@ -67,7 +83,7 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::Validation(_) => "SMILEPAYZ_VALIDATION",
-            Error::Config(_) => "SMILEPAYZ_CONFIG",
+            Error::Config { .. } => "SMILEPAYZ_CONFIG",
             Error::Api(_) => "SMILEPAYZ_API",
             Error::OutcomeUnknown { .. } => "SMILEPAYZ_OUTCOME_UNKNOWN",
             Error::Transport(_) => "SMILEPAYZ_TRANSPORT",
@@ -126,6 +142,19 @@ pub enum UnknownCause {
         /// The order number in the answer.
         answered: String,
     },
+}
+
+impl UnknownCause {
+    /// A stable name for the cause, e.g. `"timeout"`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            UnknownCause::Timeout => "timeout",
+            UnknownCause::ConnectionLost(_) => "connection_lost",
+            UnknownCause::ServerError { .. } => "server_error",
+            UnknownCause::Unreadable(_) => "unreadable",
+            UnknownCause::WrongOrder { .. } => "wrong_order",
+        }
+    }
 }
 
 impl fmt::Display for UnknownCause {

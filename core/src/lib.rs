@@ -30,6 +30,7 @@
 pub mod callback;
 pub mod client;
 pub mod error;
+pub mod interop;
 pub mod models;
 mod secret;
 pub mod signing;

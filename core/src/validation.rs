@@ -44,7 +44,7 @@ impl fmt::Display for FieldPath {
     }
 }
 
-fn camel_to_snake(path: &str) -> String {
+pub(crate) fn camel_to_snake(path: &str) -> String {
     let mut out = String::with_capacity(path.len() + 4);
     for c in path.chars() {
         if c.is_ascii_uppercase() {

@@ -36,7 +36,7 @@ impl BlockingClient {
             .thread_name("smilepayz-blocking")
             .enable_all()
             .build()
-            .map_err(|e| Error::Config(format!("could not start the blocking client's runtime: {e}")))?;
+            .map_err(|e| Error::config(format!("could not start the blocking client's runtime: {e}")))?;
         // reqwest must be built inside a runtime context for its connection pool timers.
         let client = runtime.block_on(async { builder.build() })?;
         Ok(Self { client, runtime: Arc::new(OwnedRuntime(Some(runtime))) })
@@ -54,13 +54,11 @@ impl BlockingClient {
 
     fn run<T>(&self, work: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
         if tokio::runtime::Handle::try_current().is_ok() {
-            return Err(Error::Config(
-                "the blocking client was called from async code; use the async Client there".into(),
-            ));
+            return Err(Error::config("the blocking client was called from async code; use the async Client there"));
         }
         match &self.runtime.0 {
             Some(runtime) => runtime.block_on(work),
-            None => Err(Error::Config("the blocking client's runtime has shut down".into())),
+            None => Err(Error::config("the blocking client's runtime has shut down")),
         }
     }
 

@@ -33,7 +33,7 @@ impl Environment {
         match text.trim().to_ascii_lowercase().as_str() {
             "sandbox" => Ok(Environment::Sandbox),
             "production" => Ok(Environment::Production),
-            _ => Err(Error::Config(format!("environment must be `sandbox` or `production`, got {text:?}"))),
+            _ => Err(Error::config(format!("environment must be `sandbox` or `production`, got {text:?}"))),
         }
     }
 }
@@ -199,6 +199,7 @@ impl ClientBuilder {
                 None
             }
         };
+        let mut key_error = None;
         let key = match &self.private_key {
             None => {
                 problems.push("private_key is missing".to_owned());
@@ -208,6 +209,7 @@ impl ClientBuilder {
                 Ok(k) => Some(k),
                 Err(e) => {
                     problems.push(format!("private_key: {e}"));
+                    key_error = Some(e);
                     None
                 }
             },
@@ -234,7 +236,7 @@ impl ClientBuilder {
             }
         }
         let (Some(secret), Some(key), true) = (secret, key, problems.is_empty()) else {
-            return Err(Error::Config(problems.join("; ")));
+            return Err(Error::Config { message: problems.join("; "), key_error });
         };
         let user_agent = match &self.user_agent_suffix {
             Some(s) => format!("smilepayz-rust/{} {s}", env!("CARGO_PKG_VERSION")),
@@ -245,7 +247,7 @@ impl ClientBuilder {
             .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
             .user_agent(user_agent)
             .build()
-            .map_err(|e| Error::Config(format!("HTTP client: {e}")))?;
+            .map_err(|e| Error::config(format!("HTTP client: {e}")))?;
         let transport = Transport {
             http,
             base_url,
@@ -279,6 +281,6 @@ fn check_base_url(url: &str) -> Result<String, String> {
 /// Reads the platform public key from `SMILEPAYZ_PLATFORM_PUBLIC_KEY`.
 pub fn platform_key_from_env() -> Result<PlatformKey, Error> {
     let text = std::env::var("SMILEPAYZ_PLATFORM_PUBLIC_KEY")
-        .map_err(|_| Error::Config("SMILEPAYZ_PLATFORM_PUBLIC_KEY is not set".into()))?;
-    PlatformKey::from_text(&text).map_err(|e| Error::Config(format!("platform public key: {e}")))
+        .map_err(|_| Error::config("SMILEPAYZ_PLATFORM_PUBLIC_KEY is not set"))?;
+    PlatformKey::from_text(&text).map_err(|e| Error::key("platform public key", e))
 }

@@ -127,7 +127,7 @@ impl Client {
             StatusQuery::TradeNo(t) => (None, Some(t.as_str())),
         };
         if order_no.or(trade_no).is_none_or(str::is_empty) {
-            return Err(Error::Config("a status inquiry needs a non-empty orderNo or tradeNo".into()));
+            return Err(Error::config("a status inquiry needs a non-empty orderNo or tradeNo"));
         }
         let body = to_body(&StatusBody { trade_type: TRADE_TYPE_PAYOUT, order_no, trade_no });
         self.read(STATUS_PATH, &body, order_no).await
@@ -136,7 +136,7 @@ impl Client {
     /// Asks the gateway for the balance of an account.
     pub async fn inquire_balance(&self, account_no: &str) -> Result<BalanceResponse, Error> {
         if account_no.trim().is_empty() {
-            return Err(Error::Config("a balance inquiry needs an account number".into()));
+            return Err(Error::config("a balance inquiry needs an account number"));
         }
         let body = to_body(&BalanceBody { account_no, balance_types: ["BALANCE"] });
         self.read(BALANCE_PATH, &body, None).await

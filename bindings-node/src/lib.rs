@@ -1,0 +1,1 @@
+//! The native addon behind the `smilepayz` Node package.

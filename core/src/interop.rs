@@ -1,0 +1,190 @@
+//! What the Python and Node bindings share: errors and answers as JSON values with keys
+//! in the binding's naming style, so that neither binding maps a field by hand and both
+//! expose the same fields. Amounts are strings (exact), times are kept as written, and
+//! each answer carries its raw body under `raw`.
+
+use crate::callback::{ConfirmedCallback, SignatureError, VerifiedCallback};
+use crate::client::Reconciliation;
+use crate::error::{Error, UnknownCause};
+use crate::models::{BalanceResponse, CallbackNotification, PayoutResponse, RawJson, StatusResponse};
+use crate::validation::{Case, ValidationError, camel_to_snake};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+/// A pay-out answer.
+pub fn payout_response(response: &PayoutResponse, case: Case) -> Value {
+    answer(response, &response.raw, case)
+}
+
+/// A status inquiry answer.
+pub fn status_response(response: &StatusResponse, case: Case) -> Value {
+    answer(response, &response.raw, case)
+}
+
+/// A balance inquiry answer.
+pub fn balance_response(response: &BalanceResponse, case: Case) -> Value {
+    answer(response, &response.raw, case)
+}
+
+/// A callback body (verified or not: the caller knows which).
+pub fn callback_notification(notification: &CallbackNotification, case: Case) -> Value {
+    answer(notification, &notification.raw, case)
+}
+
+/// A verified callback: its body and `X-TIMESTAMP`.
+pub fn verified_callback(callback: &VerifiedCallback, case: Case) -> Value {
+    let mut value = callback_notification(&callback.notification, case);
+    insert(&mut value, "timestamp", Value::String(callback.timestamp.clone()));
+    value
+}
+
+/// A confirmed callback: the callback and the gateway's inquiry answer.
+pub fn confirmed_callback(confirmed: &ConfirmedCallback, case: Case) -> Value {
+    json!({
+        "callback": callback_notification(&confirmed.callback, case),
+        "inquiry": status_response(&confirmed.inquiry, case),
+    })
+}
+
+/// What reconciliation concluded: `outcome` is `settled`, `pending` or `not_found`.
+pub fn reconciliation(result: &Reconciliation, case: Case) -> Value {
+    match result {
+        Reconciliation::Settled(status) => json!({ "outcome": "settled", "status": status_response(status, case) }),
+        Reconciliation::Pending(status) => json!({ "outcome": "pending", "status": status_response(status, case) }),
+        Reconciliation::NotFound { code, message } => {
+            json!({ "outcome": "not_found", "code": code, "message": message })
+        }
+    }
+}
+
+/// The fields of an error, named in `case`: always `kind`, `code` (the Node code) and
+/// `message`; then what API.md gives each kind.
+pub fn error_fields(error: &Error, case: Case) -> Value {
+    let message = match error {
+        Error::Validation(v) => v.clone().with_case(case).to_string(),
+        other => other.to_string(),
+    };
+    let mut fields = Map::new();
+    let mut put = |camel: &str, value: Value| {
+        fields.insert(name(camel, case), value);
+    };
+    put("kind", error.kind().into());
+    put("code", error.code().into());
+    put("message", message.into());
+    match error {
+        Error::Validation(v) => put("violations", violations(v, case)),
+        Error::Config { key_error, .. } => put("keyError", key_error.as_ref().map(|k| k.kind()).into()),
+        Error::Api(api) => {
+            put("apiCode", api.code.clone().into());
+            put("apiMessage", api.message.clone().into());
+            put("httpStatus", api.http_status.into());
+            put("rawBody", api.raw_body.clone().into());
+        }
+        Error::OutcomeUnknown { order_no, cause } => {
+            put("orderNo", order_no.as_str().into());
+            put("cause", cause.kind().into());
+            put("causeDetail", cause.to_string().into());
+            let status = match cause {
+                UnknownCause::ServerError { http_status, .. } => Some(*http_status),
+                UnknownCause::Unreadable(p) => Some(p.http_status),
+                _ => None,
+            };
+            put("httpStatus", status.into());
+        }
+        Error::Transport(_) => {}
+        Error::Protocol(p) => {
+            put("httpStatus", p.http_status.into());
+            put("detail", p.detail.clone().into());
+            put("bodyExcerpt", p.body_excerpt.clone().into());
+        }
+        Error::Signature(s) => put("check", s.kind().into()),
+        Error::CallbackMismatch(m) => {
+            put("field", m.field.into());
+            put("callbackValue", m.callback_value.clone().into());
+            put("gatewayValue", m.gateway_value.clone().into());
+        }
+    }
+    Value::Object(fields)
+}
+
+/// The fields of a callback verification failure (a [`Error::Signature`]).
+pub fn signature_error_fields(error: &SignatureError, case: Case) -> Value {
+    error_fields(&Error::Signature(error.clone()), case)
+}
+
+fn violations(error: &ValidationError, case: Case) -> Value {
+    error
+        .violations()
+        .iter()
+        .map(|v| json!({ "path": v.path.in_case(case), "rule": v.rule.as_str(), "message": v.message }))
+        .collect()
+}
+
+fn answer<T: Serialize>(typed: &T, raw: &RawJson, case: Case) -> Value {
+    // Serialising our own derive-only types into a Value cannot fail.
+    let mut value = recase(serde_json::to_value(typed).unwrap_or(Value::Null), case);
+    insert(&mut value, "raw", Value::String(raw.as_str().to_owned()));
+    value
+}
+
+fn insert(value: &mut Value, key: &str, item: Value) {
+    if let Value::Object(map) = value {
+        map.insert(key.to_owned(), item);
+    }
+}
+
+fn name(camel: &str, case: Case) -> String {
+    match case {
+        Case::Camel => camel.to_owned(),
+        Case::Snake => camel_to_snake(camel),
+    }
+}
+
+fn recase(value: Value, case: Case) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (name(&k, case), recase(v, case))).collect()),
+        Value::Array(items) => Value::Array(items.into_iter().map(|v| recase(v, case)).collect()),
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Client;
+    use crate::models::GatewayBody;
+
+    #[test]
+    fn answers_keep_exact_amounts_raw_body_and_case() {
+        let body = br#"{"code":"00","message":"ok","orderNo":"A1","tradeNo":"T1","status":"PROCESSING",
+            "money":{"currency":"USDT","amount":100.5000},"merchant":{"merchantId":"m1"}}"#;
+        let response = PayoutResponse::from_json(body).expect("parses");
+        let snake = payout_response(&response, Case::Snake);
+        assert_eq!(snake["order_no"], "A1");
+        assert_eq!(snake["money"]["amount"], "100.5000");
+        assert_eq!(snake["merchant"]["merchant_id"], "m1");
+        assert_eq!(snake["raw"], std::str::from_utf8(body).expect("utf-8"));
+        let camel = payout_response(&response, Case::Camel);
+        assert_eq!(camel["tradeNo"], "T1");
+        assert_eq!(camel["disbursementTime"], Value::Null);
+    }
+
+    #[test]
+    fn error_fields_name_every_detail() {
+        let unknown = Error::OutcomeUnknown {
+            order_no: crate::models::OrderNo::parse("ORDER0001").expect("valid"),
+            cause: UnknownCause::ServerError { http_status: 502, body_excerpt: String::new() },
+        };
+        let fields = error_fields(&unknown, Case::Snake);
+        assert_eq!(fields["kind"], "outcome_unknown");
+        assert_eq!(fields["code"], "SMILEPAYZ_OUTCOME_UNKNOWN");
+        assert_eq!(fields["order_no"], "ORDER0001");
+        assert_eq!(fields["cause"], "server_error");
+        assert_eq!(fields["http_status"], 502);
+        let signature = signature_error_fields(&SignatureError::BadSignature, Case::Camel);
+        assert_eq!(signature["check"], "bad_signature");
+        let config = Client::builder().merchant_id("m").merchant_secret("s").private_key("not a key!").build();
+        let fields = error_fields(&config.expect_err("bad key"), Case::Camel);
+        assert_eq!(fields["keyError"], "not_pem_or_base64");
+    }
+}
