@@ -1,5 +1,44 @@
-//! The native module behind the `smilepayz` Python package.
+//! The native module behind the `smilepayz` Python package (`smilepayz._native`). It
+//! converts Python values to the core's types and the core's answers and errors back;
+//! every rule lives in the `smilepayz` crate.
+
+mod aio;
+mod callback;
+mod client;
+mod convert;
+mod errors;
+mod request;
+mod runtime;
+mod testing;
+
 use pyo3::prelude::*;
 
+/// True when a status (as the gateway writes it) is final.
+#[pyfunction]
+fn status_is_final(status: &str) -> bool {
+    smilepayz::Status::parse(status).is_final()
+}
+
+/// The signature (base64) the gateway expects for `body` sent at `timestamp`.
+#[pyfunction]
+fn sign_request(private_key: &str, timestamp: &str, merchant_secret: &str, body: &[u8]) -> PyResult<String> {
+    let key = smilepayz::MerchantKey::from_text(private_key).map_err(|e| {
+        errors::to_py_err(&smilepayz::Error::Config { message: format!("private_key: {e}"), key_error: Some(e) })
+    })?;
+    Ok(smilepayz::signing::sign_request(&key, timestamp, merchant_secret, body))
+}
+
 #[pymodule]
-mod _native {}
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<client::NativeClient>()?;
+    m.add_class::<request::NativePayoutRequest>()?;
+    m.add_class::<callback::NativeCallbackVerifier>()?;
+    m.add_class::<callback::NativeVerifiedCallback>()?;
+    m.add_class::<testing::NativeMockGateway>()?;
+    m.add("MockGatewayError", m.py().get_type::<testing::MockGatewayError>())?;
+    m.add_function(wrap_pyfunction!(status_is_final, m)?)?;
+    m.add_function(wrap_pyfunction!(sign_request, m)?)?;
+    m.add_function(wrap_pyfunction!(testing::sign_callback, m)?)?;
+    Ok(())
+}

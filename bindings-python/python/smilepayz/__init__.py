@@ -1,0 +1,87 @@
+"""Pay-outs through the Smilepayz gateway: Indonesia (IDR), Peru (PEN), Colombia (COP),
+Brazil (BRL over PIX) and USDT (TRC20, BEP20). Requests are validated, signed and sent by
+a Rust core; a pay-out that may have reached the gateway is never sent again."""
+
+from . import errors
+from ._native import __version__, sign_request
+from .callbacks import ACKNOWLEDGEMENT, CallbackVerifier, ConfirmedCallback, VerifiedCallback, verify_callback
+from .client import AsyncClient, Client
+from .errors import (
+    ApiError,
+    CallbackMismatchError,
+    ConfigError,
+    OutcomeUnknownError,
+    ProtocolError,
+    SignatureError,
+    SmilepayzError,
+    TransportError,
+    ValidationError,
+)
+from .models import (
+    AccountBalance,
+    BalanceResult,
+    BalanceValue,
+    Channel,
+    MerchantEcho,
+    Money,
+    PayoutResult,
+    Reconciliation,
+    Status,
+    StatusResult,
+)
+from .requests import (
+    BrazilPayout,
+    BrazilReceiver,
+    ColombiaPayout,
+    ColombiaReceiver,
+    IndonesiaPayout,
+    IndonesiaReceiver,
+    Merchant,
+    PayoutRequest,
+    PeruPayout,
+    PeruReceiver,
+    UsdtPayout,
+)
+
+__all__ = [
+    "ACKNOWLEDGEMENT",
+    "AccountBalance",
+    "ApiError",
+    "AsyncClient",
+    "BalanceResult",
+    "BalanceValue",
+    "BrazilPayout",
+    "BrazilReceiver",
+    "CallbackMismatchError",
+    "CallbackVerifier",
+    "Channel",
+    "Client",
+    "ColombiaPayout",
+    "ColombiaReceiver",
+    "ConfigError",
+    "ConfirmedCallback",
+    "IndonesiaPayout",
+    "IndonesiaReceiver",
+    "Merchant",
+    "MerchantEcho",
+    "Money",
+    "OutcomeUnknownError",
+    "PayoutRequest",
+    "PayoutResult",
+    "PeruPayout",
+    "PeruReceiver",
+    "ProtocolError",
+    "Reconciliation",
+    "SignatureError",
+    "SmilepayzError",
+    "Status",
+    "StatusResult",
+    "TransportError",
+    "UsdtPayout",
+    "ValidationError",
+    "VerifiedCallback",
+    "__version__",
+    "errors",
+    "sign_request",
+    "verify_callback",
+]

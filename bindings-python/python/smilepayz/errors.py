@@ -1,0 +1,171 @@
+"""The exceptions of the SDK. Every one is a :class:`SmilepayzError`; the native module
+raises them with the fields the Rust core gives each kind. None carries a secret."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar, Optional
+
+__all__ = [
+    "ApiError",
+    "CallbackMismatchError",
+    "ConfigError",
+    "OutcomeUnknownError",
+    "ProtocolError",
+    "SignatureError",
+    "SmilepayzError",
+    "TransportError",
+    "ValidationError",
+    "Violation",
+]
+
+
+class SmilepayzError(Exception):
+    """Base of every error the SDK raises."""
+
+    kind: ClassVar[str] = "error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule of a request: the field (snake_case path), the rule, and why."""
+
+    path: str
+    rule: str
+    message: str
+
+
+class ValidationError(SmilepayzError):
+    """A request breaks rules; nothing was sent. ``violations`` lists every problem."""
+
+    kind = "validation"
+
+    def __init__(self, message: str, *, violations: list[Violation]) -> None:
+        super().__init__(message)
+        self.violations = violations
+
+
+class ConfigError(SmilepayzError):
+    """A setting is missing or wrong. ``key_error`` names the key mistake, if any
+    (``empty``, ``not_pem_or_base64``, ``wrong_kind``, ``encrypted``, ``not_rsa``,
+    ``too_small``)."""
+
+    kind = "config"
+
+    def __init__(self, message: str, *, key_error: Optional[str] = None) -> None:
+        super().__init__(message)
+        self.key_error = key_error
+
+
+class ApiError(SmilepayzError):
+    """The gateway answered with a ``code`` other than ``00``."""
+
+    kind = "api"
+
+    def __init__(self, message: str, *, code: str, gateway_message: str, http_status: int, raw_body: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.gateway_message = gateway_message
+        self.http_status = http_status
+        self.raw_body = raw_body
+
+
+class OutcomeUnknownError(SmilepayzError):
+    """The pay-out may or may not have been accepted. Never send it again: call
+    ``reconcile_payout(order_no)``. ``cause`` is ``timeout``, ``connection_lost``,
+    ``server_error``, ``unreadable`` or ``wrong_order``."""
+
+    kind = "outcome_unknown"
+
+    def __init__(
+        self, message: str, *, order_no: str, cause: str, cause_detail: str, http_status: Optional[int] = None
+    ) -> None:
+        super().__init__(message)
+        self.order_no = order_no
+        self.cause = cause
+        self.cause_detail = cause_detail
+        self.http_status = http_status
+
+
+class TransportError(SmilepayzError):
+    """Nothing reached the gateway (connection refused, DNS, TLS): safe to try again."""
+
+    kind = "transport"
+
+
+class ProtocolError(SmilepayzError):
+    """An inquiry's answer was not the documented JSON, even after retries."""
+
+    kind = "protocol"
+
+    def __init__(self, message: str, *, http_status: int, detail: str, body_excerpt: str) -> None:
+        super().__init__(message)
+        self.http_status = http_status
+        self.detail = detail
+        self.body_excerpt = body_excerpt
+
+
+class SignatureError(SmilepayzError):
+    """A callback failed verification. ``check`` names the failed check, e.g.
+    ``bad_signature``, ``missing_header``, ``too_old``."""
+
+    kind = "signature"
+
+    def __init__(self, message: str, *, check: str) -> None:
+        super().__init__(message)
+        self.check = check
+
+
+class CallbackMismatchError(SmilepayzError):
+    """A verified callback disagrees with the gateway's own inquiry answer."""
+
+    kind = "callback_mismatch"
+
+    def __init__(self, message: str, *, field: str, callback_value: str, gateway_value: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.callback_value = callback_value
+        self.gateway_value = gateway_value
+
+
+def _from_native(fields: dict[str, Any]) -> SmilepayzError:
+    """Builds the exception for the fields of a core error (see ``smilepayz::interop``)."""
+    message: str = fields["message"]
+    kind = fields["kind"]
+    if kind == "validation":
+        return ValidationError(message, violations=[Violation(**v) for v in fields["violations"]])
+    if kind == "config":
+        return ConfigError(message, key_error=fields["key_error"])
+    if kind == "api":
+        return ApiError(
+            message,
+            code=fields["api_code"],
+            gateway_message=fields["api_message"],
+            http_status=fields["http_status"],
+            raw_body=fields["raw_body"],
+        )
+    if kind == "outcome_unknown":
+        return OutcomeUnknownError(
+            message,
+            order_no=fields["order_no"],
+            cause=fields["cause"],
+            cause_detail=fields["cause_detail"],
+            http_status=fields["http_status"],
+        )
+    if kind == "transport":
+        return TransportError(message)
+    if kind == "protocol":
+        return ProtocolError(
+            message, http_status=fields["http_status"], detail=fields["detail"], body_excerpt=fields["body_excerpt"]
+        )
+    if kind == "signature":
+        return SignatureError(message, check=fields["check"])
+    if kind == "callback_mismatch":
+        return CallbackMismatchError(
+            message, field=fields["field"], callback_value=fields["callback_value"], gateway_value=fields["gateway_value"]
+        )
+    return SmilepayzError(message)

@@ -1,0 +1,132 @@
+"""Test support: a Smilepayz gateway on 127.0.0.1 (the Rust mock gateway) that checks
+signatures and fields as the real one does, settles orders, sends signed callbacks and
+injects faults; and :func:`sign_callback` for testing your own callback handler."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from types import TracebackType
+from typing import Any, Literal, Optional, Union
+
+from . import _native
+from .callbacks import CallbackVerifier
+from .client import AsyncClient, Client
+
+__all__ = ["MockGateway", "MockGatewayError", "sign_callback"]
+
+MockGatewayError = _native.MockGatewayError
+
+Endpoint = Literal["payout", "status", "balance"]
+Fault = Literal["delay", "server_error", "drop", "malformed"]
+
+
+class MockGateway:
+    """A running mock gateway; use it as a context manager or call :meth:`close`.
+
+    Faults spoil the answer to the next request on an endpoint *after* the gateway
+    handled it (a pay-out is accepted and counted): ``delay`` (with ``seconds``),
+    ``server_error`` (HTTP 500), ``drop`` (connection closed), ``malformed`` (not JSON)."""
+
+    def __init__(self, *, merchant_id: Optional[str] = None, merchant_secret: Optional[str] = None) -> None:
+        self._native = _native.MockGateway(merchant_id=merchant_id, merchant_secret=merchant_secret)
+
+    def __enter__(self) -> MockGateway:
+        return self
+
+    def __exit__(
+        self, kind: Optional[type[BaseException]], error: Optional[BaseException], trace: Optional[TracebackType]
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._native.close()
+
+    @property
+    def base_url(self) -> str:
+        return self._native.base_url
+
+    @property
+    def merchant_id(self) -> str:
+        return self._native.merchant_id
+
+    @property
+    def merchant_secret(self) -> str:
+        return self._native.merchant_secret
+
+    @property
+    def merchant_private_key_pem(self) -> str:
+        return self._native.merchant_private_key_pem
+
+    @property
+    def platform_public_key(self) -> str:
+        """The key callbacks verify with (bare base64, as Smilepayz hands it out)."""
+        return self._native.platform_public_key
+
+    @property
+    def platform_private_key_pem(self) -> str:
+        """The key callbacks are signed with, for :func:`sign_callback`."""
+        return self._native.platform_private_key_pem
+
+    def client(self, **settings: Any) -> Client:
+        """A :class:`Client` configured for this gateway (extra settings passed on)."""
+        return Client(**{**self._settings(), **settings})
+
+    def async_client(self, **settings: Any) -> AsyncClient:
+        """An :class:`AsyncClient` configured for this gateway."""
+        return AsyncClient(**{**self._settings(), **settings})
+
+    def callback_verifier(self, **settings: Any) -> CallbackVerifier:
+        """A :class:`CallbackVerifier` for this gateway's callbacks."""
+        return CallbackVerifier(self.platform_public_key, **settings)
+
+    def _settings(self) -> dict[str, Any]:
+        return {
+            "merchant_id": self.merchant_id,
+            "merchant_secret": self.merchant_secret,
+            "private_key": self.merchant_private_key_pem,
+            "base_url": self.base_url,
+            "order_not_found_codes": [self._native.order_not_found_code],
+        }
+
+    def settle(self, order_no: str, status: str) -> Optional[dict[str, Any]]:
+        """Sets an order's status; when it has a ``callback_url``, delivers the signed
+        callback and returns the answer (``http_status``, ``body``, ``acknowledged``)."""
+        return self._native.settle(order_no, status)
+
+    def signed_callback(self, order_no: str) -> Optional[tuple[dict[str, str], bytes]]:
+        """The signed callback (headers, body) the gateway would send for an order now."""
+        return self._native.signed_callback(order_no)
+
+    def inject(self, endpoint: Endpoint, fault: Fault, *, seconds: Optional[float] = None) -> None:
+        self._native.inject(endpoint, fault, seconds=seconds)
+
+    def refuse_connections_for(self, seconds: float) -> None:
+        """Closes the port for ``seconds`` (nothing can be sent); returns once refused."""
+        self._native.refuse_connections_for(seconds)
+
+    def order(self, order_no: str) -> Optional[dict[str, Any]]:
+        return self._native.order(order_no)
+
+    def orders(self) -> list[dict[str, Any]]:
+        return self._native.orders()
+
+    def payout_requests_for(self, order_no: str) -> int:
+        """How many authenticated pay-out requests named ``order_no``."""
+        return self._native.payout_requests_for(order_no)
+
+    def set_balance(self, account_no: str, currency: str, balance: Decimal, available: Decimal) -> None:
+        self._native.set_balance(account_no, currency, balance, available)
+
+    def set_remark(self, order_no: str, remark: str) -> bool:
+        return self._native.set_remark(order_no, remark)
+
+    def __repr__(self) -> str:
+        return repr(self._native)
+
+
+def sign_callback(
+    platform_private_key: str, body: Union[bytes, str, dict[str, Any]], *, timestamp: Optional[str] = None
+) -> tuple[dict[str, str], bytes]:
+    """Signs a callback body as Smilepayz does: returns (headers, body bytes).
+    ``timestamp`` defaults to now, ``yyyy-MM-ddTHH:mm:ss+07:00``."""
+    return _native.sign_callback(platform_private_key, body, timestamp=timestamp)

@@ -1,0 +1,224 @@
+//! The pay-out client: one core `Client` per process, driven synchronously (the
+//! interpreter lock released while it waits) or as asyncio awaitables.
+
+use crate::aio::awaitable;
+use crate::callback::NativeVerifiedCallback;
+use crate::convert::to_python;
+use crate::errors::{runtime_error, to_py_err};
+use crate::request::NativePayoutRequest;
+use crate::runtime::{PerProcess, runtime};
+use pyo3::prelude::*;
+use serde_json::Value;
+use smilepayz::interop;
+use smilepayz::{Case, Client, ClientBuilder, Environment, Error, RetryPolicy, StatusQuery};
+use std::future::Future;
+use std::time::Duration;
+
+/// The native client behind `smilepayz.Client` and `smilepayz.AsyncClient`.
+#[pyclass(frozen, module = "smilepayz._native", name = "Client")]
+pub(crate) struct NativeClient {
+    builder: ClientBuilder,
+    client: PerProcess<Client>,
+}
+
+fn seconds(name: &str, value: Option<f64>) -> Result<Option<Duration>, Error> {
+    value
+        .map(|s| {
+            Duration::try_from_secs_f64(s)
+                .map_err(|_| Error::config(format!("{name} must be a finite, non-negative number of seconds")))
+        })
+        .transpose()
+}
+
+/// Builds the core client inside the runtime (its HTTP pool needs the runtime's timers).
+fn build(builder: &ClientBuilder) -> PyResult<Client> {
+    let runtime = runtime().map_err(|e| runtime_error(&e))?;
+    let _inside = runtime.enter();
+    builder.clone().build().map_err(|e| to_py_err(&e))
+}
+
+impl NativeClient {
+    fn from_builder(builder: ClientBuilder) -> PyResult<Self> {
+        let client = build(&builder)?;
+        Ok(Self { client: PerProcess::new(std::process::id(), client), builder })
+    }
+
+    fn client(&self) -> PyResult<Client> {
+        self.client.get(|| build(&self.builder))
+    }
+
+    /// Runs `work` to completion with the interpreter lock released.
+    fn wait<'py, T: Send>(
+        &self,
+        py: Python<'py>,
+        work: impl Future<Output = Result<T, Error>> + Send,
+        answer: fn(&T, Case) -> Value,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let runtime = runtime().map_err(|e| runtime_error(&e))?;
+        let outcome = py.detach(|| runtime.block_on(work));
+        match outcome {
+            Ok(t) => to_python(py, &answer(&t, Case::Snake)),
+            Err(e) => Err(to_py_err(&e)),
+        }
+    }
+}
+
+fn status_query(order_no: Option<String>, trade_no: Option<String>) -> Result<StatusQuery, Error> {
+    match (order_no, trade_no) {
+        (Some(order_no), None) => Ok(StatusQuery::OrderNo(order_no)),
+        (None, Some(trade_no)) => Ok(StatusQuery::TradeNo(trade_no)),
+        _ => Err(Error::config("inquire_status takes exactly one of order_no or trade_no")),
+    }
+}
+
+#[pymethods]
+impl NativeClient {
+    /// Checks every setting (the key is parsed once, here) and builds the client.
+    #[new]
+    #[pyo3(signature = (*, merchant_id=None, merchant_secret=None, private_key=None, environment=None,
+        base_url=None, connect_timeout=None, timeout=None, max_attempts=None, user_agent_suffix=None,
+        order_not_found_codes=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        merchant_id: Option<String>,
+        merchant_secret: Option<String>,
+        private_key: Option<String>,
+        environment: Option<String>,
+        base_url: Option<String>,
+        connect_timeout: Option<f64>,
+        timeout: Option<f64>,
+        max_attempts: Option<u32>,
+        user_agent_suffix: Option<String>,
+        order_not_found_codes: Option<Vec<String>>,
+    ) -> PyResult<Self> {
+        let configure = || -> Result<ClientBuilder, Error> {
+            let mut b = Client::builder();
+            if let Some(v) = merchant_id {
+                b = b.merchant_id(v);
+            }
+            if let Some(v) = merchant_secret {
+                b = b.merchant_secret(v);
+            }
+            if let Some(v) = private_key {
+                b = b.private_key(v);
+            }
+            if let Some(v) = environment {
+                b = b.environment(Environment::parse(&v)?);
+            }
+            if let Some(v) = base_url {
+                b = b.base_url(v);
+            }
+            if let Some(v) = seconds("connect_timeout", connect_timeout)? {
+                b = b.connect_timeout(v);
+            }
+            if let Some(v) = seconds("timeout", timeout)? {
+                b = b.timeout(v);
+            }
+            if let Some(v) = max_attempts {
+                b = b.retry(RetryPolicy { max_attempts: v, ..RetryPolicy::default() });
+            }
+            if let Some(v) = user_agent_suffix {
+                b = b.user_agent_suffix(format!("python {v}"));
+            } else {
+                b = b.user_agent_suffix("python");
+            }
+            if let Some(v) = order_not_found_codes {
+                b = b.order_not_found_codes(v);
+            }
+            Ok(b)
+        };
+        Self::from_builder(configure().map_err(|e| to_py_err(&e))?)
+    }
+
+    /// Reads `SMILEPAYZ_*` environment variables.
+    #[staticmethod]
+    fn from_env() -> PyResult<Self> {
+        let builder = ClientBuilder::from_env().map_err(|e| to_py_err(&e))?.user_agent_suffix("python");
+        Self::from_builder(builder)
+    }
+
+    #[getter]
+    fn merchant_id(&self) -> PyResult<String> {
+        Ok(self.client()?.merchant_id().to_owned())
+    }
+
+    #[getter]
+    fn base_url(&self) -> PyResult<String> {
+        Ok(self.client()?.base_url().to_owned())
+    }
+
+    fn payout<'py>(&self, py: Python<'py>, request: &NativePayoutRequest) -> PyResult<Bound<'py, PyAny>> {
+        let (client, request) = (self.client()?, request.inner.clone());
+        self.wait(py, async move { client.payout(&request).await }, interop::payout_response)
+    }
+
+    #[pyo3(signature = (*, order_no=None, trade_no=None))]
+    fn inquire_status<'py>(
+        &self,
+        py: Python<'py>,
+        order_no: Option<String>,
+        trade_no: Option<String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (client, query) = (self.client()?, status_query(order_no, trade_no).map_err(|e| to_py_err(&e))?);
+        self.wait(py, async move { client.inquire_status(&query).await }, interop::status_response)
+    }
+
+    fn inquire_balance<'py>(&self, py: Python<'py>, account_no: String) -> PyResult<Bound<'py, PyAny>> {
+        let client = self.client()?;
+        self.wait(py, async move { client.inquire_balance(&account_no).await }, interop::balance_response)
+    }
+
+    fn reconcile_payout<'py>(&self, py: Python<'py>, order_no: String) -> PyResult<Bound<'py, PyAny>> {
+        let client = self.client()?;
+        self.wait(py, async move { client.reconcile_payout(&order_no).await }, interop::reconciliation)
+    }
+
+    fn confirm_callback<'py>(
+        &self,
+        py: Python<'py>,
+        callback: &NativeVerifiedCallback,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (client, callback) = (self.client()?, callback.inner.clone());
+        self.wait(py, async move { client.confirm_callback(&callback).await }, interop::confirmed_callback)
+    }
+
+    fn payout_async<'py>(&self, py: Python<'py>, request: &NativePayoutRequest) -> PyResult<Bound<'py, PyAny>> {
+        let (client, request) = (self.client()?, request.inner.clone());
+        awaitable(py, async move { client.payout(&request).await }, interop::payout_response)
+    }
+
+    #[pyo3(signature = (*, order_no=None, trade_no=None))]
+    fn inquire_status_async<'py>(
+        &self,
+        py: Python<'py>,
+        order_no: Option<String>,
+        trade_no: Option<String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (client, query) = (self.client()?, status_query(order_no, trade_no).map_err(|e| to_py_err(&e))?);
+        awaitable(py, async move { client.inquire_status(&query).await }, interop::status_response)
+    }
+
+    fn inquire_balance_async<'py>(&self, py: Python<'py>, account_no: String) -> PyResult<Bound<'py, PyAny>> {
+        let client = self.client()?;
+        awaitable(py, async move { client.inquire_balance(&account_no).await }, interop::balance_response)
+    }
+
+    fn reconcile_payout_async<'py>(&self, py: Python<'py>, order_no: String) -> PyResult<Bound<'py, PyAny>> {
+        let client = self.client()?;
+        awaitable(py, async move { client.reconcile_payout(&order_no).await }, interop::reconciliation)
+    }
+
+    fn confirm_callback_async<'py>(
+        &self,
+        py: Python<'py>,
+        callback: &NativeVerifiedCallback,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (client, callback) = (self.client()?, callback.inner.clone());
+        awaitable(py, async move { client.confirm_callback(&callback).await }, interop::confirmed_callback)
+    }
+
+    fn __repr__(&self) -> PyResult<String> {
+        let client = self.client()?;
+        Ok(format!("Client(merchant_id={:?}, base_url={:?})", client.merchant_id(), client.base_url()))
+    }
+}

@@ -1,0 +1,24 @@
+//! Core errors as the exceptions of `smilepayz.errors`: the fields come from
+//! `smilepayz::interop::error_fields`, the class from the Python package's own table.
+
+use crate::convert::to_python;
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+use smilepayz::interop::error_fields;
+use smilepayz::{Case, Error};
+
+/// The `smilepayz.errors` exception for `error`.
+pub(crate) fn to_py_err(error: &Error) -> PyErr {
+    Python::attach(|py| build(py, error).unwrap_or_else(|failed| failed))
+}
+
+fn build(py: Python<'_>, error: &Error) -> Result<PyErr, PyErr> {
+    let fields = to_python(py, &error_fields(error, Case::Snake))?;
+    let exception = py.import("smilepayz.errors")?.getattr("_from_native")?.call1((fields,))?;
+    Ok(PyErr::from_value(exception))
+}
+
+/// An error from the package's own machinery (runtime start-up), not from the SDK rules.
+pub(crate) fn runtime_error(e: &std::io::Error) -> PyErr {
+    PyRuntimeError::new_err(format!("smilepayz could not start its async runtime: {e}"))
+}
