@@ -1,0 +1,151 @@
+'use strict';
+// The public API of `smilepayz`: a thin layer over the private native module. The core
+// (Rust) owns every rule; this file converts arguments, wraps native handles and picks
+// error classes.
+
+const { inspect } = require('node:util');
+const native = require('./native.js');
+const errors = require('./lib/errors.js');
+const { headerPairs, bodyBytes } = require('./lib/inputs.js');
+
+const { callAsync, callSync } = errors;
+
+// A verified callback's native handle, reachable only from here: `confirmCallback`
+// accepts nothing a verifier did not produce.
+const handles = new WeakMap();
+const fromHandle = Symbol('smilepayz.fromHandle');
+
+/** True once an order with this status can no longer change (the core decides). */
+function isFinal(status) {
+  return typeof status === 'string' && native.isFinal(status);
+}
+
+/** The body a callback handler answers with (HTTP 200) once it has processed it. */
+const ACKNOWLEDGEMENT = native.callbackAcknowledgement();
+
+/** The pay-out client. */
+class Client {
+  #native;
+
+  constructor(options) {
+    if (options && options[fromHandle]) {
+      this.#native = options[fromHandle];
+    } else {
+      this.#native = callSync(() => new native.NativeClient(options ?? {}));
+    }
+  }
+
+  /** A client from `SMILEPAYZ_*` environment variables, then `overrides`. */
+  static fromEnv(overrides) {
+    return new Client({ [fromHandle]: callSync(() => native.NativeClient.fromEnv(overrides ?? null)) });
+  }
+
+  get merchantId() {
+    return this.#native.merchantId;
+  }
+
+  get baseUrl() {
+    return this.#native.baseUrl;
+  }
+
+  payout(request) {
+    return callAsync(() => this.#native.payout(request));
+  }
+
+  inquireStatus(query) {
+    return callAsync(() => this.#native.inquireStatus(query?.orderNo ?? null, query?.tradeNo ?? null));
+  }
+
+  inquireBalance(accountNo) {
+    return callAsync(() => this.#native.inquireBalance(accountNo));
+  }
+
+  reconcilePayout(orderNo) {
+    return callAsync(() => this.#native.reconcilePayout(orderNo));
+  }
+
+  confirmCallback(callback) {
+    return callAsync(() => {
+      const handle = handles.get(callback);
+      if (!handle) {
+        throw new TypeError('confirmCallback takes the VerifiedCallback returned by verifyCallback or CallbackVerifier');
+      }
+      return this.#native.confirmCallback(handle);
+    });
+  }
+
+  [inspect.custom]() {
+    return `Client { merchantId: ${inspect(this.merchantId)}, baseUrl: ${inspect(this.baseUrl)} }`;
+  }
+
+  toJSON() {
+    return { merchantId: this.merchantId, baseUrl: this.baseUrl };
+  }
+}
+
+/** A callback whose signature verified. Its status and money are claims until confirmed. */
+class VerifiedCallback {
+  constructor(handle) {
+    if (!(handle instanceof native.NativeVerifiedCallback)) {
+      throw new TypeError('a VerifiedCallback comes only from verifyCallback or CallbackVerifier.verify');
+    }
+    Object.assign(this, handle.fields());
+    handles.set(this, handle);
+    Object.freeze(this);
+  }
+}
+
+/** Verifies callbacks; build once (keys load once), use for every callback. */
+class CallbackVerifier {
+  #native;
+
+  constructor(options = {}) {
+    const keys = options.platformPublicKeys ?? (options.platformPublicKey ? [options.platformPublicKey] : []);
+    const now = options.now === undefined ? undefined : new Date(options.now).getTime();
+    this.#native = callSync(
+      () =>
+        new native.NativeVerifier({
+          platformPublicKeys: keys,
+          maxAgeSeconds: options.maxAgeSeconds,
+          maxBodyBytes: options.maxBodyBytes,
+          nowMs: now,
+        }),
+    );
+  }
+
+  verify({ headers, body }) {
+    const pairs = headerPairs(headers);
+    const bytes = bodyBytes(body);
+    return new VerifiedCallback(callSync(() => this.#native.verify(pairs, bytes)));
+  }
+
+  [inspect.custom]() {
+    return `CallbackVerifier { ${this.#native.describe()} }`;
+  }
+}
+
+/** Verifies one callback; see `CallbackVerifier` to reuse loaded keys. */
+function verifyCallback({ headers, body, platformPublicKey, platformPublicKeys, maxAgeSeconds, maxBodyBytes }) {
+  return new CallbackVerifier({ platformPublicKey, platformPublicKeys, maxAgeSeconds, maxBodyBytes }).verify({
+    headers,
+    body,
+  });
+}
+
+module.exports = {
+  Client,
+  CallbackVerifier,
+  VerifiedCallback,
+  verifyCallback,
+  isFinal,
+  ACKNOWLEDGEMENT,
+  SmilepayzError: errors.SmilepayzError,
+  ValidationError: errors.ValidationError,
+  ConfigError: errors.ConfigError,
+  ApiError: errors.ApiError,
+  OutcomeUnknownError: errors.OutcomeUnknownError,
+  TransportError: errors.TransportError,
+  ProtocolError: errors.ProtocolError,
+  SignatureError: errors.SignatureError,
+  CallbackMismatchError: errors.CallbackMismatchError,
+};

@@ -1,0 +1,21 @@
+// ES module entry: the same objects as the CommonJS entry (one native module loaded).
+import smilepayz from './index.js';
+
+export const {
+  Client,
+  CallbackVerifier,
+  VerifiedCallback,
+  verifyCallback,
+  isFinal,
+  ACKNOWLEDGEMENT,
+  SmilepayzError,
+  ValidationError,
+  ConfigError,
+  ApiError,
+  OutcomeUnknownError,
+  TransportError,
+  ProtocolError,
+  SignatureError,
+  CallbackMismatchError,
+} = smilepayz;
+export default smilepayz;

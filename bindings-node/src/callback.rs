@@ -1,0 +1,105 @@
+//! Callback verification: `NativeVerifier` wraps the core's `CallbackVerifier`, and a
+//! verified callback stays an opaque native object so that `confirmCallback` can only be
+//! fed what a verifier accepted.
+
+use crate::errors::{config, to_js};
+use napi::bindgen_prelude::Uint8Array;
+use napi_derive::napi;
+use serde_json::Value;
+use smilepayz::{CallbackVerifier, Case, Error, PlatformKey, VerifiedCallback, interop};
+use std::sync::Arc;
+use std::time::Duration;
+use time::OffsetDateTime;
+
+/// Verifier settings.
+#[napi(object)]
+pub struct VerifierOptions {
+    /// Platform public keys accepted (several during a rotation).
+    pub platform_public_keys: Vec<String>,
+    /// Refuse callbacks older than this many seconds.
+    pub max_age_seconds: Option<f64>,
+    /// Refuse bodies larger than this.
+    pub max_body_bytes: Option<f64>,
+    /// Measure age as if it were this instant (milliseconds since the epoch), for tests.
+    pub now_ms: Option<f64>,
+}
+
+/// A reusable callback verifier.
+#[napi]
+pub struct NativeVerifier {
+    inner: CallbackVerifier,
+}
+
+/// A callback whose signature verified; its claims are unconfirmed.
+#[napi]
+pub struct NativeVerifiedCallback {
+    pub(crate) inner: VerifiedCallback,
+}
+
+fn whole(name: &str, value: f64) -> napi::Result<u64> {
+    if value.is_finite() && value >= 0.0 && value.fract() == 0.0 && value <= 9_007_199_254_740_992.0 {
+        // Checked just above: a non-negative integer of at most 2^53.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        return Ok(value as u64);
+    }
+    Err(config(format!("{name} must be a non-negative whole number, got {value}")))
+}
+
+#[napi]
+impl NativeVerifier {
+    /// Loads the keys once; a bad key is a `ConfigError` with its `keyError`.
+    #[napi(constructor, catch_unwind)]
+    pub fn new(options: VerifierOptions) -> napi::Result<Self> {
+        if options.platform_public_keys.is_empty() {
+            return Err(config("a callback verifier needs at least one platform public key"));
+        }
+        let mut keys = Vec::with_capacity(options.platform_public_keys.len());
+        for text in &options.platform_public_keys {
+            let key = PlatformKey::from_text(text).map_err(|e| {
+                to_js(&Error::Config { message: format!("platform public key: {e}"), key_error: Some(e) })
+            })?;
+            keys.push(key);
+        }
+        let mut inner = CallbackVerifier::with_keys(keys);
+        if let Some(secs) = options.max_age_seconds {
+            inner = inner.max_age(Duration::from_secs(whole("maxAgeSeconds", secs)?));
+        }
+        if let Some(bytes) = options.max_body_bytes {
+            let bytes = usize::try_from(whole("maxBodyBytes", bytes)?).unwrap_or(usize::MAX);
+            inner = inner.max_body_bytes(bytes);
+        }
+        if let Some(ms) = options.now_ms {
+            let nanos = i128::from(whole("now", ms)?) * 1_000_000;
+            let now = OffsetDateTime::from_unix_timestamp_nanos(nanos).map_err(|e| config(format!("now: {e}")))?;
+            inner = inner.clock(Arc::new(move || now));
+        }
+        Ok(Self { inner })
+    }
+
+    /// Verifies a callback from `[name, value]` pairs (any case) and the raw body.
+    #[napi(catch_unwind)]
+    pub fn verify(&self, headers: Vec<Vec<String>>, body: Uint8Array) -> napi::Result<NativeVerifiedCallback> {
+        let pairs = headers.into_iter().map(|mut pair| {
+            let value = if pair.len() > 1 { pair.swap_remove(1) } else { String::new() };
+            let name = pair.into_iter().next().unwrap_or_default();
+            (name, value)
+        });
+        let inner = self.inner.verify(pairs, &body).map_err(|e| to_js(&Error::Signature(e)))?;
+        Ok(NativeVerifiedCallback { inner })
+    }
+
+    /// Key count and limits, never key material (for `util.inspect`).
+    #[napi]
+    pub fn describe(&self) -> String {
+        format!("{} platform key(s)", self.inner.keys().len())
+    }
+}
+
+#[napi]
+impl NativeVerifiedCallback {
+    /// The callback's fields (camelCase), its raw body and `X-TIMESTAMP`.
+    #[napi(catch_unwind)]
+    pub fn fields(&self) -> Value {
+        interop::verified_callback(&self.inner, Case::Camel)
+    }
+}
