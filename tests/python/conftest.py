@@ -1,0 +1,44 @@
+"""Shared fixtures: the vectors in tests/vectors and a mock gateway per test."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from smilepayz import Client
+from smilepayz.testing import MockGateway
+
+VECTORS = Path(__file__).resolve().parent.parent / "vectors"
+
+
+def load(name: str) -> Any:
+    # Numbers with a fraction stay exact, as the vectors write them (never floats).
+    return json.loads((VECTORS / name).read_text(encoding="utf-8"), parse_float=Decimal)
+
+
+def pointer(document: Any, path: str) -> Any:
+    """Resolves a JSON pointer such as ``/merchant/pkcs8_pem``."""
+    for part in path.strip("/").split("/"):
+        document = document[part]
+    return document
+
+
+@pytest.fixture(scope="session")
+def keys() -> Any:
+    return load("keys.json")
+
+
+@pytest.fixture
+def gateway() -> Iterator[MockGateway]:
+    with MockGateway() as gw:
+        yield gw
+
+
+@pytest.fixture
+def client(gateway: MockGateway) -> Client:
+    return gateway.client(timeout=2.0)

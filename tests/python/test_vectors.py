@@ -1,0 +1,146 @@
+"""The shared vectors: golden signatures, the bad-input table and the callback attacks
+give in Python exactly what they give in Rust."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from typing import Any
+
+import pytest
+
+import smilepayz
+from smilepayz import CallbackVerifier, Client, PayoutRequest, errors, verify_callback
+
+from .conftest import load, pointer
+
+
+def snake(key: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in key)
+
+
+def snake_keys(value: Any, under_extra: bool = False) -> Any:
+    """The camelCase vector request in the form a Python caller writes it."""
+    if isinstance(value, dict):
+        return {
+            (k if under_extra else snake(k)): snake_keys(v, under_extra or k == "extra") for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [snake_keys(v, under_extra) for v in value]
+    return value
+
+
+def key_text(keys: Any, spec: Any) -> str:
+    return spec if isinstance(spec, str) else str(pointer(keys, spec["fromKeys"]))
+
+
+def assert_no_key_material(message: str, key: str) -> None:
+    body = "".join(line for line in key.replace("\\n", "\n").splitlines() if not line.startswith("-----"))
+    body = "".join(body.split())
+    for start in range(0, max(len(body) - 16, 0), 8):
+        assert body[start : start + 16] not in message
+
+
+def test_golden_requests_serialise_and_sign_byte_for_byte(keys: Any) -> None:
+    table = load("requests.json")
+    private_key = str(pointer(keys, "/merchant/pkcs8_pem"))
+    for case in table["cases"]:
+        request = PayoutRequest.from_dict(snake_keys(case["request"]))
+        body = request.wire_body(table["merchantId"])
+        assert body.decode() == case["body"], case["name"]
+        signature = smilepayz.sign_request(private_key, table["timestamp"], table["merchantSecret"], body)
+        assert signature == case["signature"], case["name"]
+    assert len(table["cases"]) == 8
+
+
+def test_every_bad_request_gives_its_violations_with_snake_case_paths() -> None:
+    cases = load("bad-inputs.json")["requests"]
+    for case in cases:
+        with pytest.raises(errors.ValidationError) as caught:
+            PayoutRequest.from_dict(snake_keys(case["request"]))
+        got = sorted((v.path, v.rule) for v in caught.value.violations)
+        assert got == sorted((v["pathSnake"], v["rule"]) for v in case["violations"]), case["name"]
+        assert isinstance(caught.value, smilepayz.SmilepayzError)
+    assert len(cases) >= 50
+
+
+def test_private_key_mistakes_are_config_errors_with_their_kind(keys: Any) -> None:
+    table = load("bad-inputs.json")
+    for case in table["privateKeys"]:
+        key = key_text(keys, case["key"])
+        if "truncate" in case:
+            key = key[: case["truncate"]]
+        with pytest.raises(errors.ConfigError) as caught:
+            Client(merchant_id="m-1", merchant_secret="s", private_key=key, environment="sandbox")
+        assert caught.value.key_error == case["error"], case["name"]
+        assert_no_key_material(str(caught.value), key)
+        assert_no_key_material(repr(caught.value), key)
+    for case in table["goodPrivateKeys"]:
+        client = Client(
+            merchant_id="m-1", merchant_secret="s", private_key=key_text(keys, case["key"]), environment="sandbox"
+        )
+        assert "PRIVATE" not in repr(client)
+
+
+def test_public_key_mistakes_are_config_errors_with_their_kind(keys: Any) -> None:
+    table = load("bad-inputs.json")
+    for case in table["publicKeys"]:
+        with pytest.raises(errors.ConfigError) as caught:
+            CallbackVerifier(key_text(keys, case["key"]))
+        assert caught.value.key_error == case["error"], case["name"]
+    for case in table["goodPublicKeys"]:
+        CallbackVerifier(key_text(keys, case["key"]))
+
+
+def test_configuration_mistakes_say_what_is_wrong_and_never_the_secret(keys: Any) -> None:
+    for case in load("bad-inputs.json")["config"]:
+        settings = case["settings"]
+        kwargs = {snake(k): (key_text(keys, v) if k == "privateKey" else v) for k, v in settings.items()}
+        with pytest.raises(errors.ConfigError) as caught:
+            Client(**kwargs)
+        message = str(caught.value)
+        assert case["messageContains"] in message, case["name"]
+        if "merchant_secret" in kwargs:
+            assert kwargs["merchant_secret"] not in message
+        if "private_key" in kwargs:
+            assert_no_key_material(message, kwargs["private_key"])
+
+
+def test_every_callback_case_gives_its_verdict(keys: Any) -> None:
+    table = load("callbacks.json")
+    named = {
+        "sandbox": str(pointer(keys, "/platform/public_spki_base64")),
+        "production": str(pointer(keys, "/platform_production/public_spki_base64")),
+    }
+    for case in table["cases"]:
+        clock = None
+        if "now" in case:
+            now = dt.datetime.fromisoformat(case["now"]).timestamp()
+            clock = lambda now=now: now  # noqa: E731
+        verifier = CallbackVerifier(
+            [named[k] for k in case["keys"]],
+            max_age=case.get("maxAgeSeconds"),
+            max_body_bytes=table["maxBodyBytes"],
+            clock=clock,
+        )
+        body = base64.b64decode(case["bodyBase64"]) if "bodyBase64" in case else case["body"].encode()
+        headers = [(name, value) for name, value in case["headers"]]
+        if case["expect"] == "ok":
+            assert verifier.verify(headers, body).trade_no == "T112024041000000000001", case["name"]
+        else:
+            with pytest.raises(errors.SignatureError) as caught:
+                verifier.verify(headers, body)
+            assert caught.value.check == case["expect"], case["name"]
+    assert len(table["cases"]) >= 20
+
+
+def test_the_real_sandbox_signature_verifies_and_a_tampered_one_does_not() -> None:
+    v = load("real-callback-sandbox.json")
+    headers = {"X-TIMESTAMP": v["timestamp"], "X-SIGNATURE": v["signature"]}
+    body = ('{"tradeNo":"%s","status":"SUCCESS"}' % v["tradeNo"]).encode()
+    verified = verify_callback(headers, body, platform_public_key=v["platformPublicKey"])
+    assert verified.trade_no == v["tradeNo"]
+    assert verified.status == smilepayz.Status.SUCCESS
+    with pytest.raises(errors.SignatureError) as caught:
+        verify_callback(headers, body.replace(b"T1112", b"T1113"), platform_public_key=v["platformPublicKey"])
+    assert caught.value.check == "bad_signature"
