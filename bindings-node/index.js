@@ -100,7 +100,8 @@ class CallbackVerifier {
   #native;
 
   constructor(options = {}) {
-    const keys = options.platformPublicKeys ?? (options.platformPublicKey ? [options.platformPublicKey] : []);
+    const keys =
+      options.platformPublicKeys ?? (options.platformPublicKey === undefined ? [] : [options.platformPublicKey]);
     const now = options.now === undefined ? undefined : new Date(options.now).getTime();
     this.#native = callSync(
       () =>
