@@ -1,0 +1,398 @@
+'use strict';
+// The client against the Rust mock gateway: five regions end to end, every fault mapped
+// to its error class and resolved by reconciliation, retries, inquiries, callbacks,
+// concurrency, exact amounts, and secrets kept out of inspect output.
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const util = require('node:util');
+const smilepayz = require('smilepayz');
+const { MockGateway, signCallback } = require('smilepayz/testing');
+const { requestFor, orderNo, REGIONS, keys } = require('./helpers.js');
+
+const {
+  Client,
+  CallbackVerifier,
+  VerifiedCallback,
+  verifyCallback,
+  isFinal,
+  ACKNOWLEDGEMENT,
+  SmilepayzError,
+  ValidationError,
+  ConfigError,
+  ApiError,
+  OutcomeUnknownError,
+  TransportError,
+  ProtocolError,
+  SignatureError,
+  CallbackMismatchError,
+} = smilepayz;
+
+let gw;
+let client;
+test.before(async () => {
+  gw = await MockGateway.start();
+  client = gw.client({ timeoutMs: 5000 });
+});
+test.after(async () => {
+  await gw.stop();
+});
+
+const rejection = (promise) =>
+  promise.then(
+    (v) => assert.fail(`expected a rejection, got ${JSON.stringify(v)}`),
+    (e) => e,
+  );
+
+test('five regions end to end: pay-out, status, settle, reconcile', async () => {
+  for (const region of REGIONS) {
+    const request = requestFor(region);
+    const accepted = await client.payout(request);
+    assert.equal(accepted.code, '00', region);
+    assert.equal(accepted.orderNo, request.orderNo);
+    assert.equal(accepted.status, 'PROCESSING');
+    assert.equal(isFinal(accepted.status), false);
+    assert.equal(typeof accepted.raw, 'string');
+    assert.equal(JSON.parse(accepted.raw).orderNo, request.orderNo);
+    assert.equal(accepted.money.amount, String(request.amount));
+    const byOrder = await client.inquireStatus({ orderNo: request.orderNo });
+    const byTrade = await client.inquireStatus({ tradeNo: accepted.tradeNo });
+    assert.equal(byOrder.tradeNo, accepted.tradeNo);
+    assert.equal(byTrade.orderNo, request.orderNo);
+    await gw.settle(request.orderNo, 'SUCCESS');
+    const settled = await client.reconcilePayout(request.orderNo);
+    assert.equal(settled.outcome, 'settled');
+    assert.equal(settled.status.status, 'SUCCESS');
+    assert.ok(isFinal(settled.status.status));
+    assert.equal(gw.order(request.orderNo).region, region);
+  }
+});
+
+test('faults after the gateway accepted: OutcomeUnknownError with orderNo, then reconciled', async () => {
+  const quick = gw.client({ timeoutMs: 400 });
+  const faults = [
+    [{ delayMs: 1500 }, 'timeout'],
+    ['serverErrorAfterAccept', 'server_error'],
+    ['dropAfterAccept', 'connection_lost'],
+    ['malformedAfterAccept', 'unreadable'],
+  ];
+  for (const [fault, cause] of faults) {
+    const request = requestFor('IDR');
+    gw.inject('payout', fault);
+    const err = await rejection(quick.payout(request));
+    assert.ok(err instanceof OutcomeUnknownError, `${cause}: ${err}`);
+    assert.ok(err instanceof SmilepayzError);
+    assert.equal(err.code, 'SMILEPAYZ_OUTCOME_UNKNOWN');
+    assert.equal(err.orderNo, request.orderNo);
+    assert.equal(err.cause, cause);
+    assert.equal(typeof err.causeDetail, 'string');
+    if (cause === 'server_error') assert.equal(err.httpStatus, 500);
+    // Never resent: the gateway saw it exactly once, and has it.
+    assert.equal(gw.payoutRequestsFor(request.orderNo), 1);
+    const pending = await quick.reconcilePayout(err.orderNo);
+    assert.equal(pending.outcome, 'pending', cause);
+    await gw.settle(request.orderNo, 'FAILED');
+    const settled = await quick.reconcilePayout(err.orderNo);
+    assert.equal(settled.outcome, 'settled');
+    assert.equal(settled.status.status, 'FAILED');
+  }
+});
+
+test('connection refused: retried until the gateway is back, or TransportError without retries', async () => {
+  const patient = gw.client({ retry: { maxAttempts: 30, initialBackoffMs: 50, maxBackoffMs: 100 } });
+  await gw.refuseConnectionsFor(300);
+  const request = requestFor('IDR');
+  const accepted = await patient.payout(request);
+  assert.equal(accepted.orderNo, request.orderNo);
+  assert.equal(gw.payoutRequestsFor(request.orderNo), 1);
+
+  const impatient = gw.client({ retry: { maxAttempts: 1 } });
+  await gw.refuseConnectionsFor(1000);
+  const refused = requestFor('IDR');
+  const err = await rejection(impatient.payout(refused));
+  assert.ok(err instanceof TransportError, String(err));
+  assert.equal(err.code, 'SMILEPAYZ_TRANSPORT');
+  assert.equal(gw.payoutRequestsFor(refused.orderNo), 0);
+  const balance = await rejection(impatient.inquireBalance('ACC1'));
+  assert.ok(balance instanceof TransportError);
+  await new Promise((r) => setTimeout(r, 1100));
+});
+
+test('inquiries: retried on a spoilt answer; ProtocolError when the budget is spent', async () => {
+  const request = requestFor('PEN');
+  await client.payout(request);
+  gw.inject('status', 'malformedAfterAccept');
+  const status = await gw.client({ retry: { maxAttempts: 3, initialBackoffMs: 10 } }).inquireStatus({ orderNo: request.orderNo });
+  assert.equal(status.orderNo, request.orderNo);
+  gw.inject('status', 'malformedAfterAccept');
+  const err = await rejection(gw.client({ retry: { maxAttempts: 1 } }).inquireStatus({ orderNo: request.orderNo }));
+  assert.ok(err instanceof ProtocolError, String(err));
+  assert.equal(err.code, 'SMILEPAYZ_PROTOCOL');
+  assert.equal(err.httpStatus, 200);
+  assert.equal(typeof err.bodyExcerpt, 'string');
+});
+
+test('ApiError: a duplicate order number is refused by the gateway', async () => {
+  const request = requestFor('COP');
+  await client.payout(request);
+  const err = await rejection(client.payout(request));
+  assert.ok(err instanceof ApiError, String(err));
+  assert.equal(err.code, 'SMILEPAYZ_API');
+  assert.equal(typeof err.apiCode, 'string');
+  assert.notEqual(err.apiCode, '00');
+  assert.equal(typeof err.apiMessage, 'string');
+  assert.equal(typeof err.httpStatus, 'number');
+  assert.ok(err.rawBody.includes(err.apiCode));
+});
+
+test('reconcilePayout of an order the gateway never got: not_found', async () => {
+  const result = await client.reconcilePayout(orderNo('NONE'));
+  assert.equal(result.outcome, 'not_found');
+  assert.equal(result.code, gw.orderNotFoundCode);
+  const invalid = await rejection(client.reconcilePayout('bad order!'));
+  assert.ok(invalid instanceof ValidationError);
+});
+
+test('inquireBalance and inquireStatus argument errors', async () => {
+  gw.setBalance('ACC-IDR-1', { currency: 'IDR', balance: '1500000.50', available: '1000000' });
+  const balance = await client.inquireBalance('ACC-IDR-1');
+  assert.equal(balance.accountNo, 'ACC-IDR-1');
+  const info = balance.accountInfos[0];
+  assert.equal(info.amount.value, '1500000.50');
+  assert.equal(info.availableBalance.value, '1000000');
+  assert.ok(balance.raw.includes('ACC-IDR-1'));
+  assert.ok((await rejection(client.inquireBalance(' '))) instanceof ConfigError);
+  assert.ok((await rejection(client.inquireStatus({}))) instanceof ConfigError);
+  assert.ok((await rejection(client.inquireStatus({ orderNo: 'A', tradeNo: 'B' }))) instanceof ConfigError);
+});
+
+test('callbacks: delivered, verified (all header forms), confirmed; mismatch and forgery refused', async () => {
+  const request = requestFor('BRL');
+  await client.payout(request);
+  const signed = gw.signedCallback(request.orderNo);
+  const verifier = new CallbackVerifier({ platformPublicKey: gw.platformPublicKey });
+  const incoming = Object.fromEntries(signed.headers.map(([k, v]) => [k.toLowerCase(), v]));
+  const forms = [
+    signed.headers,
+    incoming,
+    new Headers(signed.headers),
+    new Map(signed.headers),
+    signed.headers.flat(),
+    Object.fromEntries(signed.headers.map(([k, v]) => [k.toUpperCase(), v])),
+  ];
+  for (const headers of forms) {
+    for (const body of [signed.body, Buffer.from(signed.body), new Uint8Array(Buffer.from(signed.body))]) {
+      const v = verifier.verify({ headers, body });
+      assert.ok(v instanceof VerifiedCallback);
+      assert.equal(v.orderNo, request.orderNo);
+    }
+  }
+  // Duplicates in a Node IncomingHttpHeaders array value reach the core's check.
+  const dup = { ...incoming, 'x-signature': [incoming['x-signature'], incoming['x-signature']] };
+  const dupErr = captureSync(() => verifier.verify({ headers: dup, body: signed.body }));
+  assert.ok(dupErr instanceof SignatureError);
+  assert.equal(dupErr.check, 'duplicate_header');
+  assert.throws(() => verifier.verify({ headers: incoming, body: JSON.parse(signed.body) }), TypeError);
+
+  const verified = verifyCallback({ headers: incoming, body: signed.body, platformPublicKey: gw.platformPublicKey });
+  assert.ok(Object.isFrozen(verified));
+  const confirmed = await client.confirmCallback(verified);
+  assert.equal(confirmed.inquiry.status, 'PROCESSING');
+  assert.equal(confirmed.callback.tradeNo, verified.tradeNo);
+
+  // The gateway now says SUCCESS but the callback claimed PROCESSING.
+  await gw.settle(request.orderNo, 'SUCCESS');
+  const mismatch = await rejection(client.confirmCallback(verified));
+  assert.ok(mismatch instanceof CallbackMismatchError, String(mismatch));
+  assert.equal(mismatch.code, 'SMILEPAYZ_CALLBACK_MISMATCH');
+  assert.equal(mismatch.field, 'status');
+  assert.equal(mismatch.callbackValue, 'PROCESSING');
+  assert.equal(mismatch.gatewayValue, 'SUCCESS');
+
+  // A plain object with the same fields is not a verified callback.
+  const forged = { ...verified };
+  assert.ok((await rejection(client.confirmCallback(forged))) instanceof TypeError);
+  assert.throws(() => new VerifiedCallback(forged), TypeError);
+
+  // signCallback (with the platform key) and gateway.signCallback, and max age.
+  const own = signCallback({
+    platformPrivateKey: keys.platform.private_pkcs8_pem,
+    body: { tradeNo: 'T9', status: 'SUCCESS' },
+    timestamp: '2024-04-10T08:45:32+07:00',
+  });
+  const ok = verifyCallback({ headers: own.headers, body: own.body, platformPublicKey: keys.platform.public_spki_base64 });
+  assert.equal(ok.tradeNo, 'T9');
+  const old = captureSync(() =>
+    verifyCallback({ headers: own.headers, body: own.body, platformPublicKey: keys.platform.public_spki_base64, maxAgeSeconds: 300 }),
+  );
+  assert.equal(old.check, 'too_old');
+  const fresh = gw.signCallback({ tradeNo: 'T10', status: 'FAILED' });
+  const rotated = new CallbackVerifier({ platformPublicKeys: [keys.platform_production.public_spki_base64, gw.platformPublicKey], maxAgeSeconds: 60 });
+  assert.equal(rotated.verify({ headers: fresh.headers, body: fresh.body }).status, 'FAILED');
+  const wrongKey = captureSync(() => verifyCallback({ headers: fresh.headers, body: fresh.body, platformPublicKey: keys.platform.public_spki_base64 }));
+  assert.equal(wrongKey.check, 'bad_signature');
+  assert.equal(ACKNOWLEDGEMENT, 'SUCCESS');
+});
+
+test('64 pay-outs in flight at once; the JavaScript thread keeps running', async () => {
+  let ticks = 0;
+  const timer = setInterval(() => (ticks += 1), 1);
+  const requests = Array.from({ length: 64 }, (_, i) => requestFor(REGIONS[i % REGIONS.length]));
+  const started = Date.now();
+  const answers = await Promise.all(requests.map((r) => client.payout(r)));
+  clearInterval(timer);
+  assert.equal(answers.length, 64);
+  answers.forEach((a, i) => assert.equal(a.orderNo, requests[i].orderNo));
+  assert.equal(new Set(answers.map((a) => a.tradeNo)).size, 64);
+  assert.ok(ticks > 0 || Date.now() - started < 5, 'timers ran while the pay-outs were in flight');
+});
+
+test('exact amounts: string, bigint and exact numbers pass digit for digit; inexact ones are refused', async () => {
+  const exact = [
+    ['IDR', 150000, '150000'],
+    ['IDR', 150000n, '150000'],
+    ['IDR', '150000', '150000'],
+    ['USDT', 100.5, '100.5'],
+    ['USDT', 0.0001, '0.0001'],
+    ['USDT', '100.2500', '100.25'],
+    ['COP', 9007199254740, '9007199254740'],
+  ];
+  for (const [region, amount, stored] of exact) {
+    const request = requestFor(region, { amount });
+    if (region === 'COP') request.amount = 999999999; // COP has a maximum
+    const answer = await client.payout(request);
+    const want = region === 'COP' ? '999999999' : stored;
+    assert.equal(gw.order(request.orderNo).amount, want, `${region} ${amount}`);
+    assert.equal(answer.money.amount, want);
+  }
+  const refused = [
+    ['USDT', 0.1 + 0.2, 'scale'],
+    ['IDR', 2 ** 60, 'format'],
+    ['IDR', Number.NaN, 'format'],
+    ['IDR', Number.POSITIVE_INFINITY, 'format'],
+    ['IDR', 1e21, 'format'],
+    ['IDR', 150000.5, 'scale'],
+    ['IDR', '1e5', 'format'],
+    ['IDR', -5n, 'range'],
+  ];
+  for (const [region, amount, rule] of refused) {
+    const err = await rejection(client.payout(requestFor(region, { amount })));
+    assert.ok(err instanceof ValidationError, `${amount}: ${err}`);
+    assert.deepEqual(
+      err.violations.map((v) => [v.path, v.rule]),
+      [['amount', rule]],
+      `${region} ${amount}: ${err.message}`,
+    );
+  }
+});
+
+test('every problem at once, camelCase paths', async () => {
+  const err = await rejection(client.payout({ region: 'PEN', amount: 'x', receiver: { idType: 'NOPE' } }));
+  assert.ok(err instanceof ValidationError);
+  const paths = err.violations.map((v) => v.path);
+  for (const p of ['orderNo', 'purpose', 'amount', 'cashAccountType', 'receiver.idType', 'cci']) {
+    assert.ok(paths.includes(p), `${p} in ${paths}`);
+  }
+  const notObject = await rejection(client.payout('IDR'));
+  assert.ok(notObject instanceof ValidationError);
+});
+
+test('inspect and JSON never show the merchant secret or the private key', async () => {
+  const pemBody = gw.merchantPrivateKeyPem.split('\n').filter((l) => l && !l.startsWith('-----')).join('');
+  const verifier = new CallbackVerifier({ platformPublicKey: gw.platformPublicKey });
+  for (const shown of [
+    util.inspect(client, { depth: 10, showHidden: true }),
+    util.inspect(gw, { depth: 10, showHidden: true }),
+    util.inspect(verifier, { depth: 10, showHidden: true }),
+    JSON.stringify(client),
+    String(client),
+  ]) {
+    assert.ok(!shown.includes(gw.merchantSecret), shown);
+    for (let i = 0; i + 16 <= pemBody.length; i += 16) assert.ok(!shown.includes(pemBody.slice(i, i + 16)), shown);
+  }
+  assert.ok(util.inspect(client).includes(gw.merchantId));
+});
+
+test('Client.fromEnv reads SMILEPAYZ_* variables; missing ones are a ConfigError', () => {
+  const saved = { ...process.env };
+  try {
+    process.env.SMILEPAYZ_MERCHANT_ID = gw.merchantId;
+    process.env.SMILEPAYZ_MERCHANT_SECRET = gw.merchantSecret;
+    process.env.SMILEPAYZ_PRIVATE_KEY = gw.merchantPrivateKeyPem.replaceAll('\n', '\\n');
+    process.env.SMILEPAYZ_BASE_URL = gw.baseUrl;
+    const fromEnv = Client.fromEnv();
+    assert.equal(fromEnv.baseUrl, gw.baseUrl);
+    assert.equal(Client.fromEnv({ userAgentSuffix: 'tests/1' }).merchantId, gw.merchantId);
+    delete process.env.SMILEPAYZ_MERCHANT_SECRET;
+    const err = captureSync(() => Client.fromEnv());
+    assert.ok(err instanceof ConfigError);
+    assert.ok(err.message.includes('merchant_secret is missing'));
+    process.env.SMILEPAYZ_MERCHANT_SECRET = 'x';
+    process.env.SMILEPAYZ_ENVIRONMENT = 'staging';
+    assert.ok(captureSync(() => Client.fromEnv()) instanceof ConfigError);
+  } finally {
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+  }
+});
+
+test('options: environment, timeouts and retry are checked by the core', () => {
+  const base = { merchantId: 'm1', merchantSecret: 's', privateKey: keys.merchant.pkcs8_pem };
+  assert.equal(new Client({ ...base, environment: 'sandbox' }).baseUrl, 'https://sandbox-gateway.smilepayz.com');
+  assert.equal(new Client({ ...base, environment: 'production' }).baseUrl, 'https://gateway.smilepayz.com');
+  for (const bad of [{ timeoutMs: 0 }, { connectTimeoutMs: -1 }, { retry: { maxAttempts: 0 } }, { environment: 'staging' }, {}]) {
+    const err = captureSync(() => new Client({ ...base, ...bad }));
+    assert.ok(err instanceof ConfigError, `${JSON.stringify(bad)}: ${err}`);
+  }
+  assert.ok(captureSync(() => new Client()) instanceof ConfigError);
+});
+
+test('every error class: instanceof, name, stable code', () => {
+  const classes = {
+    ValidationError: 'SMILEPAYZ_VALIDATION',
+    ConfigError: 'SMILEPAYZ_CONFIG',
+    ApiError: 'SMILEPAYZ_API',
+    OutcomeUnknownError: 'SMILEPAYZ_OUTCOME_UNKNOWN',
+    TransportError: 'SMILEPAYZ_TRANSPORT',
+    ProtocolError: 'SMILEPAYZ_PROTOCOL',
+    SignatureError: 'SMILEPAYZ_SIGNATURE',
+    CallbackMismatchError: 'SMILEPAYZ_CALLBACK_MISMATCH',
+  };
+  for (const name of Object.keys(classes)) {
+    assert.ok(smilepayz[name].prototype instanceof SmilepayzError, name);
+    assert.ok(smilepayz[name].prototype instanceof Error, name);
+  }
+  const err = captureSync(() => new Client({}));
+  assert.equal(err.name, 'ConfigError');
+  assert.equal(err.code, classes.ConfigError);
+  assert.ok(err.stack.includes('ConfigError'));
+});
+
+test('isFinal comes from the core', () => {
+  for (const s of ['SUCCESS', 'FAILED', 'EXPIRED', 'CANCELLED']) assert.equal(isFinal(s), true, s);
+  for (const s of ['PROCESSING', 'REVIEW', 'INIT', 'success', 'PARTIAL', '', null, undefined]) assert.equal(isFinal(s), false, String(s));
+});
+
+test('mock gateway helpers: orders, received, remark, settle delivery', async () => {
+  const request = requestFor('IDR');
+  await client.payout(request);
+  assert.ok(gw.orders().some((o) => o.orderNo === request.orderNo));
+  const seen = gw.received().filter((r) => r.path.endsWith('pay-out') && r.body.includes(request.orderNo));
+  assert.equal(seen.length, 1);
+  assert.ok(seen[0].headers.some(([k]) => k === 'x-signature'));
+  assert.equal(gw.setRemark(request.orderNo, 'bank closed'), true);
+  assert.equal((await client.inquireStatus({ orderNo: request.orderNo })).remark, 'bank closed');
+  assert.equal(await gw.settle(request.orderNo, 'EXPIRED'), null); // no callbackUrl
+  await assert.rejects(gw.settle('NOSUCHORDER', 'SUCCESS'));
+  assert.equal(gw.order('NOSUCHORDER'), null);
+  assert.equal(gw.signedCallback('NOSUCHORDER'), null);
+});
+
+function captureSync(fn) {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  return assert.fail('expected an error');
+}
