@@ -7,7 +7,6 @@ from typing import Callable, Optional
 
 from smilepayz import (
     BrazilPayout,
-    BrazilReceiver,
     ColombiaPayout,
     ColombiaReceiver,
     IndonesiaPayout,

@@ -8,7 +8,6 @@ import os
 from decimal import Decimal
 
 import pytest
-
 from smilepayz import AsyncClient, Client, Status, errors
 from smilepayz.testing import MockGateway
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
-
 import smilepayz
 from smilepayz import CallbackVerifier, Client, PayoutRequest, errors, verify_callback
 
@@ -22,9 +22,7 @@ def snake(key: str) -> str:
 def snake_keys(value: Any, under_extra: bool = False) -> Any:
     """The camelCase vector request in the form a Python caller writes it."""
     if isinstance(value, dict):
-        return {
-            (k if under_extra else snake(k)): snake_keys(v, under_extra or k == "extra") for k, v in value.items()
-        }
+        return {(k if under_extra else snake(k)): snake_keys(v, under_extra or k == "extra") for k, v in value.items()}
     if isinstance(value, list):
         return [snake_keys(v, under_extra) for v in value]
     return value
@@ -95,7 +93,7 @@ def test_public_key_mistakes_are_config_errors_with_their_kind(keys: Any) -> Non
 def test_configuration_mistakes_say_what_is_wrong_and_never_the_secret(keys: Any) -> None:
     for case in load("bad-inputs.json")["config"]:
         settings = case["settings"]
-        kwargs = {snake(k): (key_text(keys, v) if k == "privateKey" else v) for k, v in settings.items()}
+        kwargs: dict[str, Any] = {snake(k): (key_text(keys, v) if k == "privateKey" else v) for k, v in settings.items()}
         with pytest.raises(errors.ConfigError) as caught:
             Client(**kwargs)
         message = str(caught.value)
@@ -137,7 +135,7 @@ def test_every_callback_case_gives_its_verdict(keys: Any) -> None:
 def test_the_real_sandbox_signature_verifies_and_a_tampered_one_does_not() -> None:
     v = load("real-callback-sandbox.json")
     headers = {"X-TIMESTAMP": v["timestamp"], "X-SIGNATURE": v["signature"]}
-    body = ('{"tradeNo":"%s","status":"SUCCESS"}' % v["tradeNo"]).encode()
+    body = json.dumps({"tradeNo": v["tradeNo"], "status": "SUCCESS"}).encode()
     verified = verify_callback(headers, body, platform_public_key=v["platformPublicKey"])
     assert verified.trade_no == v["tradeNo"]
     assert verified.status == smilepayz.Status.SUCCESS

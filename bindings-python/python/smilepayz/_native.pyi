@@ -1,7 +1,19 @@
 # Stubs for the native module (checked against it by mypy.stubtest in scripts/test-python.sh).
-from typing import Any, Callable, Optional
-
 from decimal import Decimal
+from typing import Any, Callable, Optional, final
+
+__all__ = [
+    "CallbackVerifier",
+    "Client",
+    "MockGateway",
+    "MockGatewayError",
+    "PayoutRequest",
+    "VerifiedCallback",
+    "__version__",
+    "sign_callback",
+    "sign_request",
+    "status_is_final",
+]
 
 __version__: str
 
@@ -13,6 +25,7 @@ def sign_callback(
 
 class MockGatewayError(RuntimeError): ...
 
+@final
 class PayoutRequest:
     def __new__(cls, fields: Any) -> PayoutRequest: ...
     @property
@@ -21,11 +34,13 @@ class PayoutRequest:
     def order_no(self) -> str: ...
     def wire_body(self, merchant_id: str) -> bytes: ...
 
+@final
 class VerifiedCallback:
     @property
     def trade_no(self) -> str: ...
     def to_dict(self) -> dict[str, Any]: ...
 
+@final
 class CallbackVerifier:
     def __new__(
         cls,
@@ -37,6 +52,7 @@ class CallbackVerifier:
     ) -> CallbackVerifier: ...
     def verify(self, headers: list[tuple[str, Any]], body: bytes) -> VerifiedCallback: ...
 
+@final
 class Client:
     def __new__(
         cls,
@@ -71,6 +87,7 @@ class Client:
     async def reconcile_payout_async(self, order_no: str) -> dict[str, Any]: ...
     async def confirm_callback_async(self, callback: VerifiedCallback) -> dict[str, Any]: ...
 
+@final
 class MockGateway:
     def __new__(cls, *, merchant_id: Optional[str] = None, merchant_secret: Optional[str] = None) -> MockGateway: ...
     @property

@@ -5,11 +5,13 @@ verified callback's trade number is authentic, its status and money are claims u
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Union
+from typing import Any, Callable, Optional, Union
 
 from . import _native
+from ._native import VerifiedCallback as _NativeVerifiedCallback
 from .models import Money, Status, StatusResult, _Answer, _status, parse_time
 
 __all__ = ["ACKNOWLEDGEMENT", "CallbackVerifier", "ConfirmedCallback", "Headers", "VerifiedCallback", "verify_callback"]
@@ -60,7 +62,7 @@ class VerifiedCallback(_Answer):
     money: Optional[Money]
     timestamp: str
     raw: str = dataclasses.field(repr=False)
-    _native: _native.VerifiedCallback = dataclasses.field(repr=False, compare=False)
+    _native: _NativeVerifiedCallback = dataclasses.field(repr=False, compare=False)
 
     @property
     def is_final(self) -> bool:
@@ -70,13 +72,8 @@ class VerifiedCallback(_Answer):
     def transacted_at(self) -> Optional[datetime]:
         return parse_time(self.transaction_time)
 
-    def to_dict(self) -> dict[str, Any]:
-        out = super().to_dict()
-        out.pop("_native")
-        return out
-
     @classmethod
-    def _from(cls, native: _native.VerifiedCallback) -> VerifiedCallback:
+    def _from(cls, native: _NativeVerifiedCallback) -> VerifiedCallback:
         d = native.to_dict()
         return cls(
             trade_no=d["trade_no"],

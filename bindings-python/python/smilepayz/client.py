@@ -4,7 +4,8 @@ runtime the package owns and restarts in a forked child."""
 
 from __future__ import annotations
 
-from typing import Optional, Sequence, TypeVar
+from collections.abc import Sequence
+from typing import Optional, TypeVar
 
 from . import _native
 from .callbacks import ConfirmedCallback, VerifiedCallback

@@ -166,6 +166,9 @@ def _from_native(fields: dict[str, Any]) -> SmilepayzError:
         return SignatureError(message, check=fields["check"])
     if kind == "callback_mismatch":
         return CallbackMismatchError(
-            message, field=fields["field"], callback_value=fields["callback_value"], gateway_value=fields["gateway_value"]
+            message,
+            field=fields["field"],
+            callback_value=fields["callback_value"],
+            gateway_value=fields["gateway_value"],
         )
     return SmilepayzError(message)

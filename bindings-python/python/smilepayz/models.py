@@ -74,12 +74,16 @@ def parse_time(value: Optional[str]) -> Optional[datetime]:
 class _Answer:
     def to_dict(self) -> dict[str, Any]:
         """The fields as plain Python values (statuses as their strings)."""
-        return {k: _plain(v) for k, v in dataclasses.asdict(self).items()}  # type: ignore[call-overload]
+        plain: dict[str, Any] = _plain(self)
+        return plain
 
 
 def _plain(value: Any) -> Any:
     if isinstance(value, Status):
         return value.value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        # Private fields (the native handle of a verified callback) are not data.
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value) if not f.name.startswith("_")}
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list):

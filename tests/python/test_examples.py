@@ -1,0 +1,66 @@
+"""The examples run: the quick start end to end, and the FastAPI and Flask callback
+endpoints accept a signed callback (answering SUCCESS) and refuse a tampered one."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from smilepayz.testing import MockGateway
+
+from .regions import indonesia
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "examples" / "python"))
+
+import fastapi_callback
+import flask_callback
+import quickstart
+
+
+def test_quickstart_pays_out_every_region(capsys: pytest.CaptureFixture[str]) -> None:
+    assert quickstart.main() == 0
+    out = capsys.readouterr().out
+    assert "5 pay-outs sent, 5 callbacks verified and confirmed by inquiry." in out
+    assert all(region in out for region in ("IDR", "PEN", "COP", "BRL", "USDT"))
+
+
+@pytest.fixture
+def settled(gateway: MockGateway) -> tuple[dict[str, str], bytes]:
+    gateway.client().payout(indonesia("HOOK00000001"))
+    gateway.settle("HOOK00000001", "SUCCESS")
+    signed = gateway.signed_callback("HOOK00000001")
+    assert signed is not None
+    return signed
+
+
+def test_fastapi_endpoint_acknowledges_a_verified_callback(
+    gateway: MockGateway, settled: tuple[dict[str, str], bytes]
+) -> None:
+    headers, body = settled
+    app = fastapi_callback.create_app(gateway.async_client(), gateway.callback_verifier())
+    with TestClient(app) as http:
+        ok = http.post("/smilepayz/callback", content=body, headers=headers)
+        assert (ok.status_code, ok.text) == (200, "SUCCESS")
+        forged = http.post(
+            "/smilepayz/callback", content=body.replace(b'"tradeNo":"T', b'"tradeNo":"X'), headers=headers
+        )
+        assert forged.status_code == 401 and "bad_signature" in forged.text
+        # orderNo is not signed: the endpoint's confirmation by inquiry catches the lie.
+        lied = http.post("/smilepayz/callback", content=body.replace(b"HOOK", b"HACK"), headers=headers)
+        assert lied.status_code == 409 and "orderNo" in lied.text
+
+
+def test_flask_endpoint_acknowledges_a_verified_callback(
+    gateway: MockGateway, settled: tuple[dict[str, str], bytes]
+) -> None:
+    headers, body = settled
+    app = flask_callback.create_app(gateway.client(), gateway.callback_verifier())
+    http = app.test_client()
+    ok = http.post("/smilepayz/callback", data=body, headers=headers)
+    assert (ok.status_code, ok.get_data(as_text=True)) == (200, "SUCCESS")
+    unsigned = http.post("/smilepayz/callback", data=body, headers={"X-TIMESTAMP": headers["X-TIMESTAMP"]})
+    assert unsigned.status_code == 401 and "missing_header" in unsigned.get_data(as_text=True)
+    lied = http.post("/smilepayz/callback", data=body.replace(b"SUCCESS", b"FAILED"), headers=headers)
+    assert lied.status_code == 409 and "status" in lied.get_data(as_text=True)
