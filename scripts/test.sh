@@ -25,6 +25,9 @@ step "supply chain (cargo deny: bans, licenses, sources; advisories when reachab
 step "Rust tests (unit, golden vectors, properties, end to end)"
 cargo test --workspace --locked
 
+step "Python package (venv, pip install ./bindings-python, ruff, mypy, stubtest, pytest)"
+./scripts/test-python.sh
+
 step "fault-injection soak (1 000 pay-outs, seeded)"
 cargo test --quiet --locked -p smilepayz-tests --test soak -- --ignored --nocapture
 

@@ -8,7 +8,7 @@ import os
 from decimal import Decimal
 
 import pytest
-from smilepayz import AsyncClient, Client, Status, errors
+from smilepayz import AsyncClient, BalanceValue, Client, Status, errors
 from smilepayz.testing import MockGateway
 
 from .regions import REGIONS, indonesia
@@ -55,6 +55,9 @@ def test_async_client_pays_out_all_regions_and_confirms() -> None:
             assert confirmed.status is Status.FAILED
             assert (await client.inquire_status(order_no=order_no)).status is Status.FAILED
             assert (await client.reconcile_payout(order_no)).is_settled
+        gateway.set_balance("2000124234782342", "IDR", Decimal("10"), Decimal("5"))
+        balance = await client.inquire_balance("2000124234782342")
+        assert balance.account_infos[0].available_balance == BalanceValue(currency="IDR", value=Decimal("5"))
 
     with MockGateway() as gateway:
         asyncio.run(run(gateway))

@@ -12,7 +12,7 @@ import pytest
 import smilepayz
 from smilepayz import CallbackVerifier, Client, PayoutRequest, errors, verify_callback
 
-from .conftest import load, pointer
+from .conftest import FIGURES, load, pointer
 
 
 def snake(key: str) -> str:
@@ -49,6 +49,7 @@ def test_golden_requests_serialise_and_sign_byte_for_byte(keys: Any) -> None:
         signature = smilepayz.sign_request(private_key, table["timestamp"], table["merchantSecret"], body)
         assert signature == case["signature"], case["name"]
     assert len(table["cases"]) == 8
+    FIGURES["golden requests"] = len(table["cases"])
 
 
 def test_every_bad_request_gives_its_violations_with_snake_case_paths() -> None:
@@ -60,6 +61,7 @@ def test_every_bad_request_gives_its_violations_with_snake_case_paths() -> None:
         assert got == sorted((v["pathSnake"], v["rule"]) for v in case["violations"]), case["name"]
         assert isinstance(caught.value, smilepayz.SmilepayzError)
     assert len(cases) >= 50
+    FIGURES["bad requests"] = len(cases)
 
 
 def test_private_key_mistakes_are_config_errors_with_their_kind(keys: Any) -> None:
@@ -73,6 +75,7 @@ def test_private_key_mistakes_are_config_errors_with_their_kind(keys: Any) -> No
         assert caught.value.key_error == case["error"], case["name"]
         assert_no_key_material(str(caught.value), key)
         assert_no_key_material(repr(caught.value), key)
+    FIGURES["private-key mistakes"] = len(table["privateKeys"])
     for case in table["goodPrivateKeys"]:
         client = Client(
             merchant_id="m-1", merchant_secret="s", private_key=key_text(keys, case["key"]), environment="sandbox"
@@ -88,12 +91,17 @@ def test_public_key_mistakes_are_config_errors_with_their_kind(keys: Any) -> Non
         assert caught.value.key_error == case["error"], case["name"]
     for case in table["goodPublicKeys"]:
         CallbackVerifier(key_text(keys, case["key"]))
+    FIGURES["public-key mistakes"] = len(table["publicKeys"])
 
 
 def test_configuration_mistakes_say_what_is_wrong_and_never_the_secret(keys: Any) -> None:
-    for case in load("bad-inputs.json")["config"]:
+    cases = load("bad-inputs.json")["config"]
+    FIGURES["configuration mistakes"] = len(cases)
+    for case in cases:
         settings = case["settings"]
-        kwargs: dict[str, Any] = {snake(k): (key_text(keys, v) if k == "privateKey" else v) for k, v in settings.items()}
+        kwargs: dict[str, Any] = {
+            snake(k): (key_text(keys, v) if k == "privateKey" else v) for k, v in settings.items()
+        }
         with pytest.raises(errors.ConfigError) as caught:
             Client(**kwargs)
         message = str(caught.value)
@@ -130,6 +138,7 @@ def test_every_callback_case_gives_its_verdict(keys: Any) -> None:
                 verifier.verify(headers, body)
             assert caught.value.check == case["expect"], case["name"]
     assert len(table["cases"]) >= 20
+    FIGURES["callback attacks"] = len(table["cases"])
 
 
 def test_the_real_sandbox_signature_verifies_and_a_tampered_one_does_not() -> None:
