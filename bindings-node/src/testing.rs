@@ -302,3 +302,14 @@ pub fn sign_request_body(
         .map_err(|e| to_js(&smilepayz::Error::config(format!("private key: {e}"))))?;
     Ok(sign_request(&key, &timestamp, &merchant_secret, body.as_bytes()))
 }
+
+/// Panics on purpose, synchronously or inside a future: tests check that a Rust panic
+/// becomes a JavaScript error and never takes the process down.
+#[napi(catch_unwind, ts_return_type = "Promise<void>")]
+#[allow(clippy::panic)] // The panic is the point of this function.
+pub fn panic_for_tests<'env>(env: &'env Env, in_future: bool) -> napi::Result<PromiseRaw<'env, ()>> {
+    if !in_future {
+        panic!("deliberate panic (synchronous)");
+    }
+    env.spawn_future(guarded(async { panic!("deliberate panic (in a future)") }))
+}

@@ -396,3 +396,14 @@ function captureSync(fn) {
   }
   return assert.fail('expected an error');
 }
+
+test('a Rust panic rejects with an Error and the process carries on', async () => {
+  const { panicForTests } = require('smilepayz/testing');
+  for (const inFuture of [false, true]) {
+    const err = await rejection(panicForTests({ inFuture }));
+    assert.ok(err instanceof Error);
+    assert.ok(!(err instanceof SmilepayzError));
+    assert.match(err.message, /panic/);
+  }
+  assert.equal((await client.inquireStatus({ orderNo: requestFor('IDR').orderNo }).catch((e) => e)).code, 'SMILEPAYZ_API');
+});
