@@ -198,3 +198,26 @@ function captureSync(fn) {
 }
 
 module.exports = { counts: { requests: requests.cases.length, badInputs: badInputs.requests.length } };
+
+test('golden requests: a mock gateway holding the vector keys accepts each one', async () => {
+  const { MockGateway } = require('smilepayz/testing');
+  const gw = await MockGateway.start({
+    merchantId: requests.merchantId,
+    merchantSecret: requests.merchantSecret,
+    merchantPrivateKey: keys.merchant.pkcs8_pem,
+    platformPrivateKey: keys.platform.private_pkcs8_pem,
+  });
+  try {
+    assert.equal(gw.platformPublicKey, keys.platform.public_spki_base64);
+    assert.equal(gw.merchantId, requests.merchantId);
+    const client = new Client({ ...gw.clientOptions(), privateKey: keys.merchant.pkcs8_base64 });
+    for (const c of requests.cases) {
+      const answer = await client.payout(c.request);
+      assert.equal(answer.orderNo, c.request.orderNo, c.name);
+      const sent = gw.received().at(-1);
+      assert.equal(sent.body, c.body, c.name);
+    }
+  } finally {
+    await gw.stop();
+  }
+});
