@@ -28,6 +28,9 @@ cargo test --workspace --locked
 step "Python package (venv, pip install ./bindings-python, ruff, mypy, stubtest, pytest)"
 ./scripts/test-python.sh
 
+step "Node package (npm ci, napi build, tsc --strict, node --test, tarball install)"
+./scripts/test-node.sh
+
 step "fault-injection soak (1 000 pay-outs, seeded)"
 cargo test --quiet --locked -p smilepayz-tests --test soak -- --ignored --nocapture
 
