@@ -10,7 +10,11 @@ use smilepayz::{Case, Error};
 use std::future::Future;
 
 /// Starts `work` and returns an asyncio future of its result, written by `answer`.
-pub(crate) fn awaitable<'py, T, F>(py: Python<'py>, work: F, answer: fn(&T, Case) -> Value) -> PyResult<Bound<'py, PyAny>>
+pub(crate) fn awaitable<'py, T, F>(
+    py: Python<'py>,
+    work: F,
+    answer: fn(&T, Case) -> Value,
+) -> PyResult<Bound<'py, PyAny>>
 where
     T: Send + 'static,
     F: Future<Output = Result<T, Error>> + Send + 'static,

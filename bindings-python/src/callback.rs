@@ -77,11 +77,15 @@ impl NativeCallbackVerifier {
         let mut keys = Vec::with_capacity(platform_public_keys.len());
         for (i, text) in platform_public_keys.iter().enumerate() {
             let key = PlatformKey::from_text(text).map_err(|e| {
-                to_py_err(&Error::Config { message: format!("platform public key #{}: {e}", i + 1), key_error: Some(e) })
+                to_py_err(&Error::Config {
+                    message: format!("platform public key #{}: {e}", i + 1),
+                    key_error: Some(e),
+                })
             })?;
             keys.push(key);
         }
-        let mut inner = CallbackVerifier::with_keys(keys).max_body_bytes(max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES));
+        let mut inner =
+            CallbackVerifier::with_keys(keys).max_body_bytes(max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES));
         if let Some(seconds) = max_age {
             let max_age = Duration::try_from_secs_f64(seconds)
                 .map_err(|_| config_error("max_age must be a finite, non-negative number of seconds".into()))?;

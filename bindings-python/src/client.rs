@@ -173,11 +173,7 @@ impl NativeClient {
         self.wait(py, async move { client.reconcile_payout(&order_no).await }, interop::reconciliation)
     }
 
-    fn confirm_callback<'py>(
-        &self,
-        py: Python<'py>,
-        callback: &NativeVerifiedCallback,
-    ) -> PyResult<Bound<'py, PyAny>> {
+    fn confirm_callback<'py>(&self, py: Python<'py>, callback: &NativeVerifiedCallback) -> PyResult<Bound<'py, PyAny>> {
         let (client, callback) = (self.client()?, callback.inner.clone());
         self.wait(py, async move { client.confirm_callback(&callback).await }, interop::confirmed_callback)
     }

@@ -17,11 +17,7 @@ pub(crate) fn runtime() -> std::io::Result<Arc<Runtime>> {
         }
     }
     let runtime = Arc::new(
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name("smilepayz")
-            .enable_all()
-            .build()?,
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).thread_name("smilepayz").enable_all().build()?,
     );
     // A parent's runtime cannot be dropped in the child: dropping joins worker threads
     // that do not exist here. Leaking it is the only safe end.

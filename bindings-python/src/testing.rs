@@ -54,9 +54,7 @@ fn fault(name: &str, seconds: Option<f64>) -> PyResult<Fault> {
         ("drop", None) => Ok(Fault::DropAfterAccept),
         ("malformed", None) => Ok(Fault::MalformedAfterAccept),
         (_, Some(_)) => Err(PyValueError::new_err("only the delay fault takes seconds=")),
-        _ => Err(PyValueError::new_err(format!(
-            "fault must be delay, server_error, drop or malformed, got {name:?}"
-        ))),
+        _ => Err(PyValueError::new_err(format!("fault must be delay, server_error, drop or malformed, got {name:?}"))),
     }
 }
 
@@ -240,4 +238,3 @@ pub(crate) fn sign_callback<'py>(
     };
     signed(py, &callback)
 }
-
