@@ -188,6 +188,7 @@ export interface RetryOptions {
   maxBackoffMs?: number;
 }
 
+/** An unknown key in any options object is a `ConfigError` naming it. */
 export interface ClientOptions {
   merchantId?: string;
   merchantSecret?: string;
@@ -239,7 +240,7 @@ export type CallbackBody = Buffer | Uint8Array | ArrayBuffer | string;
 
 export interface CallbackVerifierOptions {
   platformPublicKey?: string;
-  /** Several keys during a rotation. */
+  /** Several keys during a rotation (not together with `platformPublicKey`). */
   platformPublicKeys?: string[];
   /** Refuse callbacks older than this (off by default). */
   maxAgeSeconds?: number;
@@ -257,14 +258,9 @@ export declare class CallbackVerifier {
 }
 
 /** Verifies one callback. Throws `SignatureError` (with `check`) when a check fails. */
-export declare function verifyCallback(options: {
-  headers: CallbackHeaders;
-  body: CallbackBody;
-  platformPublicKey?: string;
-  platformPublicKeys?: string[];
-  maxAgeSeconds?: number;
-  maxBodyBytes?: number;
-}): VerifiedCallback;
+export declare function verifyCallback(
+  options: CallbackVerifierOptions & { headers: CallbackHeaders; body: CallbackBody },
+): VerifiedCallback;
 
 /** True once an order with this status can no longer change (the core's rule). */
 export declare function isFinal(status: Status | null | undefined): boolean;

@@ -100,18 +100,9 @@ class CallbackVerifier {
   #native;
 
   constructor(options = {}) {
-    const keys =
-      options.platformPublicKeys ?? (options.platformPublicKey === undefined ? [] : [options.platformPublicKey]);
-    const now = options.now === undefined ? undefined : new Date(options.now).getTime();
-    this.#native = callSync(
-      () =>
-        new native.NativeVerifier({
-          platformPublicKeys: keys,
-          maxAgeSeconds: options.maxAgeSeconds,
-          maxBodyBytes: options.maxBodyBytes,
-          nowMs: now,
-        }),
-    );
+    // Passed on whole (the addon refuses unknown keys); only `now` is converted here.
+    const now = options?.now === undefined ? undefined : new Date(options.now).getTime();
+    this.#native = callSync(() => new native.NativeVerifier(options?.now === undefined ? options : { ...options, now }));
   }
 
   verify({ headers, body }) {
@@ -126,11 +117,8 @@ class CallbackVerifier {
 }
 
 /** Verifies one callback; see `CallbackVerifier` to reuse loaded keys. */
-function verifyCallback({ headers, body, platformPublicKey, platformPublicKeys, maxAgeSeconds, maxBodyBytes }) {
-  return new CallbackVerifier({ platformPublicKey, platformPublicKeys, maxAgeSeconds, maxBodyBytes }).verify({
-    headers,
-    body,
-  });
+function verifyCallback({ headers, body, ...options }) {
+  return new CallbackVerifier(options).verify({ headers, body });
 }
 
 module.exports = {

@@ -3,6 +3,7 @@
 //! fed what a verifier accepted.
 
 use crate::errors::{config, to_js};
+use crate::options::{Strict, known_fields};
 use napi::bindgen_prelude::Uint8Array;
 use napi_derive::napi;
 use serde_json::Value;
@@ -11,18 +12,26 @@ use std::sync::Arc;
 use std::time::Duration;
 use time::OffsetDateTime;
 
-/// Verifier settings.
+/// Verifier settings, as `CallbackVerifier` takes them (the JavaScript layer turns a
+/// `Date` or date string in `now` into milliseconds).
 #[napi(object)]
 pub struct VerifierOptions {
-    /// Platform public keys accepted (several during a rotation).
-    pub platform_public_keys: Vec<String>,
+    /// The platform public key.
+    pub platform_public_key: Option<String>,
+    /// Several platform public keys, during a rotation.
+    pub platform_public_keys: Option<Vec<String>>,
     /// Refuse callbacks older than this many seconds.
     pub max_age_seconds: Option<f64>,
     /// Refuse bodies larger than this.
     pub max_body_bytes: Option<f64>,
     /// Measure age as if it were this instant (milliseconds since the epoch), for tests.
-    pub now_ms: Option<f64>,
+    pub now: Option<f64>,
 }
+
+known_fields!(
+    "CallbackVerifier",
+    VerifierOptions { platform_public_key, platform_public_keys, max_age_seconds, max_body_bytes, now }
+);
 
 /// A reusable callback verifier.
 #[napi]
@@ -48,13 +57,22 @@ fn whole(name: &str, value: f64) -> napi::Result<u64> {
 #[napi]
 impl NativeVerifier {
     /// Loads the keys once; a bad key is a `ConfigError` with its `keyError`.
-    #[napi(constructor, catch_unwind)]
-    pub fn new(options: VerifierOptions) -> napi::Result<Self> {
-        if options.platform_public_keys.is_empty() {
+    #[napi(constructor, catch_unwind, ts_args_type = "options: VerifierOptions")]
+    pub fn new(options: Strict<VerifierOptions>) -> napi::Result<Self> {
+        let Strict(options) = options;
+        let texts = match (options.platform_public_key, options.platform_public_keys) {
+            (Some(_), Some(_)) => {
+                return Err(config("give platformPublicKey or platformPublicKeys, not both"));
+            }
+            (Some(key), None) => vec![key],
+            (None, Some(keys)) => keys,
+            (None, None) => Vec::new(),
+        };
+        if texts.is_empty() {
             return Err(config("a callback verifier needs at least one platform public key"));
         }
-        let mut keys = Vec::with_capacity(options.platform_public_keys.len());
-        for text in &options.platform_public_keys {
+        let mut keys = Vec::with_capacity(texts.len());
+        for text in &texts {
             let key = PlatformKey::from_text(text).map_err(|e| {
                 to_js(&Error::Config { message: format!("platform public key: {e}"), key_error: Some(e) })
             })?;
@@ -68,7 +86,7 @@ impl NativeVerifier {
             let bytes = usize::try_from(whole("maxBodyBytes", bytes)?).unwrap_or(usize::MAX);
             inner = inner.max_body_bytes(bytes);
         }
-        if let Some(ms) = options.now_ms {
+        if let Some(ms) = options.now {
             let nanos = i128::from(whole("now", ms)?) * 1_000_000;
             let now = OffsetDateTime::from_unix_timestamp_nanos(nanos).map_err(|e| config(format!("now: {e}")))?;
             inner = inner.clock(Arc::new(move || now));

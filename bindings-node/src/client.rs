@@ -5,6 +5,7 @@
 use crate::callback::NativeVerifiedCallback;
 use crate::convert::to_json;
 use crate::errors::{config, guarded, to_js};
+use crate::options::{Strict, known_fields};
 use napi::Env;
 use napi::bindgen_prelude::{PromiseRaw, Unknown};
 use napi_derive::napi;
@@ -38,6 +39,19 @@ pub struct ClientOptions {
     pub order_not_found_codes: Option<Vec<String>>,
 }
 
+known_fields!("Client", ClientOptions {
+    merchant_id,
+    merchant_secret,
+    private_key,
+    environment,
+    base_url,
+    connect_timeout_ms,
+    timeout_ms,
+    retry,
+    user_agent_suffix,
+    order_not_found_codes,
+} nested { retry: RetryOptions });
+
 /// Retry settings; unset fields keep the core's defaults.
 #[napi(object)]
 pub struct RetryOptions {
@@ -48,6 +62,8 @@ pub struct RetryOptions {
     /// Longest wait between attempts, in milliseconds.
     pub max_backoff_ms: Option<f64>,
 }
+
+known_fields!("retry", RetryOptions { max_attempts, initial_backoff_ms, max_backoff_ms });
 
 /// The pay-out client.
 #[napi]
@@ -115,17 +131,17 @@ where
 #[napi]
 impl NativeClient {
     /// Builds a client from options.
-    #[napi(constructor, catch_unwind)]
-    pub fn new(options: ClientOptions) -> napi::Result<Self> {
-        let inner = apply(Client::builder(), options)?.build().map_err(|e| to_js(&e))?;
+    #[napi(constructor, catch_unwind, ts_args_type = "options: ClientOptions")]
+    pub fn new(options: Strict<ClientOptions>) -> napi::Result<Self> {
+        let inner = apply(Client::builder(), options.0)?.build().map_err(|e| to_js(&e))?;
         Ok(Self { inner })
     }
 
     /// Builds a client from `SMILEPAYZ_*` variables, then `overrides`.
-    #[napi(factory, catch_unwind)]
-    pub fn from_env(overrides: Option<ClientOptions>) -> napi::Result<Self> {
+    #[napi(factory, catch_unwind, ts_args_type = "overrides?: ClientOptions | undefined | null")]
+    pub fn from_env(overrides: Option<Strict<ClientOptions>>) -> napi::Result<Self> {
         let mut b = ClientBuilder::from_env().map_err(|e| to_js(&e))?;
-        if let Some(o) = overrides {
+        if let Some(Strict(o)) = overrides {
             b = apply(b, o)?;
         }
         Ok(Self { inner: b.build().map_err(|e| to_js(&e))? })

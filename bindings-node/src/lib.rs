@@ -7,6 +7,7 @@ pub mod callback;
 pub mod client;
 pub mod convert;
 pub mod errors;
+pub mod options;
 pub mod testing;
 
 use napi_derive::napi;

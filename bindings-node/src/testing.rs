@@ -3,6 +3,7 @@
 
 use crate::convert::to_json;
 use crate::errors::{guarded, plain, to_js};
+use crate::options::{Strict, known_fields};
 use napi::Env;
 use napi::bindgen_prelude::{PromiseRaw, Uint8Array, Unknown};
 use napi_derive::napi;
@@ -27,6 +28,11 @@ pub struct MockOptions {
     /// The platform private key callbacks are signed with.
     pub platform_private_key: Option<String>,
 }
+
+known_fields!(
+    "MockGateway.start",
+    MockOptions { merchant_id, merchant_secret, merchant_private_key, platform_private_key }
+);
 
 /// A running mock gateway.
 #[napi]
@@ -244,13 +250,17 @@ impl NativeMockGateway {
 }
 
 /// Starts a gateway on 127.0.0.1 on a free port.
-#[napi(catch_unwind, ts_return_type = "Promise<NativeMockGateway>")]
+#[napi(
+    catch_unwind,
+    ts_args_type = "options?: MockOptions | undefined | null",
+    ts_return_type = "Promise<NativeMockGateway>"
+)]
 pub fn start_mock_gateway<'env>(
     env: &'env Env,
-    options: Option<MockOptions>,
+    options: Option<Strict<MockOptions>>,
 ) -> napi::Result<PromiseRaw<'env, NativeMockGateway>> {
     let mut config = MockConfig::default();
-    if let Some(o) = options {
+    if let Some(Strict(o)) = options {
         if let Some(v) = o.merchant_id {
             config.merchant_id = v;
         }

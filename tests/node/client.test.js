@@ -347,6 +347,71 @@ test('options: environment, timeouts and retry are checked by the core', () => {
   assert.ok(captureSync(() => new Client()) instanceof ConfigError);
 });
 
+// An unknown option key is a ConfigError naming it (and the accepted names), never a
+// setting silently dropped; a known key set to undefined stays allowed.
+function assertUnknownKey(err, key, accepted) {
+  assert.ok(err instanceof ConfigError, String(err));
+  assert.equal(err.code, 'SMILEPAYZ_CONFIG');
+  assert.ok(err.message.includes(`unknown`) && err.message.includes(`"${key}"`), err.message);
+  assert.ok(err.message.includes(accepted), err.message);
+}
+
+test('Client options: an unknown key (top level or in retry) is a ConfigError naming it', () => {
+  const base = { merchantId: 'm1', merchantSecret: 's', privateKey: keys.merchant.pkcs8_pem, baseUrl: 'http://127.0.0.1:9' };
+  assertUnknownKey(captureSync(() => new Client({ ...base, timeout: 5000 })), 'timeout', 'timeoutMs');
+  assertUnknownKey(captureSync(() => new Client({ ...base, timeout: undefined })), 'timeout', 'timeoutMs');
+  assertUnknownKey(captureSync(() => new Client({ ...base, retry: { maxAttempt: 2 } })), 'maxAttempt', 'maxAttempts');
+  assert.ok(captureSync(() => new Client('m1')) instanceof ConfigError);
+  assert.ok(captureSync(() => new Client({ ...base, retry: [] })) instanceof ConfigError);
+  const ok = new Client({ ...base, timeoutMs: undefined, retry: { maxAttempts: 2, maxBackoffMs: undefined }, environment: undefined });
+  assert.equal(ok.baseUrl, base.baseUrl);
+});
+
+test('Client.fromEnv overrides: an unknown key is a ConfigError naming it', () => {
+  const saved = { ...process.env };
+  try {
+    process.env.SMILEPAYZ_MERCHANT_ID = gw.merchantId;
+    process.env.SMILEPAYZ_MERCHANT_SECRET = gw.merchantSecret;
+    process.env.SMILEPAYZ_PRIVATE_KEY = gw.merchantPrivateKeyPem.replaceAll('\n', '\\n');
+    process.env.SMILEPAYZ_BASE_URL = gw.baseUrl;
+    assertUnknownKey(captureSync(() => Client.fromEnv({ userAgent: 'tests/1' })), 'userAgent', 'userAgentSuffix');
+    assertUnknownKey(captureSync(() => Client.fromEnv({ retry: { backoffMs: 5 } })), 'backoffMs', 'initialBackoffMs');
+    assert.equal(Client.fromEnv({ userAgentSuffix: undefined }).baseUrl, gw.baseUrl);
+  } finally {
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+  }
+});
+
+test('CallbackVerifier and verifyCallback options: an unknown key is a ConfigError naming it', () => {
+  const platformPublicKey = keys.platform.public_spki_base64;
+  const own = signCallback({ platformPrivateKey: keys.platform.private_pkcs8_pem, body: { tradeNo: 'T1', status: 'SUCCESS' } });
+  assertUnknownKey(captureSync(() => new CallbackVerifier({ platformPublicKey, maxAge: 300 })), 'maxAge', 'maxAgeSeconds');
+  assertUnknownKey(captureSync(() => new CallbackVerifier({ platformKey: platformPublicKey })), 'platformKey', 'platformPublicKey');
+  assertUnknownKey(
+    captureSync(() => verifyCallback({ headers: own.headers, body: own.body, platformPublicKey, maxBodySize: 10 })),
+    'maxBodySize',
+    'maxBodyBytes',
+  );
+  // Both key options at once is ambiguous: refused, not one silently preferred.
+  const both = captureSync(() => new CallbackVerifier({ platformPublicKey, platformPublicKeys: [platformPublicKey] }));
+  assert.ok(both instanceof ConfigError && both.message.includes('not both'), String(both));
+  const v = new CallbackVerifier({ platformPublicKey, platformPublicKeys: undefined, maxAgeSeconds: undefined, now: undefined });
+  assert.equal(v.verify(own).tradeNo, 'T1');
+  assert.equal(verifyCallback({ ...own, platformPublicKey, maxBodyBytes: undefined }).tradeNo, 'T1');
+});
+
+test('MockGateway.start options: an unknown key is a ConfigError naming it', async () => {
+  const err = await rejection(MockGateway.start({ merchantKey: keys.merchant.pkcs8_pem }));
+  assertUnknownKey(err, 'merchantKey', 'merchantPrivateKey');
+  const started = await MockGateway.start({ merchantId: 'M-strict', merchantSecret: undefined });
+  try {
+    assert.equal(started.merchantId, 'M-strict');
+  } finally {
+    await started.stop();
+  }
+});
+
 test('every error class: instanceof, name, stable code', () => {
   const classes = {
     ValidationError: 'SMILEPAYZ_VALIDATION',
