@@ -9,6 +9,7 @@ mod convert;
 mod errors;
 mod request;
 mod runtime;
+mod signing;
 mod testing;
 
 use pyo3::prelude::*;
@@ -17,15 +18,6 @@ use pyo3::prelude::*;
 #[pyfunction]
 fn status_is_final(status: &str) -> bool {
     smilepayz::Status::parse(status).is_final()
-}
-
-/// The signature (base64) the gateway expects for `body` sent at `timestamp`.
-#[pyfunction]
-fn sign_request(private_key: &str, timestamp: &str, merchant_secret: &str, body: &[u8]) -> PyResult<String> {
-    let key = smilepayz::MerchantKey::from_text(private_key).map_err(|e| {
-        errors::to_py_err(&smilepayz::Error::Config { message: format!("private_key: {e}"), key_error: Some(e) })
-    })?;
-    Ok(smilepayz::signing::sign_request(&key, timestamp, merchant_secret, body))
 }
 
 #[pymodule]
@@ -38,7 +30,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<testing::NativeMockGateway>()?;
     m.add("MockGatewayError", m.py().get_type::<testing::MockGatewayError>())?;
     m.add_function(wrap_pyfunction!(status_is_final, m)?)?;
-    m.add_function(wrap_pyfunction!(sign_request, m)?)?;
+    m.add_class::<signing::NativeRequestSigner>()?;
+    m.add_function(wrap_pyfunction!(signing::sign_request, m)?)?;
     m.add_function(wrap_pyfunction!(testing::sign_callback, m)?)?;
     Ok(())
 }

@@ -42,12 +42,15 @@ def assert_no_key_material(message: str, key: str) -> None:
 def test_golden_requests_serialise_and_sign_byte_for_byte(keys: Any) -> None:
     table = load("requests.json")
     private_key = str(pointer(keys, "/merchant/pkcs8_pem"))
+    signer = smilepayz.RequestSigner(private_key)
+    assert "PRIVATE" not in repr(signer)
     for case in table["cases"]:
         request = PayoutRequest.from_dict(snake_keys(case["request"]))
         body = request.wire_body(table["merchantId"])
         assert body.decode() == case["body"], case["name"]
         signature = smilepayz.sign_request(private_key, table["timestamp"], table["merchantSecret"], body)
         assert signature == case["signature"], case["name"]
+        assert signer.sign(table["timestamp"], table["merchantSecret"], body) == signature
     assert len(table["cases"]) == 8
     FIGURES["golden requests"] = len(table["cases"])
 
@@ -74,6 +77,9 @@ def test_private_key_mistakes_are_config_errors_with_their_kind(keys: Any) -> No
             Client(merchant_id="m-1", merchant_secret="s", private_key=key, environment="sandbox")
         assert caught.value.key_error == case["error"], case["name"]
         assert_no_key_material(str(caught.value), key)
+        with pytest.raises(errors.ConfigError) as from_signer:
+            smilepayz.RequestSigner(key)
+        assert from_signer.value.key_error == case["error"], case["name"]
         assert_no_key_material(repr(caught.value), key)
     FIGURES["private-key mistakes"] = len(table["privateKeys"])
     for case in table["goodPrivateKeys"]:

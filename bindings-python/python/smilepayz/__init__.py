@@ -3,7 +3,7 @@ Brazil (BRL over PIX) and USDT (TRC20, BEP20). Requests are validated, signed an
 a Rust core; a pay-out that may have reached the gateway is never sent again."""
 
 from . import errors
-from ._native import __version__, sign_request
+from ._native import RequestSigner, __version__, sign_request
 from .callbacks import ACKNOWLEDGEMENT, CallbackVerifier, ConfirmedCallback, VerifiedCallback, verify_callback
 from .client import AsyncClient, Client
 from .errors import (
@@ -72,6 +72,7 @@ __all__ = [
     "PeruReceiver",
     "ProtocolError",
     "Reconciliation",
+    "RequestSigner",
     "SignatureError",
     "SmilepayzError",
     "Status",

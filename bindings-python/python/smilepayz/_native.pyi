@@ -8,6 +8,7 @@ __all__ = [
     "MockGateway",
     "MockGatewayError",
     "PayoutRequest",
+    "RequestSigner",
     "VerifiedCallback",
     "__version__",
     "sign_callback",
@@ -24,6 +25,11 @@ def sign_callback(
 ) -> tuple[dict[str, str], bytes]: ...
 
 class MockGatewayError(RuntimeError): ...
+
+@final
+class RequestSigner:
+    def __new__(cls, private_key: str) -> RequestSigner: ...
+    def sign(self, timestamp: str, merchant_secret: str, body: bytes) -> str: ...
 
 @final
 class PayoutRequest:
