@@ -262,6 +262,18 @@ export declare function verifyCallback(
   options: CallbackVerifierOptions & { headers: CallbackHeaders; body: CallbackBody },
 ): VerifiedCallback;
 
+/**
+ * Signs requests with the merchant key parsed once: `X-SIGNATURE` (base64 RSA-SHA256)
+ * over `timestamp|merchantSecret|body`. A bad key is a `ConfigError` with `keyError`.
+ */
+export declare class RequestSigner {
+  constructor(privateKey: string);
+  /** Modulus size in bits. */
+  readonly bits: number;
+  /** `body` is the exact bytes sent (a string is taken as UTF-8). */
+  sign(timestamp: string, merchantSecret: string, body: string | Uint8Array): string;
+}
+
 /** True once an order with this status can no longer change (the core's rule). */
 export declare function isFinal(status: Status | null | undefined): boolean;
 

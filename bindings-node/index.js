@@ -83,6 +83,38 @@ class Client {
   }
 }
 
+/**
+ * Signs requests with the merchant key, parsed once: `X-SIGNATURE` (base64 RSA-SHA256)
+ * over `timestamp|merchantSecret|body`. The client signs for you; this is for checking
+ * a signature or calling an endpoint the client does not cover.
+ */
+class RequestSigner {
+  #native;
+
+  constructor(privateKey) {
+    if (typeof privateKey !== 'string') throw new TypeError('RequestSigner takes the private key text (PEM or base64 DER)');
+    this.#native = callSync(() => new native.NativeRequestSigner(privateKey));
+  }
+
+  /** Modulus size in bits. */
+  get bits() {
+    return this.#native.bits;
+  }
+
+  /** `body` is the exact bytes sent: a string (UTF-8), Buffer or Uint8Array. */
+  sign(timestamp, merchantSecret, body) {
+    return this.#native.sign(timestamp, merchantSecret, body);
+  }
+
+  [inspect.custom]() {
+    return `RequestSigner { RSA-${this.bits} }`;
+  }
+
+  toJSON() {
+    return { bits: this.bits };
+  }
+}
+
 /** A callback whose signature verified. Its status and money are claims until confirmed. */
 class VerifiedCallback {
   constructor(handle) {
@@ -126,6 +158,7 @@ module.exports = {
   CallbackVerifier,
   VerifiedCallback,
   verifyCallback,
+  RequestSigner,
   isFinal,
   ACKNOWLEDGEMENT,
   SmilepayzError: errors.SmilepayzError,

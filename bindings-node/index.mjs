@@ -6,6 +6,7 @@ export const {
   CallbackVerifier,
   VerifiedCallback,
   verifyCallback,
+  RequestSigner,
   isFinal,
   ACKNOWLEDGEMENT,
   SmilepayzError,
