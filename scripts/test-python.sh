@@ -24,7 +24,7 @@ MATURIN_PEP517_ARGS="--profile dev" python -m pip install --quiet --disable-pip-
   --no-build-isolation --force-reinstall --no-deps ./bindings-python
 echo "built and installed in $(( $(date +%s) - start )) s: $(python -c 'import smilepayz._native as n; print(n.__file__)')"
 
-python_dirs=(bindings-python/python tests/python examples/python)
+python_dirs=(bindings-python/python tests/python examples/python benches/python)
 ruff_config=bindings-python/pyproject.toml
 
 step "ruff (lint and format)"

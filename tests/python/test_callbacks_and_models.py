@@ -3,7 +3,6 @@ age; request amounts and the result types."""
 
 from __future__ import annotations
 
-import dataclasses
 from decimal import Decimal
 from typing import Any
 
@@ -96,9 +95,14 @@ def test_sign_callback_defaults_to_now_and_accepts_dicts(sandbox_key: str, keys:
         sign_callback("not a key", BODY)
 
 
-def test_a_verified_callback_cannot_be_forged_from_fields() -> None:
-    fields = [f.name for f in dataclasses.fields(smilepayz.VerifiedCallback)]
-    assert "_native" in fields  # confirm_callback reads only the native, verified object
+def test_a_verified_callback_cannot_be_forged_from_fields(gateway: MockGateway) -> None:
+    class Forged:
+        def to_dict(self) -> dict[str, Any]:
+            return {"trade_no": "T1", "status": "SUCCESS"}
+
+    forged = smilepayz.VerifiedCallback(Forged())  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        gateway.client().confirm_callback(forged)
     with pytest.raises(TypeError):
         smilepayz._native.VerifiedCallback()
 

@@ -3,6 +3,7 @@ endpoints accept a signed callback (answering SUCCESS) and refuse a tampered one
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -64,3 +65,12 @@ def test_flask_endpoint_acknowledges_a_verified_callback(
     assert unsigned.status_code == 401 and "missing_header" in unsigned.get_data(as_text=True)
     lied = http.post("/smilepayz/callback", data=body.replace(b"SUCCESS", b"FAILED"), headers=headers)
     assert lied.status_code == 409 and "status" in lied.get_data(as_text=True)
+
+
+def test_the_benchmark_runs_and_prints_every_figure() -> None:
+    # A smoke run with tiny counts: the numbers are not judged, the program must work.
+    bench = Path(__file__).resolve().parents[2] / "benches" / "python" / "bench.py"
+    done = subprocess.run([sys.executable, str(bench), "--quick"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "11 figures" in done.stdout
+    assert "SDK ÷ cryptography" in done.stdout and "of the sign-bound limit" in done.stdout

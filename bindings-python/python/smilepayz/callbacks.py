@@ -4,10 +4,10 @@ verified callback's trade number is authentic, its status and money are claims u
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, Callable, Optional, Union
 
 from . import _native
@@ -46,49 +46,106 @@ def _raw(body: Union[bytes, bytearray, memoryview]) -> bytes:
     return bytes(body)
 
 
-@dataclass(frozen=True)
-class VerifiedCallback(_Answer):
-    """A callback whose signature verified. Confirm it before moving money."""
+class VerifiedCallback:
+    """A callback whose signature verified. Confirm it before moving money.
 
-    trade_no: str
-    order_no: Optional[str]
-    merchant_id: Optional[str]
-    merchant_name: Optional[str]
-    sub_merchant_id: Optional[str]
-    sub_merchant_name: Optional[str]
-    payment_method: Optional[str]
-    transaction_time: Optional[str]
-    status: Optional[Status]
-    money: Optional[Money]
-    timestamp: str
-    raw: str = dataclasses.field(repr=False)
-    _native: _NativeVerifiedCallback = dataclasses.field(repr=False, compare=False)
+    Only verification makes one: it holds the native verified callback that
+    ``confirm_callback`` reads. Fields are read from it on access, so verifying stays
+    as cheap as the signature check itself."""
+
+    __slots__ = ("_cache", "_native")
+
+    def __init__(self, native: _NativeVerifiedCallback) -> None:
+        self._native = native
+        self._cache: Optional[dict[str, Any]] = None
+
+    @property
+    def _fields(self) -> dict[str, Any]:
+        # Read from the native object on first use: a handler that only needs the
+        # trade number pays for the signature check alone.
+        if self._cache is None:
+            self._cache = self._native.to_dict()
+        return self._cache
+
+    @property
+    def trade_no(self) -> str:
+        """The signed trade number (the only field the signature covers)."""
+        return self._native.trade_no
+
+    @property
+    def order_no(self) -> Optional[str]:
+        return self._fields["order_no"]  # type: ignore[no-any-return]
+
+    @property
+    def merchant_id(self) -> Optional[str]:
+        return self._fields["merchant_id"]  # type: ignore[no-any-return]
+
+    @property
+    def merchant_name(self) -> Optional[str]:
+        return self._fields["merchant_name"]  # type: ignore[no-any-return]
+
+    @property
+    def sub_merchant_id(self) -> Optional[str]:
+        return self._fields["sub_merchant_id"]  # type: ignore[no-any-return]
+
+    @property
+    def sub_merchant_name(self) -> Optional[str]:
+        return self._fields["sub_merchant_name"]  # type: ignore[no-any-return]
+
+    @property
+    def payment_method(self) -> Optional[str]:
+        return self._fields["payment_method"]  # type: ignore[no-any-return]
+
+    @property
+    def transaction_time(self) -> Optional[str]:
+        return self._fields["transaction_time"]  # type: ignore[no-any-return]
+
+    @property
+    def status(self) -> Optional[Status]:
+        """The status the callback claims (not signed: confirm it)."""
+        return _status(self._fields["status"])
+
+    @property
+    def money(self) -> Optional[Money]:
+        """The amount the callback claims (not signed: confirm it)."""
+        return Money._from(self._fields["money"])
+
+    @property
+    def timestamp(self) -> str:
+        """``X-TIMESTAMP`` as received."""
+        return str(self._fields["timestamp"])
+
+    @property
+    def raw(self) -> str:
+        """The body as received."""
+        return str(self._fields["raw"])
 
     @property
     def is_final(self) -> bool:
-        return self.status is not None and self.status.is_final
+        status = self.status
+        return status is not None and status.is_final
 
     @property
     def transacted_at(self) -> Optional[datetime]:
         return parse_time(self.transaction_time)
 
-    @classmethod
-    def _from(cls, native: _NativeVerifiedCallback) -> VerifiedCallback:
-        d = native.to_dict()
-        return cls(
-            trade_no=d["trade_no"],
-            order_no=d["order_no"],
-            merchant_id=d["merchant_id"],
-            merchant_name=d["merchant_name"],
-            sub_merchant_id=d["sub_merchant_id"],
-            sub_merchant_name=d["sub_merchant_name"],
-            payment_method=d["payment_method"],
-            transaction_time=d["transaction_time"],
-            status=_status(d["status"]),
-            money=Money._from(d["money"]),
-            timestamp=d["timestamp"],
-            raw=d["raw"],
-            _native=native,
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as plain Python values; the amount as a ``Decimal``."""
+        plain = dict(self._fields)
+        if plain["money"] is not None:
+            plain["money"] = {"currency": plain["money"]["currency"], "amount": Decimal(plain["money"]["amount"])}
+        return plain
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, VerifiedCallback) and self._fields == other._fields
+
+    def __hash__(self) -> int:
+        return hash((self._fields["trade_no"], self._fields["timestamp"], self._fields["raw"]))
+
+    def __repr__(self) -> str:
+        return (
+            f"VerifiedCallback(trade_no={self.trade_no!r}, order_no={self.order_no!r}, "
+            f"status={self._fields['status']!r}, money={self._fields['money']!r}, timestamp={self.timestamp!r})"
         )
 
 
@@ -139,7 +196,7 @@ class CallbackVerifier:
     def verify(self, headers: Headers, body: Union[bytes, bytearray, memoryview]) -> VerifiedCallback:
         """Checks the signature over the raw ``body``; raises
         :class:`~smilepayz.errors.SignatureError` naming the failed check."""
-        return VerifiedCallback._from(self._native.verify(_pairs(headers), _raw(body)))
+        return VerifiedCallback(self._native.verify(_pairs(headers), _raw(body)))
 
     def __repr__(self) -> str:
         return repr(self._native)

@@ -81,6 +81,8 @@ class _Answer:
 def _plain(value: Any) -> Any:
     if isinstance(value, Status):
         return value.value
+    if not dataclasses.is_dataclass(value) and callable(getattr(value, "to_dict", None)):
+        return value.to_dict()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         # Private fields (the native handle of a verified callback) are not data.
         return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value) if not f.name.startswith("_")}
