@@ -121,7 +121,7 @@ class VerifiedCallback {
     if (!(handle instanceof native.NativeVerifiedCallback)) {
       throw new TypeError('a VerifiedCallback comes only from verifyCallback or CallbackVerifier.verify');
     }
-    Object.assign(this, handle.fields());
+    Object.assign(this, JSON.parse(handle.fieldsJson()));
     handles.set(this, handle);
     Object.freeze(this);
   }

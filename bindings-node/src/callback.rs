@@ -6,7 +6,6 @@ use crate::errors::{config, to_js};
 use crate::options::{Strict, known_fields};
 use napi::bindgen_prelude::Uint8Array;
 use napi_derive::napi;
-use serde_json::Value;
 use smilepayz::{CallbackVerifier, Case, Error, PlatformKey, VerifiedCallback, interop};
 use std::sync::Arc;
 use std::time::Duration;
@@ -115,9 +114,33 @@ impl NativeVerifier {
 
 #[napi]
 impl NativeVerifiedCallback {
-    /// The callback's fields (camelCase), its raw body and `X-TIMESTAMP`.
+    /// The callback's fields (camelCase), its raw body and `X-TIMESTAMP`, as JSON text for
+    /// `JSON.parse`: the object `interop::verified_callback` describes, written straight
+    /// from the typed notification (its serde names are already camelCase) instead of
+    /// through a `Value` tree and N-API objects. That took verification from 0.84× to
+    /// above 1.0× of Node's `crypto.verify` (benches/node). Debug builds, which the Node
+    /// suite runs, check every call against the core's interop value.
     #[napi(catch_unwind)]
-    pub fn fields(&self) -> Value {
-        interop::verified_callback(&self.inner, Case::Camel)
+    pub fn fields_json(&self) -> napi::Result<String> {
+        let text = camel_fields_json(&self.inner).map_err(|e| napi::Error::from_reason(e.to_string()))?;
+        debug_assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&text).ok(),
+            Some(interop::verified_callback(&self.inner, Case::Camel)),
+            "fields_json and interop::verified_callback disagree"
+        );
+        Ok(text)
     }
+}
+
+fn camel_fields_json(callback: &VerifiedCallback) -> serde_json::Result<String> {
+    let notification = &callback.notification;
+    let mut text = serde_json::to_string(notification)?;
+    // `{...}` with at least `tradeNo` in it: reopen it for the two fields the interop adds.
+    text.pop();
+    text.push_str(",\"raw\":");
+    text.push_str(&serde_json::to_string(notification.raw.as_str())?);
+    text.push_str(",\"timestamp\":");
+    text.push_str(&serde_json::to_string(&callback.timestamp)?);
+    text.push('}');
+    Ok(text)
 }

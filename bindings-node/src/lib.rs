@@ -31,3 +31,9 @@ pub fn callback_acknowledgement() -> String {
 pub fn core_version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
 }
+
+/// `debug` or `release`: how this addon was compiled (benchmarks print it).
+#[napi(catch_unwind)]
+pub fn build_profile() -> String {
+    if cfg!(debug_assertions) { "debug" } else { "release" }.to_owned()
+}
