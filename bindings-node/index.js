@@ -12,7 +12,9 @@ const { callAsync, callSync } = errors;
 
 // A verified callback's native handle, reachable only from here: `confirmCallback`
 // accepts nothing a verifier did not produce.
-const handles = new WeakMap();
+// (A private field of VerifiedCallback, read through `handleOf`: a brand check costs
+// less than a WeakMap entry per callback.)
+let handleOf;
 const fromHandle = Symbol('smilepayz.fromHandle');
 
 /** True once an order with this status can no longer change (the core decides). */
@@ -66,7 +68,7 @@ class Client {
 
   confirmCallback(callback) {
     return callAsync(() => {
-      const handle = handles.get(callback);
+      const handle = handleOf(callback);
       if (!handle) {
         throw new TypeError('confirmCallback takes the VerifiedCallback returned by verifyCallback or CallbackVerifier');
       }
@@ -117,12 +119,19 @@ class RequestSigner {
 
 /** A callback whose signature verified. Its status and money are claims until confirmed. */
 class VerifiedCallback {
+  #handle;
+
+  static {
+    handleOf = (callback) => (typeof callback === 'object' && callback !== null && #handle in callback ? callback.#handle : undefined);
+  }
+
   constructor(handle) {
     if (!(handle instanceof native.NativeVerifiedCallback)) {
       throw new TypeError('a VerifiedCallback comes only from verifyCallback or CallbackVerifier.verify');
     }
     Object.assign(this, JSON.parse(handle.fieldsJson()));
-    handles.set(this, handle);
+    this.raw = handle.rawText();
+    this.#handle = handle;
     Object.freeze(this);
   }
 }
