@@ -38,6 +38,20 @@ pub fn verified_callback(callback: &VerifiedCallback, case: Case) -> Value {
     value
 }
 
+/// [`verified_callback`] in camelCase as JSON text, without `raw` (a binding hands the
+/// body over apart): one serialisation, for JavaScript's `JSON.parse`.
+pub fn verified_callback_camel_json(callback: &VerifiedCallback) -> String {
+    // Our own derive-only types always serialise; the fallback is the empty object.
+    let mut text = serde_json::to_string(&callback.notification).unwrap_or_else(|_| "{}".to_owned());
+    let timestamp = serde_json::to_string(&callback.timestamp).unwrap_or_else(|_| "\"\"".to_owned());
+    // Reopen the object (it always has tradeNo, so it is never `{}`) for `timestamp`.
+    text.pop();
+    text.push_str(",\"timestamp\":");
+    text.push_str(&timestamp);
+    text.push('}');
+    text
+}
+
 /// A confirmed callback: the callback and the gateway's inquiry answer.
 pub fn confirmed_callback(confirmed: &ConfirmedCallback, case: Case) -> Value {
     json!({
@@ -167,6 +181,21 @@ mod tests {
         let camel = payout_response(&response, Case::Camel);
         assert_eq!(camel["tradeNo"], "T1");
         assert_eq!(camel["disbursementTime"], Value::Null);
+    }
+
+    #[test]
+    fn the_camel_json_of_a_verified_callback_is_the_interop_value_without_raw() {
+        let body = br#"{"tradeNo":"T1","orderNo":"O1","status":"SUCCESS","money":{"currency":"USDT","amount":1.50}}"#;
+        let callback = VerifiedCallback {
+            notification: CallbackNotification::from_json(body).expect("parses"),
+            timestamp: "2024-04-10T08:45:32+07:00".to_owned(),
+        };
+        let mut expected = verified_callback(&callback, Case::Camel);
+        if let Value::Object(map) = &mut expected {
+            map.remove("raw");
+        }
+        let text = verified_callback_camel_json(&callback);
+        assert_eq!(serde_json::from_str::<Value>(&text).expect("JSON"), expected);
     }
 
     #[test]
