@@ -129,4 +129,3 @@ impl NativeVerifiedCallback {
         self.inner.notification.raw.as_str().to_owned()
     }
 }
-
