@@ -115,8 +115,9 @@ impl NativeCallbackVerifier {
             };
             pairs.push((name, value));
         }
-        let body = body.as_bytes().to_vec();
-        let verified = py.detach(|| self.inner.verify(pairs, &body));
+        // Immutable bytes: the slice stays valid while the interpreter runs other threads.
+        let body = body.as_bytes();
+        let verified = py.detach(|| self.inner.verify(pairs, body));
         verified.map(|inner| NativeVerifiedCallback { inner }).map_err(|e| to_py_err(&Error::Signature(e)))
     }
 

@@ -43,7 +43,7 @@ def _raw(body: Union[bytes, bytearray, memoryview]) -> bytes:
             "body must be the raw request bytes (Flask request.get_data(), Starlette await request.body(), "
             "Django request.body), not text: the signature check must see exactly what was sent"
         )
-    return bytes(body)
+    return body if type(body) is bytes else bytes(body)
 
 
 class VerifiedCallback:
