@@ -20,6 +20,16 @@ pub fn text<'a>(value: &'a Value, pointer: &str) -> &'a str {
     value.pointer(pointer).and_then(Value::as_str).unwrap_or_else(|| panic!("no string at {pointer}"))
 }
 
+/// The `headers` of a callbacks.json case as (name, value) pairs.
+pub fn header_pairs(case: &Value) -> Vec<(String, String)> {
+    case["headers"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no headers in {case}"))
+        .iter()
+        .map(|h| (h[0].as_str().unwrap_or("").to_owned(), h[1].as_str().unwrap_or("").to_owned()))
+        .collect()
+}
+
 /// The test-only keys.
 pub fn keys() -> Value {
     load("keys.json")

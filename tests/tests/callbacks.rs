@@ -5,7 +5,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use smilepayz::signing::parse_timestamp;
 use smilepayz::{CallbackVerifier, PlatformKey};
-use smilepayz_tests::{keys, load, text};
+use smilepayz_tests::{header_pairs, keys, load, text};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -47,12 +47,7 @@ fn every_callback_case_gives_its_verdict() {
             let now = parse_timestamp(text(case, "/now")).expect("now");
             verifier = verifier.max_age(Duration::from_secs(max)).clock(Arc::new(move || now));
         }
-        let headers: Vec<(String, String)> = case["headers"]
-            .as_array()
-            .expect("headers")
-            .iter()
-            .map(|h| (h[0].as_str().unwrap_or("").to_owned(), h[1].as_str().unwrap_or("").to_owned()))
-            .collect();
+        let headers = header_pairs(case);
         let body = match case.get("bodyBase64") {
             Some(b) => STANDARD.decode(b.as_str().expect("base64")).expect("base64"),
             None => text(case, "/body").as_bytes().to_vec(),

@@ -3,6 +3,8 @@
 //! vectors, so every language benchmarks the same bytes.
 #![allow(missing_docs, clippy::expect_used)]
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use criterion::{Criterion, criterion_group, criterion_main};
 use serde_json::Value;
 use smilepayz::models::GatewayBody;
@@ -10,7 +12,7 @@ use smilepayz::signing::{callback_string_to_sign, sign_request};
 use smilepayz::{
     CallbackNotification, CallbackVerifier, Case, MerchantKey, PayoutRequest, PayoutResponse, PlatformKey,
 };
-use smilepayz_tests::{keys, load, text};
+use smilepayz_tests::{header_pairs, keys, load, text};
 use std::hint::black_box;
 
 const PAYOUT_ANSWER: &[u8] = br#"{"code":"00","message":"successful","orderNo":"IDR20240410000001","tradeNo":"T20240410084532000001","status":"PROCESSING","disbursementTime":"2024-04-10T08:45:32+07:00","merchant":{"merchantId":"sandbox-20019","merchantName":"Toko Demo","accountNo":"2000124234782342"},"money":{"currency":"IDR","amount":150000},"channel":{"paymentMethod":"BRI","cashAccount":"78120011629261665"}}"#;
@@ -27,12 +29,7 @@ fn signing(c: &mut Criterion) {
 
     let callbacks = load("callbacks.json");
     let case = &callbacks["cases"][0];
-    let headers: Vec<(String, String)> = case["headers"]
-        .as_array()
-        .expect("headers")
-        .iter()
-        .map(|h| (h[0].as_str().unwrap_or("").to_owned(), h[1].as_str().unwrap_or("").to_owned()))
-        .collect();
+    let headers = header_pairs(case);
     let callback_body = text(case, "/body").as_bytes().to_vec();
     let platform = PlatformKey::from_text(text(&keys, "/platform/public_spki_base64")).expect("platform key");
     let verifier = CallbackVerifier::new(platform.clone());
@@ -44,28 +41,11 @@ fn signing(c: &mut Criterion) {
         "T112024041000000000001",
         "2024-04-10T08:45:32+07:00",
     );
-    let raw_signature = base64_decode(&signature);
+    let raw_signature = STANDARD.decode(&signature).expect("base64");
     let message = callback_string_to_sign("T112024041000000000001", "2024-04-10T08:45:32+07:00");
     c.bench_function("verify signature only (RSA-2048)", |b| {
         b.iter(|| platform.verify(black_box(&message), black_box(&raw_signature)))
     });
-}
-
-fn base64_decode(text: &str) -> Vec<u8> {
-    // A tiny decoder keeps the bench free of another dependency.
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = Vec::new();
-    let (mut acc, mut bits) = (0u32, 0);
-    for byte in text.bytes().filter(|b| *b != b'=') {
-        let value = ALPHABET.iter().position(|a| *a == byte).expect("base64") as u32;
-        acc = (acc << 6) | value;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-        }
-    }
-    out
 }
 
 fn payouts(c: &mut Criterion) {
