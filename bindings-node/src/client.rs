@@ -175,11 +175,7 @@ impl NativeClient {
         order_no: Option<String>,
         trade_no: Option<String>,
     ) -> napi::Result<PromiseRaw<'env, Value>> {
-        let query = match (order_no, trade_no) {
-            (Some(o), None) => StatusQuery::OrderNo(o),
-            (None, Some(t)) => StatusQuery::TradeNo(t),
-            _ => return Err(config("inquireStatus needs exactly one of orderNo or tradeNo")),
-        };
+        let query = StatusQuery::from_numbers(order_no, trade_no).map_err(|e| to_js(&e))?;
         let client = self.inner.clone();
         run(env, async move { client.inquire_status(&query).await.map(|r| interop::status_response(&r, Case::Camel)) })
     }

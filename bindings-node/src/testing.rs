@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use smilepayz::models::amount::parse_decimal;
 use smilepayz::signing::{format_timestamp, sign_request};
 use smilepayz::{Case, MerchantKey, PayoutRequest, Status};
-use smilepayz_testkit::{CallbackDelivery, Endpoint, Fault, MockConfig, MockGateway, MockOrder, SignedCallback};
+use smilepayz_testkit::{CallbackDelivery, Endpoint, Fault, MockConfig, MockGateway, SignedCallback};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 use time::{OffsetDateTime, UtcOffset};
@@ -48,16 +48,6 @@ pub struct NativeMockGateway {
 
 fn key(text: &str) -> napi::Result<MerchantKey> {
     MerchantKey::from_text(text).map_err(|e| plain(format!("mock gateway key: {e}")))
-}
-
-fn order_json(o: &MockOrder) -> Value {
-    json!({
-        "orderNo": o.order_no, "tradeNo": o.trade_no, "region": o.region.currency(),
-        "amount": o.amount.to_string(), "currency": o.currency, "paymentMethod": o.payment_method,
-        "cashAccount": o.cash_account, "status": o.status.as_str(), "callbackUrl": o.callback_url,
-        "merchantName": o.merchant_name, "receiverName": o.receiver_name, "remark": o.remark,
-        "createdAt": o.created_at.to_string(), "updatedAt": o.updated_at.to_string(),
-    })
 }
 
 fn signed_json(s: &SignedCallback) -> Value {
@@ -187,13 +177,13 @@ impl NativeMockGateway {
     /// An order's state, or null.
     #[napi(catch_unwind)]
     pub fn order(&self, order_no: String) -> napi::Result<Value> {
-        Ok(self.gateway()?.order(&order_no).as_ref().map_or(Value::Null, order_json))
+        Ok(self.gateway()?.order(&order_no).as_ref().map_or(Value::Null, |o| o.to_json(Case::Camel)))
     }
 
     /// Every order accepted, oldest first.
     #[napi(catch_unwind)]
     pub fn orders(&self) -> napi::Result<Value> {
-        Ok(Value::Array(self.gateway()?.orders().iter().map(order_json).collect()))
+        Ok(Value::Array(self.gateway()?.orders().iter().map(|o| o.to_json(Case::Camel)).collect()))
     }
 
     /// How many authenticated pay-out requests named an order number.

@@ -63,14 +63,6 @@ impl NativeClient {
     }
 }
 
-fn status_query(order_no: Option<String>, trade_no: Option<String>) -> Result<StatusQuery, Error> {
-    match (order_no, trade_no) {
-        (Some(order_no), None) => Ok(StatusQuery::OrderNo(order_no)),
-        (None, Some(trade_no)) => Ok(StatusQuery::TradeNo(trade_no)),
-        _ => Err(Error::config("inquire_status takes exactly one of order_no or trade_no")),
-    }
-}
-
 #[pymethods]
 impl NativeClient {
     /// Checks every setting (the key is parsed once, here) and builds the client.
@@ -159,7 +151,8 @@ impl NativeClient {
         order_no: Option<String>,
         trade_no: Option<String>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let (client, query) = (self.client()?, status_query(order_no, trade_no).map_err(|e| to_py_err(&e))?);
+        let (client, query) =
+            (self.client()?, StatusQuery::from_numbers(order_no, trade_no).map_err(|e| to_py_err(&e))?);
         self.wait(py, async move { client.inquire_status(&query).await }, interop::status_response)
     }
 
@@ -190,7 +183,8 @@ impl NativeClient {
         order_no: Option<String>,
         trade_no: Option<String>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let (client, query) = (self.client()?, status_query(order_no, trade_no).map_err(|e| to_py_err(&e))?);
+        let (client, query) =
+            (self.client()?, StatusQuery::from_numbers(order_no, trade_no).map_err(|e| to_py_err(&e))?);
         awaitable(py, async move { client.inquire_status(&query).await }, interop::status_response)
     }
 

@@ -1,6 +1,6 @@
 //! The Rust mock gateway and callback signing, for `smilepayz.testing`.
 
-use crate::convert::to_json;
+use crate::convert::{to_json, to_python};
 use crate::errors::runtime_error;
 use crate::runtime::runtime;
 use pyo3::create_exception;
@@ -8,8 +8,8 @@ use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString};
 use smilepayz::signing::format_timestamp;
-use smilepayz::{Decimal, MerchantKey, Status};
-use smilepayz_testkit::{Endpoint, Fault, MockConfig, MockGateway, MockOrder, SignedCallback};
+use smilepayz::{Case, Decimal, MerchantKey, Status};
+use smilepayz_testkit::{Endpoint, Fault, MockConfig, MockGateway, SignedCallback};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 use time::{OffsetDateTime, UtcOffset};
@@ -56,21 +56,6 @@ fn fault(name: &str, seconds: Option<f64>) -> PyResult<Fault> {
         (_, Some(_)) => Err(PyValueError::new_err("only the delay fault takes seconds=")),
         _ => Err(PyValueError::new_err(format!("fault must be delay, server_error, drop or malformed, got {name:?}"))),
     }
-}
-
-fn order_dict<'py>(py: Python<'py>, order: &MockOrder) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    d.set_item("order_no", &order.order_no)?;
-    d.set_item("trade_no", &order.trade_no)?;
-    d.set_item("region", order.region.currency())?;
-    d.set_item("amount", order.amount)?;
-    d.set_item("currency", &order.currency)?;
-    d.set_item("payment_method", &order.payment_method)?;
-    d.set_item("cash_account", &order.cash_account)?;
-    d.set_item("status", order.status.as_str())?;
-    d.set_item("callback_url", &order.callback_url)?;
-    d.set_item("remark", &order.remark)?;
-    Ok(d)
 }
 
 fn signed<'py>(py: Python<'py>, callback: &SignedCallback) -> PyResult<(Bound<'py, PyDict>, Bound<'py, PyBytes>)> {
@@ -176,12 +161,12 @@ impl NativeMockGateway {
         Ok(())
     }
 
-    fn order<'py>(&self, py: Python<'py>, order_no: &str) -> PyResult<Option<Bound<'py, PyDict>>> {
-        self.gateway()?.order(order_no).map(|o| order_dict(py, &o)).transpose()
+    fn order<'py>(&self, py: Python<'py>, order_no: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.gateway()?.order(order_no).map(|o| to_python(py, &o.to_json(Case::Snake))).transpose()
     }
 
-    fn orders<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
-        self.gateway()?.orders().iter().map(|o| order_dict(py, o)).collect()
+    fn orders<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        self.gateway()?.orders().iter().map(|o| to_python(py, &o.to_json(Case::Snake))).collect()
     }
 
     fn payout_requests_for(&self, order_no: &str) -> PyResult<usize> {

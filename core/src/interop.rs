@@ -154,7 +154,8 @@ fn name(camel: &str, case: Case) -> String {
     }
 }
 
-fn recase(value: Value, case: Case) -> Value {
+/// `value` with every object key (written in camelCase) in `case`.
+pub fn recase(value: Value, case: Case) -> Value {
     match value {
         Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (name(&k, case), recase(v, case))).collect()),
         Value::Array(items) => Value::Array(items.into_iter().map(|v| recase(v, case)).collect()),

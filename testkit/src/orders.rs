@@ -1,7 +1,9 @@
 //! The mock gateway's books: accepted orders, how often each `orderNo` was asked to be
 //! paid out, and account balances.
 
-use smilepayz::{Decimal, Region, Status};
+use serde_json::{Value, json};
+use smilepayz::interop::recase;
+use smilepayz::{Case, Decimal, Region, Status};
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use time::OffsetDateTime;
@@ -38,6 +40,23 @@ pub struct MockOrder {
     pub created_at: OffsetDateTime,
     /// When the status last changed (the callback's `transactionTime`).
     pub updated_at: OffsetDateTime,
+}
+
+impl MockOrder {
+    /// The order as JSON with keys in `case`, as the Python and Node test helpers show it
+    /// (amount as exact text, times as `OffsetDateTime` prints them).
+    pub fn to_json(&self, case: Case) -> Value {
+        recase(
+            json!({
+                "orderNo": self.order_no, "tradeNo": self.trade_no, "region": self.region.currency(),
+                "amount": self.amount.to_string(), "currency": self.currency, "paymentMethod": self.payment_method,
+                "cashAccount": self.cash_account, "status": self.status.as_str(), "callbackUrl": self.callback_url,
+                "merchantName": self.merchant_name, "receiverName": self.receiver_name, "remark": self.remark,
+                "createdAt": self.created_at.to_string(), "updatedAt": self.updated_at.to_string(),
+            }),
+            case,
+        )
+    }
 }
 
 /// What a pay-out request contributes to a new order.

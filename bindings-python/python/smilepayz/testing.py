@@ -105,10 +105,12 @@ class MockGateway:
         self._native.refuse_connections_for(seconds)
 
     def order(self, order_no: str) -> Optional[dict[str, Any]]:
-        return self._native.order(order_no)
+        """An order as the gateway holds it (snake_case keys, ``amount`` a ``Decimal``)."""
+        order = self._native.order(order_no)
+        return None if order is None else _with_decimal_amount(order)
 
     def orders(self) -> list[dict[str, Any]]:
-        return self._native.orders()
+        return [_with_decimal_amount(order) for order in self._native.orders()]
 
     def payout_requests_for(self, order_no: str) -> int:
         """How many authenticated pay-out requests named ``order_no``."""
@@ -122,6 +124,10 @@ class MockGateway:
 
     def __repr__(self) -> str:
         return repr(self._native)
+
+
+def _with_decimal_amount(order: dict[str, Any]) -> dict[str, Any]:
+    return {**order, "amount": Decimal(order["amount"])}
 
 
 def sign_callback(

@@ -29,6 +29,17 @@ pub enum StatusQuery {
     TradeNo(String),
 }
 
+impl StatusQuery {
+    /// The query for exactly one of the two numbers, as bindings receive them.
+    pub fn from_numbers(order_no: Option<String>, trade_no: Option<String>) -> Result<Self, Error> {
+        match (order_no, trade_no) {
+            (Some(order_no), None) => Ok(StatusQuery::OrderNo(order_no)),
+            (None, Some(trade_no)) => Ok(StatusQuery::TradeNo(trade_no)),
+            _ => Err(Error::config("a status inquiry needs exactly one of orderNo (order_no) or tradeNo (trade_no)")),
+        }
+    }
+}
+
 /// The pay-out client. Cheap to clone; clones share connections.
 #[derive(Clone)]
 pub struct Client {
@@ -232,5 +243,22 @@ fn interpret_read<T: GatewayBody>(answer: Answer) -> Result<T, Error> {
             }
             _ => Err(Error::Protocol(protocol_error(&answer, detail))),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_status_query_names_exactly_one_number() {
+        let one = StatusQuery::from_numbers(Some("ORDER0001".into()), None).expect("order number");
+        assert_eq!(one, StatusQuery::OrderNo("ORDER0001".into()));
+        let other = StatusQuery::from_numbers(None, Some("T1".into())).expect("trade number");
+        assert_eq!(other, StatusQuery::TradeNo("T1".into()));
+        for (order_no, trade_no) in [(None, None), (Some("A".to_owned()), Some("B".to_owned()))] {
+            let refused = StatusQuery::from_numbers(order_no, trade_no).expect_err("not exactly one");
+            assert_eq!(refused.kind(), "config");
+        }
     }
 }
