@@ -71,6 +71,8 @@ export interface ReceivedRequest {
   httpStatus: number;
   code: string;
   fault: string | null;
+  /** False when a fault stopped the request before the gateway read it (no order). */
+  handled: boolean;
 }
 
 /** A Smilepayz gateway on 127.0.0.1 that checks signatures and fields as the real one does. */

@@ -231,7 +231,7 @@ impl NativeMockGateway {
                         "method": r.method, "path": r.path,
                         "headers": r.headers.iter().map(|(k, v)| [k, v]).collect::<Vec<_>>(),
                         "body": String::from_utf8_lossy(&r.body), "httpStatus": r.http_status, "code": r.code,
-                        "fault": r.fault.as_ref().map(|f| format!("{f:?}")),
+                        "fault": r.fault.as_ref().map(|f| format!("{f:?}")), "handled": r.handled,
                     })
                 })
                 .collect(),

@@ -4,9 +4,12 @@
 //! [`MockGateway`] checks every request as the real gateway does — `X-PARTNER-ID`,
 //! `X-TIMESTAMP` within five minutes, the RSA signature over `timestamp|secret|body`, and
 //! every field rule of the region (the `smilepayz` crate's own rules) — refuses duplicate
-//! order numbers, answers status and balance inquiries, sends signed callbacks, lets a
-//! test decide an order's status, and spoils answers on request ([`Fault`]) to exercise
-//! the cases where the outcome of a pay-out is unknown.
+//! order numbers, answers status and balance inquiries (in the real shape: no `orderNo`
+//! in a status answer), sends signed callbacks, lets a test decide an order's status, and
+//! plays on request the network faults ([`Fault`]) where the outcome of a pay-out is
+//! unknown: answers spoilt after acceptance (delay, 5xx, dropped, malformed, redirected,
+//! truncated, oversized), requests left unhandled (redirected, reset during upload), and
+//! kept-alive connections closed under the next request.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]

@@ -55,6 +55,8 @@ test('a redirect before acceptance: unknown outcome, never followed, not found, 
     const err = await unknown(request);
     assert.equal(err.cause, 'redirect');
     assert.equal(err.httpStatus, status);
+    const seen = gw.received().filter((r) => r.body.includes(request.orderNo));
+    assert.deepEqual(seen.map((r) => [r.httpStatus, r.handled]), [[status, false]]);
     await resentAfterNotFound(request);
   }
 });
