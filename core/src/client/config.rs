@@ -5,7 +5,7 @@ use super::Client;
 use crate::error::Error;
 use crate::secret::Secret;
 use crate::signing::{MerchantKey, PlatformKey};
-use crate::transport::{Clock, RetryPolicy, Transport, system_clock};
+use crate::transport::{Clock, MAX_RETRY_ATTEMPTS, RetryPolicy, Transport, system_clock};
 use std::sync::Arc;
 use std::time::Duration;
 use time::UtcOffset;
@@ -226,8 +226,8 @@ impl ClientBuilder {
             }
         };
         if let Some(r) = &self.retry {
-            if r.max_attempts == 0 {
-                problems.push("retry.max_attempts must be at least 1".to_owned());
+            if !(1..=MAX_RETRY_ATTEMPTS).contains(&r.max_attempts) {
+                problems.push(format!("retry.max_attempts must be between 1 and {MAX_RETRY_ATTEMPTS}"));
             }
         }
         for (name, t) in [("connect_timeout", self.connect_timeout), ("timeout", self.timeout)] {

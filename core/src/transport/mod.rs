@@ -3,7 +3,7 @@
 
 mod retry;
 
-pub use retry::RetryPolicy;
+pub use retry::{MAX_RETRY_ATTEMPTS, RetryPolicy};
 
 use crate::error::UnknownCause;
 use crate::secret::Secret;

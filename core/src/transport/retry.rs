@@ -3,6 +3,10 @@
 
 use std::time::Duration;
 
+/// The most attempts a [`RetryPolicy`] may ask for: enough to ride out a restart,
+/// few enough that a misconfiguration cannot hammer the gateway.
+pub const MAX_RETRY_ATTEMPTS: u32 = 10;
+
 /// Retry budget and backoff for requests that are safe to repeat.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
