@@ -7,7 +7,9 @@ mod reconcile;
 #[cfg(feature = "blocking")]
 pub mod blocking;
 
-pub use config::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Environment, platform_key_from_env};
+pub use config::{
+    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Environment, POOL_IDLE_TIMEOUT, platform_key_from_env,
+};
 pub use reconcile::Reconciliation;
 
 use crate::callback::{CallbackMismatch, ConfirmedCallback, VerifiedCallback, confirm, order_to_confirm};
@@ -224,6 +226,9 @@ fn api_error(answer: &Answer, code: String, message: String) -> ApiError {
 
 fn interpret_payout(answer: Answer, order_no: &crate::models::OrderNo) -> Result<PayoutResponse, Error> {
     let unknown = |cause| Error::OutcomeUnknown { order_no: order_no.clone(), cause };
+    if answer.is_redirect() {
+        return Err(unknown(UnknownCause::Redirect { http_status: answer.status, location: answer.location }));
+    }
     if answer.status >= 500 {
         return Err(unknown(UnknownCause::ServerError {
             http_status: answer.status,
@@ -237,15 +242,19 @@ fn interpret_payout(answer: Answer, order_no: &crate::models::OrderNo) -> Result
     if !response.is_success() {
         return Err(Error::Api(api_error(&answer, response.code, response.message)));
     }
-    if let Some(answered) = &response.order_no {
-        if answered != order_no.as_str() {
-            return Err(unknown(UnknownCause::WrongOrder { answered: answered.clone() }));
-        }
+    if let Some(answered) = &response.order_no
+        && answered != order_no.as_str()
+    {
+        return Err(unknown(UnknownCause::WrongOrder { answered: answered.clone() }));
     }
     Ok(response)
 }
 
 fn interpret_read<T: GatewayBody>(answer: Answer) -> Result<T, Error> {
+    if answer.is_redirect() {
+        let to = answer.location.as_deref().unwrap_or("(no Location)");
+        return Err(Error::Protocol(protocol_error(&answer, format!("a redirect to {to:?}, not followed"))));
+    }
     match T::from_json(&answer.body) {
         Ok(r) if r.is_success() => Ok(r),
         Ok(r) => Err(Error::Api(api_error(&answer, r.code().to_owned(), r.message().to_owned()))),

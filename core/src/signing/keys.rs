@@ -9,6 +9,7 @@ use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
 use std::fmt;
 use std::sync::Arc;
+use zeroize::Zeroizing;
 
 /// Why a key was refused. Says what is wrong with the key, never what is in it.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -57,13 +58,14 @@ impl KeyError {
 }
 
 /// Key text as pasted: trimmed, literal `\n` sequences turned into line breaks.
-fn normalise(text: &str) -> String {
-    text.trim().replace("\\r\\n", "\n").replace("\\n", "\n")
+// Every copy of key text or DER made while loading is wiped when dropped.
+fn normalise(text: &str) -> Zeroizing<String> {
+    Zeroizing::new(text.trim().replace("\\r\\n", "\n").replace("\\n", "\n"))
 }
 
 enum Decoded {
-    Pem { label: String, der: Vec<u8> },
-    Der(Vec<u8>),
+    Pem { label: String, der: Zeroizing<Vec<u8>> },
+    Der(Zeroizing<Vec<u8>>),
 }
 
 fn decode(text: &str) -> Result<Decoded, KeyError> {
@@ -73,13 +75,14 @@ fn decode(text: &str) -> Result<Decoded, KeyError> {
     }
     if text.contains("-----BEGIN") {
         let block = pem::parse(text.as_bytes()).map_err(|_| KeyError::NotPemOrBase64)?;
-        return Ok(Decoded::Pem { label: block.tag().to_owned(), der: block.into_contents() });
+        let label = block.tag().to_owned();
+        return Ok(Decoded::Pem { label, der: Zeroizing::new(block.into_contents()) });
     }
-    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let compact: Zeroizing<String> = Zeroizing::new(text.chars().filter(|c| !c.is_whitespace()).collect());
     STANDARD
-        .decode(&compact)
-        .or_else(|_| STANDARD_NO_PAD.decode(&compact))
-        .map(Decoded::Der)
+        .decode(compact.as_bytes())
+        .or_else(|_| STANDARD_NO_PAD.decode(compact.as_bytes()))
+        .map(|der| Decoded::Der(Zeroizing::new(der)))
         .map_err(|_| KeyError::NotPemOrBase64)
 }
 

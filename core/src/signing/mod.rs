@@ -9,10 +9,13 @@ pub use timestamp::{format_timestamp, parse_timestamp};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use zeroize::Zeroizing;
 
-/// The bytes a pay-out or inquiry signature covers: `timestamp|secret|body`.
-pub fn request_string_to_sign(timestamp: &str, merchant_secret: &str, body: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(timestamp.len() + merchant_secret.len() + body.len() + 2);
+/// The bytes a pay-out or inquiry signature covers: `timestamp|secret|body`. They hold
+/// the merchant secret, so they are wiped when dropped.
+pub fn request_string_to_sign(timestamp: &str, merchant_secret: &str, body: &[u8]) -> Zeroizing<Vec<u8>> {
+    // Sized once, so no reallocation leaves a copy of the secret behind.
+    let mut out = Zeroizing::new(Vec::with_capacity(timestamp.len() + merchant_secret.len() + body.len() + 2));
     out.extend_from_slice(timestamp.as_bytes());
     out.push(b'|');
     out.extend_from_slice(merchant_secret.as_bytes());
