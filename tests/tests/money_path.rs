@@ -1,28 +1,42 @@
 //! The money-path holes an outside review found (issue 10), each against a peer that
-//! shares none of the SDK's code where that matters: a raw TCP server that answers
-//! redirects, loose JSON text with exact numbers, and replayed or stale callbacks.
+//! shares none of the SDK's code: a gateway written by hand over raw TCP (redirects,
+//! oversized answers, inquiry answers in the real shape, without `orderNo`), loose JSON
+//! text with exact numbers, and callbacks signed with the test platform key.
+//!
+//! The assertions use only what the SDK had before the fixes (error kinds, cause kinds,
+//! messages), so the same file compiles against the commit before them and fails there.
 
+use serde_json::{Value, json};
+use smilepayz::signing::MerchantKey;
 use smilepayz::{
-    Case, Client, Decimal, Error, IndonesiaPayout, PayoutRequest, Status, StatusQuery, UnknownCause, VerifiedCallback,
+    CallbackVerifier, Case, Client, Decimal, Error, IndonesiaPayout, PayoutRequest, PlatformKey, StatusQuery,
 };
-use smilepayz_testkit::{MockGateway, sign_callback};
+use smilepayz_testkit::sign_callback;
+use smilepayz_tests::{keys, text};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-/// A server that answers every request with the same raw HTTP response and counts the
-/// requests it read in full. Written by hand so that nothing of reqwest or hyper decides
-/// what is on the wire.
+/// A server written by hand, so that nothing of reqwest, hyper or the mock gateway decides
+/// what is on the wire: each request read in full gets the raw HTTP response that
+/// `answer(path, body)` returns. It counts connections and requests.
 struct RawServer {
     url: String,
     requests: Arc<AtomicUsize>,
     connections: Arc<AtomicUsize>,
 }
 
+type Answerer = Arc<dyn Fn(&str, &str) -> String + Send + Sync>;
+
 impl RawServer {
-    async fn start(response: String) -> RawServer {
+    /// Answers every request with the same raw response.
+    async fn fixed(response: String) -> RawServer {
+        Self::start(Arc::new(move |_: &str, _: &str| response.clone())).await
+    }
+
+    async fn start(answer: Answerer) -> RawServer {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         let requests = Arc::new(AtomicUsize::new(0));
@@ -31,11 +45,11 @@ impl RawServer {
         tokio::spawn(async move {
             while let Ok((mut stream, _)) = listener.accept().await {
                 c.fetch_add(1, Ordering::SeqCst);
-                let (r, response) = (r.clone(), response.clone());
+                let (r, answer) = (r.clone(), answer.clone());
                 tokio::spawn(async move {
-                    while read_request(&mut stream).await {
+                    while let Some((path, body)) = read_request(&mut stream).await {
                         r.fetch_add(1, Ordering::SeqCst);
-                        if stream.write_all(response.as_bytes()).await.is_err() {
+                        if stream.write_all(answer(&path, &body).as_bytes()).await.is_err() {
                             return;
                         }
                     }
@@ -54,35 +68,42 @@ impl RawServer {
     }
 }
 
-/// Reads one request (head, then `Content-Length` bytes); false at end of stream.
-async fn read_request(stream: &mut tokio::net::TcpStream) -> bool {
+/// `200 OK` with a JSON body.
+fn json_answer(body: &str) -> String {
+    format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}", body.len())
+}
+
+/// Reads one request (head, then `Content-Length` bytes): its path and body; `None` at
+/// the end of the stream.
+async fn read_request(stream: &mut tokio::net::TcpStream) -> Option<(String, String)> {
     let mut data = Vec::new();
     let mut buf = [0u8; 4096];
     loop {
         if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&data[..end]).to_ascii_lowercase();
+            let head = String::from_utf8_lossy(&data[..end]).into_owned();
             let length: usize = head
                 .lines()
-                .find_map(|l| l.strip_prefix("content-length:"))
-                .and_then(|v| v.trim().parse().ok())
+                .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_owned()))
+                .and_then(|v| v.parse().ok())
                 .unwrap_or(0);
             if data.len() >= end + 4 + length {
-                return true;
+                let path = head.split_whitespace().nth(1).unwrap_or_default().to_owned();
+                let body = String::from_utf8_lossy(&data[end + 4..end + 4 + length]).into_owned();
+                return Some((path, body));
             }
         }
         match stream.read(&mut buf).await {
-            Ok(0) | Err(_) => return false,
+            Ok(0) | Err(_) => return None,
             Ok(n) => data.extend_from_slice(&buf[..n]),
         }
     }
 }
 
 fn client_for(base_url: &str) -> Client {
-    let key = smilepayz_tests::text(&smilepayz_tests::keys(), "/merchant/pkcs8_pem").to_owned();
     Client::builder()
         .merchant_id("sandbox-20019")
         .merchant_secret("golden-test-secret-0001")
-        .private_key(key)
+        .private_key(text(&keys(), "/merchant/pkcs8_pem"))
         .base_url(base_url)
         .timeout(Duration::from_secs(5))
         .build()
@@ -96,23 +117,20 @@ fn idr(order_no: &str) -> PayoutRequest {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_redirect_is_never_followed_and_a_redirected_payout_is_an_unknown_outcome() {
     // Where a followed redirect would go: it must never see a connection.
-    let elsewhere = RawServer::start("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}".to_owned()).await;
+    let elsewhere = RawServer::fixed(json_answer("{}")).await;
     for status in [301, 302, 303, 307, 308] {
         let location = format!("{}/v2.0/disbursement/pay-out", elsewhere.url);
         let gateway =
-            RawServer::start(format!("HTTP/1.1 {status} Moved\r\nLocation: {location}\r\nContent-Length: 0\r\n\r\n"))
+            RawServer::fixed(format!("HTTP/1.1 {status} Moved\r\nLocation: {location}\r\nContent-Length: 0\r\n\r\n"))
                 .await;
         let client = client_for(&gateway.url);
         let order_no = format!("REDIRECT{status}");
         let err = client.payout(&idr(&order_no)).await.expect_err("a redirect is no answer");
         match &err {
-            Error::OutcomeUnknown {
-                order_no: unknown,
-                cause: UnknownCause::Redirect { http_status, location: to },
-            } => {
+            Error::OutcomeUnknown { order_no: unknown, cause } => {
                 assert_eq!(unknown.as_str(), order_no);
-                assert_eq!(*http_status, status);
-                assert_eq!(to.as_deref(), Some(location.as_str()));
+                assert_eq!(cause.kind(), "redirect", "HTTP {status}: {cause}");
+                assert!(err.to_string().contains(&location), "HTTP {status}: names the Location: {err}");
             }
             other => panic!("HTTP {status}: expected an unknown outcome by redirect, got {other:?}"),
         }
@@ -128,16 +146,10 @@ async fn a_redirect_is_never_followed_and_a_redirected_payout_is_an_unknown_outc
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_answer_over_the_size_limit_is_an_unknown_outcome() {
-    let big = "x".repeat((1 << 20) + 1);
-    let gateway = RawServer::start(format!(
-        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{big}",
-        big.len()
-    ))
-    .await;
-    let client = client_for(&gateway.url);
-    let err = client.payout(&idr("OVERSIZE01")).await.expect_err("oversized");
+    let gateway = RawServer::fixed(json_answer(&"x".repeat((1 << 20) + 1))).await;
+    let err = client_for(&gateway.url).payout(&idr("OVERSIZE01")).await.expect_err("oversized");
     assert!(
-        matches!(&err, Error::OutcomeUnknown { cause: UnknownCause::Unreadable(p), .. } if p.detail.contains("larger than")),
+        matches!(&err, Error::OutcomeUnknown { cause, .. } if cause.kind() == "unreadable" && cause.to_string().contains("larger than")),
         "{err:?}"
     );
     assert_eq!(gateway.requests(), 1);
@@ -145,7 +157,7 @@ async fn an_answer_over_the_size_limit_is_an_unknown_outcome() {
 
 #[test]
 fn plain_http_only_to_loopback_and_never_user_info() {
-    let key = smilepayz_tests::text(&smilepayz_tests::keys(), "/merchant/pkcs8_pem").to_owned();
+    let key = text(&keys(), "/merchant/pkcs8_pem").to_owned();
     let build = |url: &str| {
         Client::builder().merchant_id("m1").merchant_secret("s").private_key(key.as_str()).base_url(url).build()
     };
@@ -188,7 +200,7 @@ fn json_numbers_are_read_from_their_own_text() {
             "cashAccount":"19312345678012","cashAccountType":"SAVINGS","cci":"00219300123456780123",
             "receiver":{{"name":"José","email":"j@example.pe","phone":"987654321","idType":"NID","idNumber":"45678912"}}}}"#
         );
-        let value: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        let value: Value = serde_json::from_str(&text).expect("JSON");
         PayoutRequest::from_json(value, Case::Camel)
     };
     // 10.00 céntimos is not 10 céntimos: a fractional form is refused, not rounded.
@@ -213,76 +225,110 @@ fn json_numbers_are_read_from_their_own_text() {
     );
 }
 
-/// A genuine callback of `order_no` as the mock signs it, with `edit` applied to its
-/// body before verification. Only `tradeNo|X-TIMESTAMP` is signed, so it verifies.
-fn replayed(gateway: &MockGateway, order_no: &str, edit: impl FnOnce(&mut serde_json::Value)) -> VerifiedCallback {
-    let genuine = gateway.signed_callback(order_no).expect("callback");
-    let mut body: serde_json::Value = serde_json::from_slice(&genuine.body).expect("JSON body");
-    edit(&mut body);
-    let timestamp = genuine.header("X-TIMESTAMP").expect("timestamp").to_owned();
-    let signed = sign_callback(gateway.platform_key(), &body, &timestamp);
-    assert_eq!(signed.header("X-SIGNATURE"), genuine.header("X-SIGNATURE"), "the same signature: body not signed");
-    gateway.callback_verifier().verify(signed.headers, &signed.body).expect("verifies")
+/// Two orders as the real gateway keeps them, answering `/v2.0/inquiry-status` in the real
+/// shape: `tradeNo`, `status`, `money` and no `orderNo`.
+struct Trade {
+    order_no: &'static str,
+    trade_no: &'static str,
+    status: &'static str,
+}
+
+const A: Trade = Trade { order_no: "VICTIMA0001", trade_no: "T2024041000000A", status: "FAILED" };
+const B: Trade = Trade { order_no: "VICTIMB0001", trade_no: "T2024041000000B", status: "PROCESSING" };
+const STALE: Trade = Trade { order_no: "STALE000001", trade_no: "T2024041000000S", status: "SUCCESS" };
+
+async fn real_shape_gateway() -> RawServer {
+    RawServer::start(Arc::new(|path: &str, body: &str| {
+        let asked: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+        let found = [A, B, STALE].into_iter().find(|t| {
+            asked.get("orderNo").and_then(Value::as_str) == Some(t.order_no)
+                || asked.get("tradeNo").and_then(Value::as_str) == Some(t.trade_no)
+        });
+        match (path, found) {
+            ("/v2.0/inquiry-status", Some(t)) => json_answer(
+                &json!({"code": "00", "message": "Successful", "tradeNo": t.trade_no, "tradeType": 2,
+                    "paymentMethod": "BRI", "money": {"currency": "IDR", "amount": 150000}, "status": t.status,
+                    "remark": ""})
+                .to_string(),
+            ),
+            _ => json_answer(r#"{"code":"4040001","message":"order not found"}"#),
+        }
+    }))
+    .await
+}
+
+/// A callback signed with the test platform key as Smilepayz signs it (`tradeNo|X-TIMESTAMP`
+/// only), then verified.
+fn callback(body: Value) -> smilepayz::VerifiedCallback {
+    let platform = MerchantKey::from_text(text(&keys(), "/platform/private_pkcs8_pem")).expect("platform key");
+    let signed = sign_callback(&platform, &body, "2024-04-10T08:45:32+07:00");
+    let public = PlatformKey::from_text(text(&keys(), "/platform/public_spki_base64")).expect("public key");
+    CallbackVerifier::new(public).verify(signed.headers, &signed.body).expect("the signature verifies")
+}
+
+fn callback_body(trade: &Trade, order_no: Option<&str>, status: &str) -> Value {
+    let mut body = json!({"tradeNo": trade.trade_no, "status": status, "money": {"currency": "IDR", "amount": 150000}});
+    if let Some(order_no) = order_no {
+        body["orderNo"] = order_no.into();
+    }
+    body
+}
+
+fn mismatch_field(err: &Error) -> Option<&'static str> {
+    match err {
+        Error::CallbackMismatch(m) => Some(m.field),
+        _ => None,
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_genuine_callback_replayed_under_another_order_is_a_mismatch() {
-    let gateway = MockGateway::start().await.expect("mock");
-    let client = gateway.client_builder().build().expect("client");
-    for order_no in ["VICTIMA0001", "VICTIMB0001"] {
-        client.payout(&idr(order_no)).await.expect("accepted");
-    }
-    gateway.settle("VICTIMA0001", Status::Failed).await.expect("A failed");
-    let replay = replayed(&gateway, "VICTIMA0001", |b| b["orderNo"] = "VICTIMB0001".into());
+    let gateway = real_shape_gateway().await;
+    let client = client_for(&gateway.url);
+    // A's genuine FAILED callback, resent with B's orderNo: booking it would mark B failed.
+    let replay = callback(callback_body(&A, Some(B.order_no), "FAILED"));
     let err = client.confirm_callback(&replay).await.expect_err("A's outcome must not be booked for B");
-    assert!(matches!(&err, Error::CallbackMismatch(m) if m.field == "tradeNo"), "{err:?}");
-    // It asked for B by its orderNo: the answer carried B's tradeNo, not A's.
-    let asked = gateway.received().last().map(|r| String::from_utf8_lossy(&r.body).into_owned()).expect("inquiry");
-    assert!(asked.contains(r#""orderNo":"VICTIMB0001""#), "{asked}");
-
+    assert_eq!(mismatch_field(&err), Some("tradeNo"), "{err:?}");
     // A callback that names no order cannot be tied to one.
-    let orphan = replayed(&gateway, "VICTIMA0001", |b| {
-        b.as_object_mut().expect("object").remove("orderNo");
-    });
+    let orphan = callback(callback_body(&A, None, "FAILED"));
     let err = client.confirm_callback(&orphan).await.expect_err("no orderNo");
-    assert!(matches!(&err, Error::CallbackMismatch(m) if m.field == "orderNo"), "{err:?}");
-
-    // An orderNo the gateway does not know is not this trade's.
-    let unknown = replayed(&gateway, "VICTIMA0001", |b| b["orderNo"] = "NOSUCHORDER1".into());
-    let err = client.confirm_callback(&unknown).await.expect_err("unknown order");
-    assert!(matches!(&err, Error::CallbackMismatch(m) if m.field == "orderNo"), "{err:?}");
-
-    // The genuine one is confirmed, and vouches for its order, trade, status and money.
-    let genuine = replayed(&gateway, "VICTIMA0001", |_| {});
-    let confirmed = client.confirm_callback(&genuine).await.expect("genuine");
-    assert_eq!(confirmed.order_no(), "VICTIMA0001");
-    assert_eq!(confirmed.trade_no(), gateway.order("VICTIMA0001").expect("order").trade_no);
-    assert_eq!(confirmed.status(), Some(&Status::Failed));
+    assert_eq!(mismatch_field(&err), Some("orderNo"), "{err:?}");
+    // An orderNo the gateway does not know is not this trade's (once its code is known).
+    let strange = callback(callback_body(&A, Some("NOSUCHORDER1"), "FAILED"));
+    let err = client.confirm_callback(&strange).await.expect_err("unknown order");
+    assert_eq!(err.kind(), "api", "without configured not-found codes the refusal is the gateway's: {err:?}");
+    let knowing = Client::builder()
+        .merchant_id("sandbox-20019")
+        .merchant_secret("golden-test-secret-0001")
+        .private_key(text(&keys(), "/merchant/pkcs8_pem"))
+        .base_url(&gateway.url)
+        .order_not_found_codes(["4040001"])
+        .build()
+        .expect("client");
+    let err = knowing.confirm_callback(&strange).await.expect_err("unknown order");
+    assert_eq!(mismatch_field(&err), Some("orderNo"), "{err:?}");
+    // The genuine one is confirmed.
+    let genuine = client.confirm_callback(&callback(callback_body(&A, Some(A.order_no), "FAILED"))).await;
+    let confirmed = genuine.expect("genuine");
+    assert_eq!(confirmed.callback.order_no.as_deref(), Some(A.order_no));
+    assert_eq!(confirmed.inquiry.trade_no.as_deref(), Some(A.trade_no));
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_callback_the_gateway_has_moved_past_is_stale_not_forged() {
-    let gateway = MockGateway::start().await.expect("mock");
-    let client = gateway.client_builder().build().expect("client");
-    client.payout(&idr("STALE00001")).await.expect("accepted");
-    let processing = replayed(&gateway, "STALE00001", |_| {});
-    assert_eq!(processing.notification.status, Some(Status::Processing));
-    gateway.settle("STALE00001", Status::Success).await.expect("settled");
+    let gateway = real_shape_gateway().await;
+    let client = client_for(&gateway.url);
+    let processing = callback(callback_body(&STALE, Some(STALE.order_no), "PROCESSING"));
     let err = client.confirm_callback(&processing).await.expect_err("stale");
-    let Error::StaleCallback(stale) = &err else { panic!("expected a stale callback, got {err:?}") };
-    assert_eq!(stale.announced_status(), Some(&Status::Processing));
-    assert_eq!(stale.gateway_status(), Some(&Status::Success));
-    assert_eq!(err.kind(), "stale_callback");
-
+    assert_eq!(err.kind(), "stale_callback", "{err:?}");
+    let fields = smilepayz::interop::error_fields(&err, Case::Camel);
+    assert_eq!(fields["announcedStatus"], "PROCESSING");
+    assert_eq!(fields["gatewayStatus"], "SUCCESS");
     // A final status that differs is a lie, not old news: statuses never leave a final one.
-    let lie = replayed(&gateway, "STALE00001", |b| b["status"] = "FAILED".into());
-    let err = client.confirm_callback(&lie).await.expect_err("lie");
-    assert!(matches!(&err, Error::CallbackMismatch(m) if m.field == "status"), "{err:?}");
+    let lie = callback(callback_body(&STALE, Some(STALE.order_no), "FAILED"));
+    assert_eq!(mismatch_field(&client.confirm_callback(&lie).await.expect_err("lie")), Some("status"));
     // Money must match even on a stale callback.
-    let more = replayed(&gateway, "STALE00001", |b| {
-        b["status"] = "PROCESSING".into();
-        b["money"]["amount"] = 9_150_000.into();
-    });
-    let err = client.confirm_callback(&more).await.expect_err("money");
-    assert!(matches!(&err, Error::CallbackMismatch(m) if m.field == "money"), "{err:?}");
+    let mut more = callback_body(&STALE, Some(STALE.order_no), "PROCESSING");
+    more["money"]["amount"] = 9_150_000.into();
+    assert_eq!(mismatch_field(&client.confirm_callback(&callback(more)).await.expect_err("money")), Some("money"));
 }
