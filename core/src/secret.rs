@@ -46,7 +46,7 @@ impl From<&str> for Secret {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -55,5 +55,16 @@ mod tests {
         assert_eq!(format!("{s:?}"), "Secret(***)");
         assert_eq!(format!("{s}"), "***");
         assert_eq!(s.expose(), "hunter2");
+    }
+
+    /// Checked by the compiler: these types overwrite their memory when dropped.
+    pub(crate) fn wipes_on_drop<T: zeroize::ZeroizeOnDrop>(_: &T) {}
+
+    #[test]
+    fn the_value_is_wiped_when_dropped() {
+        let s = Secret::new("hunter2");
+        wipes_on_drop(&s.0);
+        let copy = s.clone();
+        wipes_on_drop(&copy.0);
     }
 }

@@ -56,3 +56,15 @@ pub fn verify_request(
 pub fn sign_callback(key: &MerchantKey, trade_no: &str, timestamp: &str) -> String {
     STANDARD.encode(key.sign(&callback_string_to_sign(trade_no, timestamp)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_string_to_sign_holds_the_secret_and_is_wiped_when_dropped() {
+        let signed = request_string_to_sign("2024-04-10T08:45:32+07:00", "s3cret", b"{}");
+        assert_eq!(&signed[..], b"2024-04-10T08:45:32+07:00|s3cret|{}");
+        crate::secret::tests::wipes_on_drop(&signed);
+    }
+}
