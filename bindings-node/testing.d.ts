@@ -11,8 +11,27 @@ export interface MockGatewayOptions {
 }
 
 export type Endpoint = 'payout' | 'status' | 'balance';
-/** Each fault spoils one upcoming request after the gateway handled it normally. */
-export type Fault = 'serverErrorAfterAccept' | 'dropAfterAccept' | 'malformedAfterAccept' | { delayMs: number };
+/** A redirect status: 307 and 308 keep the method and body. */
+export type RedirectStatus = 307 | 308;
+/**
+ * Each fault spoils one upcoming request. `…AfterAccept` and `delayMs`: after the gateway
+ * handled it (a pay-out is accepted and counted). `redirectBeforeAccept` and
+ * `resetDuringUpload`: the request is left unhandled (no order). `closeIdleKeepAlive`:
+ * answered normally, then the kept-alive connection is reset under the next request.
+ */
+export type Fault =
+  | 'serverErrorAfterAccept'
+  | 'dropAfterAccept'
+  | 'malformedAfterAccept'
+  | 'redirectBeforeAccept'
+  | 'redirectAfterAccept'
+  | 'resetDuringUpload'
+  | 'truncatedAfterAccept'
+  | 'oversizedAfterAccept'
+  | 'closeIdleKeepAlive'
+  | { delayMs: number }
+  | { redirectBeforeAccept: RedirectStatus }
+  | { redirectAfterAccept: RedirectStatus };
 
 /** A callback ready to send: `[name, value]` headers and the body text. */
 export interface SignedCallback {
@@ -68,6 +87,8 @@ export declare class MockGateway {
   clientOptions(overrides?: ClientOptions): ClientOptions;
   client(overrides?: ClientOptions): Client;
   inject(endpoint: Endpoint, fault: Fault): void;
+  /** Kept-alive connections `closeIdleKeepAlive` reset under the client's next request. */
+  closedKeepAliveConnections(): number;
   refuseConnectionsFor(ms: number): Promise<void>;
   /** Sets the status; delivers the signed callback when the order has a callbackUrl. */
   settle(orderNo: string, status: Status): Promise<CallbackDelivery | null>;

@@ -67,15 +67,36 @@ class MockGateway {
   }
 
   /**
-   * Spoils the next request to `endpoint` ('payout' | 'status' | 'balance') with `fault`:
-   * 'serverErrorAfterAccept', 'dropAfterAccept', 'malformedAfterAccept' or { delayMs }.
+   * Spoils the next request to `endpoint` ('payout' | 'status' | 'balance') with `fault`.
+   * After the gateway handled it (a pay-out is accepted and counted):
+   * 'serverErrorAfterAccept', 'dropAfterAccept', 'malformedAfterAccept', { delayMs },
+   * 'redirectAfterAccept' (307, or { redirectAfterAccept: 308 }) to a port where nothing
+   * listens, 'truncatedAfterAccept' (fewer body bytes than Content-Length, then closed),
+   * 'oversizedAfterAccept' (past the client's 1 MiB limit). Left unhandled (no order):
+   * 'redirectBeforeAccept' (or { redirectBeforeAccept: 308 }) and 'resetDuringUpload'
+   * (TCP reset once the head is read). 'closeIdleKeepAlive' answers normally, then resets
+   * that kept-alive connection under the client's next request, which is never read.
    */
   inject(endpoint, fault) {
-    if (typeof fault === 'object' && fault !== null) {
-      this.#native.inject(endpoint, 'delay', fault.delayMs);
-    } else {
+    if (typeof fault !== 'object' || fault === null) {
       this.#native.inject(endpoint, fault);
+      return;
     }
+    const keys = Object.keys(fault);
+    if (keys.length !== 1) throw new TypeError(`a fault object has one key, got ${JSON.stringify(keys)}`);
+    const [key] = keys;
+    if (key === 'delayMs') {
+      this.#native.inject(endpoint, 'delay', fault.delayMs);
+    } else if (key === 'redirectBeforeAccept' || key === 'redirectAfterAccept') {
+      this.#native.inject(endpoint, key, undefined, fault[key]);
+    } else {
+      throw new TypeError(`unknown fault object key ${JSON.stringify(key)}: delayMs, redirectBeforeAccept or redirectAfterAccept`);
+    }
+  }
+
+  /** How many kept-alive connections 'closeIdleKeepAlive' reset under the client's next request. */
+  closedKeepAliveConnections() {
+    return this.#native.closedKeepAliveConnections();
   }
 
   refuseConnectionsFor(ms) {

@@ -58,12 +58,27 @@ fn delivery_json(d: Option<CallbackDelivery>) -> Value {
     d.map_or(Value::Null, |d| json!({ "httpStatus": d.http_status, "body": d.body, "acknowledged": d.acknowledged }))
 }
 
-fn fault(kind: &str, delay_ms: Option<f64>) -> napi::Result<Fault> {
+fn fault(kind: &str, delay_ms: Option<f64>, http_status: Option<u32>) -> napi::Result<Fault> {
+    if http_status.is_some() && !kind.starts_with("redirect") {
+        return Err(plain(format!("only the redirect faults take an HTTP status, not {kind:?}")));
+    }
+    // 307 and 308 keep the method and body: a client that follows them sends the pay-out again.
+    let status = match http_status.map(u16::try_from) {
+        None => 307,
+        Some(Ok(s @ 300..=399)) => s,
+        Some(_) => return Err(plain(format!("a redirect status is 3xx, got {}", http_status.unwrap_or_default()))),
+    };
     Ok(match kind {
         "delay" => Fault::Delay(Duration::from_secs_f64(delay_ms.unwrap_or(0.0).max(0.0) / 1000.0)),
         "serverErrorAfterAccept" => Fault::ServerErrorAfterAccept,
         "dropAfterAccept" => Fault::DropAfterAccept,
         "malformedAfterAccept" => Fault::MalformedAfterAccept,
+        "redirectBeforeAccept" => Fault::RedirectBeforeAccept { status },
+        "redirectAfterAccept" => Fault::RedirectAfterAccept { status },
+        "resetDuringUpload" => Fault::ResetDuringUpload,
+        "truncatedAfterAccept" => Fault::TruncatedAfterAccept,
+        "oversizedAfterAccept" => Fault::OversizedAfterAccept,
+        "closeIdleKeepAlive" => Fault::CloseIdleKeepAlive,
         other => return Err(plain(format!("unknown fault {other:?}"))),
     })
 }
@@ -124,9 +139,22 @@ impl NativeMockGateway {
 
     /// Queues a fault for the next request to an endpoint.
     #[napi(catch_unwind)]
-    pub fn inject(&self, endpoint_name: String, fault_kind: String, delay_ms: Option<f64>) -> napi::Result<()> {
-        self.gateway()?.inject(endpoint(&endpoint_name)?, fault(&fault_kind, delay_ms)?);
+    pub fn inject(
+        &self,
+        endpoint_name: String,
+        fault_kind: String,
+        delay_ms: Option<f64>,
+        http_status: Option<u32>,
+    ) -> napi::Result<()> {
+        self.gateway()?.inject(endpoint(&endpoint_name)?, fault(&fault_kind, delay_ms, http_status)?);
         Ok(())
+    }
+
+    /// How many kept-alive connections `closeIdleKeepAlive` reset under the client's next
+    /// request.
+    #[napi(catch_unwind)]
+    pub fn closed_keep_alive_connections(&self) -> napi::Result<u32> {
+        Ok(u32::try_from(self.gateway()?.closed_keep_alive_connections()).unwrap_or(u32::MAX))
     }
 
     /// Refuses connections for a while; resolves once they are refused.

@@ -44,17 +44,40 @@ fn endpoint(name: &str) -> PyResult<Endpoint> {
     }
 }
 
-fn fault(name: &str, seconds: Option<f64>) -> PyResult<Fault> {
-    match (name, seconds) {
-        ("delay", Some(s)) => Duration::try_from_secs_f64(s)
-            .map(Fault::Delay)
-            .map_err(|_| PyValueError::new_err("delay must be a finite, non-negative number of seconds")),
-        ("delay", None) => Err(PyValueError::new_err("the delay fault needs seconds=")),
-        ("server_error", None) => Ok(Fault::ServerErrorAfterAccept),
-        ("drop", None) => Ok(Fault::DropAfterAccept),
-        ("malformed", None) => Ok(Fault::MalformedAfterAccept),
-        (_, Some(_)) => Err(PyValueError::new_err("only the delay fault takes seconds=")),
-        _ => Err(PyValueError::new_err(format!("fault must be delay, server_error, drop or malformed, got {name:?}"))),
+fn fault(name: &str, seconds: Option<f64>, http_status: Option<u16>) -> PyResult<Fault> {
+    if seconds.is_some() && name != "delay" {
+        return Err(PyValueError::new_err("only the delay fault takes seconds="));
+    }
+    let redirect = name.starts_with("redirect_");
+    if http_status.is_some() && !redirect {
+        return Err(PyValueError::new_err("only the redirect faults take http_status="));
+    }
+    // 307 and 308 keep the method and body: a client that follows them sends the pay-out again.
+    let status = match http_status {
+        None => 307,
+        Some(s @ 300..=399) => s,
+        Some(s) => return Err(PyValueError::new_err(format!("http_status must be a redirect (3xx), got {s}"))),
+    };
+    match name {
+        "delay" => {
+            let s = seconds.ok_or_else(|| PyValueError::new_err("the delay fault needs seconds="))?;
+            Duration::try_from_secs_f64(s)
+                .map(Fault::Delay)
+                .map_err(|_| PyValueError::new_err("delay must be a finite, non-negative number of seconds"))
+        }
+        "server_error" => Ok(Fault::ServerErrorAfterAccept),
+        "drop" => Ok(Fault::DropAfterAccept),
+        "malformed" => Ok(Fault::MalformedAfterAccept),
+        "redirect_before_accept" => Ok(Fault::RedirectBeforeAccept { status }),
+        "redirect_after_accept" => Ok(Fault::RedirectAfterAccept { status }),
+        "reset_during_upload" => Ok(Fault::ResetDuringUpload),
+        "truncated" => Ok(Fault::TruncatedAfterAccept),
+        "oversized" => Ok(Fault::OversizedAfterAccept),
+        "close_idle_keep_alive" => Ok(Fault::CloseIdleKeepAlive),
+        _ => Err(PyValueError::new_err(format!(
+            "fault must be delay, server_error, drop, malformed, redirect_before_accept, redirect_after_accept, \
+             reset_during_upload, truncated, oversized or close_idle_keep_alive, got {name:?}"
+        ))),
     }
 }
 
@@ -145,11 +168,23 @@ impl NativeMockGateway {
         self.gateway()?.signed_callback(order_no).map(|c| signed(py, &c)).transpose()
     }
 
-    /// Spoils the next request to `endpoint` after handling it.
-    #[pyo3(signature = (endpoint_name, fault_name, *, seconds=None))]
-    fn inject(&self, endpoint_name: &str, fault_name: &str, seconds: Option<f64>) -> PyResult<()> {
-        self.gateway()?.inject(endpoint(endpoint_name)?, fault(fault_name, seconds)?);
+    /// Spoils the next request to `endpoint` (see `smilepayz.testing.MockGateway.inject`).
+    #[pyo3(signature = (endpoint_name, fault_name, *, seconds=None, http_status=None))]
+    fn inject(
+        &self,
+        endpoint_name: &str,
+        fault_name: &str,
+        seconds: Option<f64>,
+        http_status: Option<u16>,
+    ) -> PyResult<()> {
+        self.gateway()?.inject(endpoint(endpoint_name)?, fault(fault_name, seconds, http_status)?);
         Ok(())
+    }
+
+    /// How many kept-alive connections `close_idle_keep_alive` closed under the client's
+    /// next request.
+    fn closed_keep_alive_connections(&self) -> PyResult<usize> {
+        Ok(self.gateway()?.closed_keep_alive_connections())
     }
 
     /// Refuses connections for `seconds`; returns once they are refused.

@@ -1,5 +1,6 @@
 //! Faults a test queues on an endpoint: each one spoils exactly one upcoming request to
-//! that endpoint, first in first out, after the request was handled normally.
+//! that endpoint, first in first out. Most are applied after the request was handled
+//! normally (the `…AfterAccept` ones); two stop it before the gateway reads it.
 
 use smilepayz::transport::{BALANCE_PATH, PAYOUT_PATH, STATUS_PATH};
 use std::collections::{HashMap, VecDeque};
@@ -33,10 +34,19 @@ impl Endpoint {
     }
 }
 
-/// What goes wrong with one request. The request is always handled first — for a
-/// pay-out, the order is accepted and counted — and only the answer is spoilt, which is
-/// exactly the case where a client cannot know whether the money moved.
+/// What goes wrong with one request, and so what a client must conclude.
+///
+/// - `…AfterAccept` faults (and [`Delay`](Fault::Delay)): the request is handled first —
+///   a pay-out is accepted and counted — and only the answer is spoilt, which is exactly
+///   the case where a client cannot know whether the money moved.
+/// - [`RedirectBeforeAccept`](Fault::RedirectBeforeAccept) and
+///   [`ResetDuringUpload`](Fault::ResetDuringUpload): the request is *not* handled (no
+///   order, not counted by `payout_requests_for`), yet the client cannot tell that apart
+///   from the cases above; reconciliation finds no order and a resend is safe.
+/// - [`CloseIdleKeepAlive`](Fault::CloseIdleKeepAlive): the request is answered normally;
+///   the *next* request on the same connection is the one that dies unread.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Fault {
     /// Answer normally, but only after this long.
     Delay(Duration),
@@ -46,12 +56,54 @@ pub enum Fault {
     DropAfterAccept,
     /// Answer HTTP 200 with a body that is not JSON (truncated: `{"code":"00","orderNo":`).
     MalformedAfterAccept,
+    /// Answer the redirect `status` (307 or 308: method and body kept) without handling
+    /// the request, `Location` pointing to the same path on a loopback port where nothing
+    /// listens. A misconfigured proxy or load balancer in front of a gateway answers like
+    /// this. A client that follows it sends the signed pay-out a second time, to another
+    /// address, and gets "connection refused" — which looks like "not sent" although the
+    /// first request did arrive.
+    RedirectBeforeAccept {
+        /// The redirect status, 307 or 308.
+        status: u16,
+    },
+    /// Handle the request (a pay-out is accepted and counted), then answer the redirect
+    /// `status` as [`RedirectBeforeAccept`](Fault::RedirectBeforeAccept) does: a client
+    /// that follows it and then retries the "refused" connection pays twice.
+    RedirectAfterAccept {
+        /// The redirect status, 307 or 308.
+        status: u16,
+    },
+    /// Read the request head, then reset the connection (TCP RST: `SO_LINGER` 0) without
+    /// reading the body or handling the request — a gateway or proxy restarting, or a
+    /// middlebox dropping the flow, while the body uploads. The client sees "connection
+    /// reset" after it started sending, which says nothing about whether it arrived.
+    ResetDuringUpload,
+    /// Handle the request, then send a head whose `Content-Length` is larger than the
+    /// body bytes that follow (half of the real answer), and close the connection — an
+    /// answer cut off by a crash or a broken link.
+    TruncatedAfterAccept,
+    /// Handle the request, then answer HTTP 200 with a body of
+    /// [`OVERSIZED_ANSWER_BYTES`] (the real answer padded with spaces, streamed), more
+    /// than a client should ever read: the `smilepayz` client stops at 1 MiB.
+    OversizedAfterAccept,
+    /// Answer normally with keep-alive, then close that connection before reading the
+    /// client's next request on it: the mock waits until the first bytes of that next
+    /// request arrive and resets the connection without reading them. A real server's
+    /// idle timeout firing just as a client reuses its pooled connection does the same;
+    /// waiting for the request makes the race certain instead of lucky (a client that sees
+    /// the close first quietly opens a new connection). The next request is not handled;
+    /// [`MockGateway::closed_keep_alive_connections`](crate::MockGateway::closed_keep_alive_connections)
+    /// counts the connections closed this way.
+    CloseIdleKeepAlive,
 }
 
 /// The body sent for [`Fault::MalformedAfterAccept`].
 pub(crate) const MALFORMED_BODY: &str = r#"{"code":"00","orderNo":"#;
 /// The body sent for [`Fault::ServerErrorAfterAccept`].
 pub(crate) const SERVER_ERROR_BODY: &str = "Internal Server Error";
+/// The size of the body sent for [`Fault::OversizedAfterAccept`]: 64 KiB more than the
+/// 1 MiB the `smilepayz` client reads at most.
+pub const OVERSIZED_ANSWER_BYTES: usize = (1 << 20) + (64 << 10);
 
 /// Queued faults per endpoint.
 #[derive(Debug, Default)]

@@ -106,7 +106,8 @@ impl MockGateway {
     }
 
     /// Queues `fault` for `endpoint`: each queued fault spoils exactly one upcoming request
-    /// to that endpoint, in the order queued.
+    /// to that endpoint, in the order queued (see [`Fault`] for which ones leave the
+    /// request unhandled).
     pub fn inject(&self, endpoint: Endpoint, fault: Fault) {
         self.shared.faults.push(endpoint, fault);
     }
@@ -156,6 +157,13 @@ impl MockGateway {
     /// ones included.
     pub fn payout_requests_for(&self, order_no: &str) -> usize {
         self.shared.orders.payout_requests_for(order_no)
+    }
+
+    /// How many kept-alive connections [`Fault::CloseIdleKeepAlive`] closed with the
+    /// client's next request on them, unread: each one is a request the client wrote onto
+    /// a dead connection.
+    pub fn closed_keep_alive_connections(&self) -> usize {
+        self.shared.closed_keep_alive.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Every HTTP request received, oldest first, with what the gateway answered.

@@ -16,12 +16,19 @@ pub struct ReceivedRequest {
     /// The body, byte for byte.
     pub body: Vec<u8>,
     /// The HTTP status of the answer the request earned. With a fault other than
-    /// [`Fault::Delay`] the client received something else (or nothing).
+    /// [`Fault::Delay`] the client received something else (or nothing). For a request
+    /// left unhandled: the redirect status of [`Fault::RedirectBeforeAccept`], 0 after
+    /// [`Fault::ResetDuringUpload`].
     pub http_status: u16,
-    /// The `code` of that answer (see [`codes`](crate::codes)).
+    /// The `code` of that answer (see [`codes`](crate::codes)); empty when unhandled.
     pub code: String,
     /// The fault applied to this request, if one was queued.
     pub fault: Option<Fault>,
+    /// False when a fault stopped the request before the gateway read it
+    /// ([`Fault::RedirectBeforeAccept`], [`Fault::ResetDuringUpload`]): no order was
+    /// created and `payout_requests_for` did not count it. The body is empty when it was
+    /// never read.
+    pub handled: bool,
 }
 
 impl ReceivedRequest {

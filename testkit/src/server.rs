@@ -1,12 +1,16 @@
 //! The listening socket and its connections: one task per connection, keep-alive on,
 //! and a shutdown that lets answers in flight finish for a moment before cutting them.
+//! A connection's task takes its socket back from hyper when a fault needs it raw
+//! (see `connection`).
 
+use crate::connection::{self, ConnectionFault};
 use crate::error::MockError;
 use crate::handler;
 use crate::state::Shared;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
+use std::future::poll_fn;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
@@ -130,18 +134,35 @@ async fn rebind(addr: SocketAddr) -> Option<TcpListener> {
 }
 
 async fn serve(stream: TcpStream, shared: Arc<Shared>, mut stopped: watch::Receiver<bool>) {
-    let service = service_fn(move |request| handler::handle(shared.clone(), request));
-    let connection =
+    let fault = Arc::new(ConnectionFault::default());
+    let service = {
+        let (shared, fault) = (shared.clone(), fault.clone());
+        // Boxed so that the connection can be polled without shutting the socket down.
+        service_fn(move |request| Box::pin(handler::handle(shared.clone(), fault.clone(), request)))
+    };
+    let mut connection =
         http1::Builder::new().timer(TokioTimer::new()).keep_alive(true).serve_connection(TokioIo::new(stream), service);
-    tokio::pin!(connection);
+    // Hyper never closes the socket itself: a fault may want it back (`into_parts`).
     let outcome = tokio::select! {
-        outcome = connection.as_mut() => outcome,
-        _ = stopped.changed() => {
-            connection.as_mut().graceful_shutdown();
-            connection.as_mut().await
+        outcome = poll_fn(|cx| connection.poll_without_shutdown(cx)) => outcome,
+        () = stop_or_hand_back(&mut stopped, &fault) => {
+            std::pin::Pin::new(&mut connection).graceful_shutdown();
+            poll_fn(|cx| connection.poll_without_shutdown(cx)).await
         }
     };
-    if let Err(e) = outcome {
+    if let Err(e) = &outcome {
         tracing::debug!(target: "smilepayz_testkit", error = %e, "connection closed");
+    }
+    if let Some(ending) = fault.take() {
+        let stream = connection.into_parts().io.into_inner();
+        connection::finish(stream, ending, &shared.closed_keep_alive, stopped).await;
+    }
+}
+
+/// Resolves when the server stops, or when a fault wants the socket after this answer.
+async fn stop_or_hand_back(stopped: &mut watch::Receiver<bool>, fault: &ConnectionFault) {
+    tokio::select! {
+        _ = stopped.changed() => {}
+        () = fault.hand_back_wanted() => {}
     }
 }

@@ -8,6 +8,7 @@ use crate::received::RequestLog;
 use smilepayz::signing::format_timestamp;
 use smilepayz::transport::{Clock, system_clock};
 use smilepayz::{MerchantKey, PlatformKey};
+use std::sync::atomic::AtomicUsize;
 use std::time::Duration;
 use time::macros::offset;
 use time::{OffsetDateTime, UtcOffset};
@@ -31,6 +32,8 @@ pub(crate) struct Shared {
     pub(crate) faults: FaultQueue,
     pub(crate) log: RequestLog,
     pub(crate) callback_http: reqwest::Client,
+    /// Connections reset under the client's next request (`Fault::CloseIdleKeepAlive`).
+    pub(crate) closed_keep_alive: AtomicUsize,
 }
 
 impl Shared {
@@ -66,6 +69,7 @@ impl Shared {
             faults: FaultQueue::default(),
             log: RequestLog::default(),
             callback_http,
+            closed_keep_alive: AtomicUsize::new(0),
         })
     }
 

@@ -104,13 +104,14 @@ impl<'a> PayoutAnswer<'a> {
     }
 }
 
-/// The answer to a status inquiry that found its order.
+/// The answer to a status inquiry that found its order, in the real gateway's shape:
+/// `code, message, tradeNo, tradeType, paymentMethod, money, status, remark` and no
+/// `orderNo`, so that a client cannot lean on an echo the gateway never sends.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct StatusAnswer<'a> {
     code: &'static str,
     message: &'static str,
-    order_no: &'a str,
     trade_no: &'a str,
     trade_type: u8,
     payment_method: &'a str,
@@ -124,7 +125,6 @@ impl<'a> StatusAnswer<'a> {
         StatusAnswer {
             code: codes::SUCCESS,
             message: "successful",
-            order_no: &order.order_no,
             trade_no: &order.trade_no,
             trade_type: TRADE_TYPE_PAYOUT,
             payment_method: &order.payment_method,

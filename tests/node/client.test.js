@@ -58,7 +58,7 @@ test('five regions end to end: pay-out, status, settle, reconcile', async () => 
     const byOrder = await client.inquireStatus({ orderNo: request.orderNo });
     const byTrade = await client.inquireStatus({ tradeNo: accepted.tradeNo });
     assert.equal(byOrder.tradeNo, accepted.tradeNo);
-    assert.equal(byTrade.orderNo, request.orderNo);
+    assert.equal(byTrade.tradeNo, accepted.tradeNo);
     await gw.settle(request.orderNo, 'SUCCESS');
     const settled = await client.reconcilePayout(request.orderNo);
     assert.equal(settled.outcome, 'settled');
@@ -120,10 +120,10 @@ test('connection refused: retried until the gateway is back, or TransportError w
 
 test('inquiries: retried on a spoilt answer; ProtocolError when the budget is spent', async () => {
   const request = requestFor('PEN');
-  await client.payout(request);
+  const accepted = await client.payout(request);
   gw.inject('status', 'malformedAfterAccept');
   const status = await gw.client({ retry: { maxAttempts: 3, initialBackoffMs: 10 } }).inquireStatus({ orderNo: request.orderNo });
-  assert.equal(status.orderNo, request.orderNo);
+  assert.equal(status.tradeNo, accepted.tradeNo);
   gw.inject('status', 'malformedAfterAccept');
   const err = await rejection(gw.client({ retry: { maxAttempts: 1 } }).inquireStatus({ orderNo: request.orderNo }));
   assert.ok(err instanceof ProtocolError, String(err));

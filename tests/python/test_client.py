@@ -32,7 +32,7 @@ def test_each_region_pays_out_settles_and_is_confirmed(gateway: MockGateway, cli
     assert confirmed.money == accepted.money
     assert confirmed.callback is callback
     by_trade = client.inquire_status(trade_no=accepted.trade_no)
-    assert by_trade.order_no == order_no and by_trade.is_final
+    assert by_trade.trade_no == accepted.trade_no and by_trade.is_final
     assert gateway.payout_requests_for(order_no) == 1
 
 

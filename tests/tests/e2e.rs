@@ -210,7 +210,7 @@ fn the_blocking_client_against_the_mock() {
     let state = client.reconcile_payout("BLOCK00001").expect("reconciled");
     assert!(matches!(state, Reconciliation::Pending(_)));
     let status = client.inquire_status(&StatusQuery::OrderNo("BLOCK00001".into())).expect("status");
-    assert_eq!(status.order_no.as_deref(), Some("BLOCK00001"));
+    assert_eq!(status.trade_no, accepted.trade_no);
     runtime.block_on(gateway.settle("BLOCK00001", Status::Success)).expect("settled");
     let signed = gateway.signed_callback("BLOCK00001").expect("callback");
     let callback = gateway.callback_verifier().verify(signed.headers, &signed.body).expect("verifies");

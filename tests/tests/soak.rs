@@ -1,19 +1,27 @@
 //! Fault-injection soak: many pay-outs, each meeting a random fault (seeded, so a run
 //! can be repeated exactly), handled only through the public API — `payout`, then
 //! `reconcile_payout` on an unknown outcome. Every order must reach the gateway exactly
-//! once, and only connections refused before sending may be retried automatically.
+//! once, every unknown outcome must be reconciled, reconciliation may find nothing only
+//! where the gateway never handled the first request, and only connections refused before
+//! sending may be retried automatically. The figures are printed per fault kind before
+//! anything is asserted, so a failing run still shows where.
 //!
 //! Bounded run (scripts/test.sh): 1 000 pay-outs. Longer run:
 //! `SMILEPAYZ_SOAK_PAYOUTS=20000 SMILEPAYZ_SOAK_SEED=7 cargo test -p smilepayz-tests --test soak -- --ignored --nocapture`
 
 use smilepayz::{Client, Decimal, Error, IndonesiaPayout, PayoutRequest, Reconciliation, RetryPolicy, UnknownCause};
-use smilepayz_testkit::{Endpoint, Fault, MockGateway};
+use smilepayz_testkit::{Endpoint, Fault, MockGateway, codes};
 use smilepayz_tests::CapturedLog;
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 const CLIENT_TIMEOUT: Duration = Duration::from_millis(50);
 const REFUSAL: Duration = Duration::from_millis(10);
+/// The account the balance inquiry before a `CloseIdleKeepAlive` pay-out asks about.
+const ACCOUNT: &str = "SOAKACCOUNT1";
+/// Time for the client to put the connection of an answer read back into its pool.
+const BACK_IN_POOL: Duration = Duration::from_millis(20);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum Injected {
@@ -23,6 +31,102 @@ enum Injected {
     ServerError,
     Dropped,
     Malformed,
+    Redirect307BeforeAccept,
+    Redirect308BeforeAccept,
+    Redirect307AfterAccept,
+    Redirect308AfterAccept,
+    ResetDuringUpload,
+    Truncated,
+    Oversized,
+    CloseIdleKeepAlive,
+}
+
+impl Injected {
+    const ALL: [Injected; 14] = [
+        Injected::None,
+        Injected::Refused,
+        Injected::Delay,
+        Injected::ServerError,
+        Injected::Dropped,
+        Injected::Malformed,
+        Injected::Redirect307BeforeAccept,
+        Injected::Redirect308BeforeAccept,
+        Injected::Redirect307AfterAccept,
+        Injected::Redirect308AfterAccept,
+        Injected::ResetDuringUpload,
+        Injected::Truncated,
+        Injected::Oversized,
+        Injected::CloseIdleKeepAlive,
+    ];
+
+    fn label(self) -> &'static str {
+        match self {
+            Injected::None => "none",
+            Injected::Refused => "connection refused",
+            Injected::Delay => "delay past timeout",
+            Injected::ServerError => "HTTP 500",
+            Injected::Dropped => "dropped",
+            Injected::Malformed => "malformed",
+            Injected::Redirect307BeforeAccept => "307 before accept",
+            Injected::Redirect308BeforeAccept => "308 before accept",
+            Injected::Redirect307AfterAccept => "307 after accept",
+            Injected::Redirect308AfterAccept => "308 after accept",
+            Injected::ResetDuringUpload => "reset during upload",
+            Injected::Truncated => "truncated",
+            Injected::Oversized => "oversized",
+            Injected::CloseIdleKeepAlive => "dead keep-alive",
+        }
+    }
+
+    /// The mock's fault for the pay-out, when the fault is the gateway's.
+    fn fault(self) -> Option<Fault> {
+        match self {
+            Injected::None | Injected::Refused | Injected::CloseIdleKeepAlive => None,
+            Injected::Delay => Some(Fault::Delay(CLIENT_TIMEOUT * 2)),
+            Injected::ServerError => Some(Fault::ServerErrorAfterAccept),
+            Injected::Dropped => Some(Fault::DropAfterAccept),
+            Injected::Malformed => Some(Fault::MalformedAfterAccept),
+            Injected::Redirect307BeforeAccept => Some(Fault::RedirectBeforeAccept { status: 307 }),
+            Injected::Redirect308BeforeAccept => Some(Fault::RedirectBeforeAccept { status: 308 }),
+            Injected::Redirect307AfterAccept => Some(Fault::RedirectAfterAccept { status: 307 }),
+            Injected::Redirect308AfterAccept => Some(Fault::RedirectAfterAccept { status: 308 }),
+            Injected::ResetDuringUpload => Some(Fault::ResetDuringUpload),
+            Injected::Truncated => Some(Fault::TruncatedAfterAccept),
+            Injected::Oversized => Some(Fault::OversizedAfterAccept),
+        }
+    }
+
+    /// The gateway never handles the first request: reconciliation may find no order,
+    /// and only then is a resend safe. (A dead kept-alive connection is reset with the
+    /// pay-out unread.)
+    fn leaves_first_request_unhandled(self) -> bool {
+        matches!(
+            self,
+            Injected::Refused
+                | Injected::Redirect307BeforeAccept
+                | Injected::Redirect308BeforeAccept
+                | Injected::ResetDuringUpload
+                | Injected::CloseIdleKeepAlive
+        )
+    }
+
+    /// The first call can only succeed when the answer reached the client untouched.
+    fn first_call_may_succeed(self) -> bool {
+        matches!(self, Injected::None | Injected::Refused)
+    }
+
+    /// Whether a call (the first, or a resend, which meets no fault) may end in an unknown
+    /// outcome for `cause`. A slow answer on a loaded machine may always time out.
+    fn may_be_unknown_by(self, first: bool, cause: &UnknownCause) -> bool {
+        match (first, self) {
+            _ if *cause == UnknownCause::Timeout => true,
+            (false, _) | (true, Injected::None) => false,
+            // Refusing closes every open connection too: the client may write the pay-out
+            // onto its pooled one before it notices.
+            (true, Injected::Refused) => matches!(cause, UnknownCause::ConnectionLost(_)),
+            (true, _) => true,
+        }
+    }
 }
 
 /// xorshift64*: tiny, seeded, reproducible.
@@ -36,14 +140,11 @@ impl Rng {
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
 
+    /// No fault three times in sixteen, each fault kind once in sixteen.
     fn fault(&mut self) -> Injected {
-        match self.next() % 8 {
+        match self.next() % 16 {
             0..=2 => Injected::None,
-            3 => Injected::Refused,
-            4 => Injected::Delay,
-            5 => Injected::ServerError,
-            6 => Injected::Dropped,
-            _ => Injected::Malformed,
+            n => Injected::ALL[usize::try_from(n).expect("below 16") - 2],
         }
     }
 }
@@ -52,30 +153,247 @@ fn env_number(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
+/// The figures of one fault kind.
 #[derive(Default, Debug)]
-struct Figures {
+struct Row {
+    injected: u64,
     accepted_first_time: u64,
-    unknown: BTreeMap<String, u64>,
+    /// Unknown outcomes by `UnknownCause::kind`.
+    unknown: BTreeMap<&'static str, u64>,
     reconciled_pending_or_settled: u64,
     reconciled_not_found_then_resent: u64,
     transport_then_resent: u64,
+    /// A resend the gateway refused because it already held the order.
+    refused_as_duplicate: u64,
+    automatic_retries: u64,
+    duplicates: u64,
+    lost: u64,
+    /// Broken promises seen on orders of this kind.
+    broken: u64,
+}
+
+impl Row {
+    fn unknown_total(&self) -> u64 {
+        self.unknown.values().sum()
+    }
+
+    fn add(&mut self, other: &Row) {
+        self.injected += other.injected;
+        self.accepted_first_time += other.accepted_first_time;
+        for (kind, n) in &other.unknown {
+            *self.unknown.entry(kind).or_default() += n;
+        }
+        self.reconciled_pending_or_settled += other.reconciled_pending_or_settled;
+        self.reconciled_not_found_then_resent += other.reconciled_not_found_then_resent;
+        self.transport_then_resent += other.transport_then_resent;
+        self.refused_as_duplicate += other.refused_as_duplicate;
+        self.automatic_retries += other.automatic_retries;
+        self.duplicates += other.duplicates;
+        self.lost += other.lost;
+        self.broken += other.broken;
+    }
+}
+
+/// Everything the soak counts, and every broken promise it saw (kept until the table
+/// is printed).
+#[derive(Default)]
+struct Soak {
+    rows: BTreeMap<Injected, Row>,
     reconciliation_asked_again: u64,
+    violations: Vec<String>,
+}
+
+impl Soak {
+    fn row(&mut self, kind: Injected) -> &mut Row {
+        self.rows.entry(kind).or_default()
+    }
+
+    /// Records a broken promise on an order of `kind` (`None`: the run as a whole).
+    fn violation(&mut self, kind: Option<Injected>, text: String) {
+        if let Some(kind) = kind {
+            self.row(kind).broken += 1;
+        }
+        self.violations.push(text);
+    }
+
+    fn table(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{:<20} {:>8} {:>8} {:>8} {:>8} {:>9} {:>9} {:>8} {:>7} {:>5} {:>4} {:>6}  unknown by cause",
+            "fault kind",
+            "injected",
+            "1st ok",
+            "unknown",
+            "pending/",
+            "not found",
+            "transport",
+            "refused",
+            "auto",
+            "dupl",
+            "lost",
+            "broken"
+        );
+        let _ = writeln!(
+            out,
+            "{:<20} {:>8} {:>8} {:>8} {:>8} {:>9} {:>9} {:>8} {:>7} {:>5} {:>4} {:>6}",
+            "", "", "", "", "settled", "→ resent", "→ resent", "as dupl", "retries", "", "", "promises"
+        );
+        let mut total = Row::default();
+        for kind in Injected::ALL {
+            let Some(row) = self.rows.get(&kind) else { continue };
+            total.add(row);
+            out.push_str(&line(kind.label(), row));
+        }
+        out.push_str(&line("all", &total));
+        out
+    }
+}
+
+fn line(label: &str, r: &Row) -> String {
+    let causes: Vec<String> = r.unknown.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    format!(
+        "{label:<20} {:>8} {:>8} {:>8} {:>8} {:>9} {:>9} {:>8} {:>7} {:>5} {:>4} {:>6}  {}\n",
+        r.injected,
+        r.accepted_first_time,
+        r.unknown_total(),
+        r.reconciled_pending_or_settled,
+        r.reconciled_not_found_then_resent,
+        r.transport_then_resent,
+        r.refused_as_duplicate,
+        r.automatic_retries,
+        r.duplicates,
+        r.lost,
+        r.broken,
+        causes.join(", ")
+    )
 }
 
 /// Reconciles as a merchant's job would: an inquiry that got no answer (the 50 ms client
 /// timeout on a loaded machine) is a read, so it is asked again a little later.
-async fn reconcile(client: &Client, order_no: &str, f: &mut Figures) -> Reconciliation {
+async fn reconcile(client: &Client, order_no: &str, kind: Injected, soak: &mut Soak) -> Option<Reconciliation> {
     for _ in 0..40 {
         match client.reconcile_payout(order_no).await {
-            Ok(answer) => return answer,
+            Ok(answer) => return Some(answer),
             Err(Error::Transport(_) | Error::Protocol(_)) => {
-                f.reconciliation_asked_again += 1;
+                soak.reconciliation_asked_again += 1;
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
-            Err(other) => panic!("{order_no}: reconciliation failed: {other}"),
+            Err(other) => {
+                soak.violation(Some(kind), format!("{order_no}: reconciliation failed: {other}"));
+                return None;
+            }
         }
     }
-    panic!("{order_no}: no reconciliation answer in 40 tries")
+    soak.violation(Some(kind), format!("{order_no}: no reconciliation answer in 40 tries"));
+    None
+}
+
+/// Sends one pay-out through `kind` and follows it until the order is at the gateway (or
+/// a broken promise ends it).
+async fn pay_out(client: &Client, gateway: &MockGateway, request: &PayoutRequest, kind: Injected, soak: &mut Soak) {
+    let order_no = request.order_no().to_owned();
+    let closed_before = gateway.closed_keep_alive_connections();
+    match kind {
+        Injected::Refused => gateway.refuse_connections_for(REFUSAL).await,
+        Injected::CloseIdleKeepAlive => {
+            // A read answered on a connection the gateway then closes; the pay-out, sent
+            // next by the same client, goes out on that pooled connection.
+            gateway.inject(Endpoint::Balance, Fault::CloseIdleKeepAlive);
+            if let Err(e) = client.inquire_balance(ACCOUNT).await {
+                soak.violation(Some(kind), format!("{order_no}: balance inquiry before the pay-out failed: {e}"));
+            }
+            tokio::time::sleep(BACK_IN_POOL).await;
+        }
+        _ => {}
+    }
+    if let Some(fault) = kind.fault() {
+        gateway.inject(Endpoint::Payout, fault);
+    }
+    let mut outcome = client.payout(request).await;
+    if kind == Injected::CloseIdleKeepAlive && gateway.closed_keep_alive_connections() != closed_before + 1 {
+        soak.violation(Some(kind), format!("{order_no}: the pay-out did not go out on the dead kept-alive connection"));
+    }
+    let mut first = true;
+    loop {
+        match outcome {
+            Ok(accepted) => {
+                if accepted.order_no.as_deref() != Some(order_no.as_str()) {
+                    soak.violation(Some(kind), format!("{order_no}: accepted as {:?}", accepted.order_no));
+                }
+                if first {
+                    soak.row(kind).accepted_first_time += 1;
+                    if !kind.first_call_may_succeed() {
+                        soak.violation(
+                            Some(kind),
+                            format!("{order_no}: {} reported as success at the first call", kind.label()),
+                        );
+                    }
+                }
+                return;
+            }
+            Err(Error::OutcomeUnknown { order_no: unknown, cause }) => {
+                if unknown.as_str() != order_no {
+                    soak.violation(Some(kind), format!("{order_no}: unknown outcome names {unknown}"));
+                }
+                if !kind.may_be_unknown_by(first, &cause) {
+                    soak.violation(
+                        Some(kind),
+                        format!("{order_no}: unknown outcome ({cause}) without a fault that explains it"),
+                    );
+                }
+                *soak.row(kind).unknown.entry(cause.kind()).or_default() += 1;
+                match reconcile(client, &order_no, kind, soak).await {
+                    Some(Reconciliation::Pending(_) | Reconciliation::Settled(_)) => {
+                        if first && kind.leaves_first_request_unhandled() {
+                            soak.violation(
+                                Some(kind),
+                                format!(
+                                    "{order_no}: the gateway holds an order whose first request it never handled ({})",
+                                    kind.label()
+                                ),
+                            );
+                        }
+                        soak.row(kind).reconciled_pending_or_settled += 1;
+                        return;
+                    }
+                    Some(Reconciliation::NotFound { .. }) => {
+                        // Only a request that never arrived may be absent; resending is safe.
+                        if !(first && kind.leaves_first_request_unhandled()) {
+                            soak.violation(
+                                Some(kind),
+                                format!("{order_no}: accepted order not found ({})", kind.label()),
+                            );
+                        }
+                        soak.row(kind).reconciled_not_found_then_resent += 1;
+                        outcome = client.payout(request).await;
+                    }
+                    None => return,
+                }
+            }
+            Err(Error::Transport(why)) => {
+                if kind != Injected::Refused {
+                    soak.violation(Some(kind), format!("{order_no}: transport error without refusal: {why}"));
+                }
+                soak.row(kind).transport_then_resent += 1;
+                tokio::time::sleep(REFUSAL).await;
+                outcome = client.payout(request).await;
+            }
+            Err(Error::Api(api)) if api.code == codes::DUPLICATE_ORDER => {
+                soak.row(kind).refused_as_duplicate += 1;
+                soak.violation(
+                    Some(kind),
+                    format!("{order_no}: {}: sent again although the gateway had it ({})", kind.label(), api.message),
+                );
+                return;
+            }
+            Err(other) => {
+                soak.violation(Some(kind), format!("{order_no}: {}: unexpected error {other}", kind.label()));
+                return;
+            }
+        }
+        first = false;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -95,6 +413,7 @@ async fn soak_never_pays_twice() {
     .expect("first subscriber of this test binary");
 
     let gateway = MockGateway::start().await.expect("mock");
+    gateway.set_balance(ACCOUNT, "IDR", Decimal::from(1_000_000), Decimal::from(1_000_000));
     let client = gateway
         .client_builder()
         .timeout(CLIENT_TIMEOUT)
@@ -106,9 +425,8 @@ async fn soak_never_pays_twice() {
         .build()
         .expect("client");
     let mut rng = Rng(seed);
-    let mut injected: HashMap<String, Injected> = HashMap::new();
-    let mut by_kind: BTreeMap<Injected, u64> = BTreeMap::new();
-    let mut f = Figures::default();
+    let mut kind_of: HashMap<String, Injected> = HashMap::new();
+    let mut soak = Soak::default();
     let started = Instant::now();
 
     for i in 0..payouts {
@@ -116,116 +434,78 @@ async fn soak_never_pays_twice() {
         let request: PayoutRequest =
             IndonesiaPayout::new(order_no.clone(), "Soak", Decimal::from(10_000 + i), "BRI", "78120011629261665")
                 .into();
-        let fault = rng.fault();
-        *by_kind.entry(fault).or_default() += 1;
-        injected.insert(order_no.clone(), fault);
-        match fault {
-            Injected::None => {}
-            Injected::Refused => gateway.refuse_connections_for(REFUSAL).await,
-            Injected::Delay => gateway.inject(Endpoint::Payout, Fault::Delay(CLIENT_TIMEOUT * 2)),
-            Injected::ServerError => gateway.inject(Endpoint::Payout, Fault::ServerErrorAfterAccept),
-            Injected::Dropped => gateway.inject(Endpoint::Payout, Fault::DropAfterAccept),
-            Injected::Malformed => gateway.inject(Endpoint::Payout, Fault::MalformedAfterAccept),
-        }
-        let mut outcome = client.payout(&request).await;
-        let mut first = true;
-        loop {
-            match outcome {
-                Ok(accepted) => {
-                    assert_eq!(accepted.order_no.as_deref(), Some(order_no.as_str()));
-                    assert!(
-                        matches!(fault, Injected::None | Injected::Refused) || !first,
-                        "{order_no}: a fault after acceptance ({fault:?}) was reported as success"
-                    );
-                    if first {
-                        f.accepted_first_time += 1;
-                    }
-                    break;
-                }
-                Err(Error::OutcomeUnknown { order_no: unknown, cause }) => {
-                    assert_eq!(unknown.as_str(), order_no);
-                    // Without a fault only a slow answer (a loaded machine) may be unknown.
-                    let key = if fault == Injected::None {
-                        assert_eq!(cause, UnknownCause::Timeout, "{order_no}: unknown outcome without a fault");
-                        "None (slow answer)".to_owned()
-                    } else {
-                        format!("{fault:?}")
-                    };
-                    *f.unknown.entry(key).or_default() += 1;
-                    match reconcile(&client, &order_no, &mut f).await {
-                        Reconciliation::Pending(_) | Reconciliation::Settled(_) => {
-                            assert_ne!(
-                                fault,
-                                Injected::Refused,
-                                "{order_no}: a refused connection reached the gateway"
-                            );
-                            f.reconciled_pending_or_settled += 1;
-                            break;
-                        }
-                        Reconciliation::NotFound { .. } => {
-                            // Only a request that never arrived may be absent; resending is safe.
-                            assert_eq!(fault, Injected::Refused, "{order_no}: accepted order not found");
-                            f.reconciled_not_found_then_resent += 1;
-                            outcome = client.payout(&request).await;
-                        }
-                    }
-                }
-                Err(Error::Transport(why)) => {
-                    assert_eq!(fault, Injected::Refused, "{order_no}: transport error without refusal: {why}");
-                    f.transport_then_resent += 1;
-                    tokio::time::sleep(REFUSAL).await;
-                    outcome = client.payout(&request).await;
-                }
-                Err(other) => panic!("{order_no}: unexpected error {other}"),
-            }
-            first = false;
-        }
+        let kind = rng.fault();
+        soak.row(kind).injected += 1;
+        kind_of.insert(order_no, kind);
+        pay_out(&client, &gateway, &request, kind, &mut soak).await;
     }
     let elapsed = started.elapsed();
 
-    let mut duplicates = 0;
-    let mut lost = 0;
-    for order_no in injected.keys() {
+    for (order_no, kind) in &kind_of {
         match gateway.payout_requests_for(order_no) {
             1 => {}
-            0 => lost += 1,
-            _ => duplicates += 1,
+            0 => soak.row(*kind).lost += 1,
+            n => {
+                soak.row(*kind).duplicates += 1;
+                soak.violation(
+                    Some(*kind),
+                    format!("{order_no}: the gateway saw the pay-out {n} times ({})", kind.label()),
+                );
+            }
         }
-        assert!(gateway.order(order_no).is_some(), "{order_no} missing at the gateway");
+        if gateway.order(order_no).is_none() {
+            soak.violation(Some(*kind), format!("{order_no}: missing at the gateway ({})", kind.label()));
+        }
     }
-    assert_eq!(gateway.orders().len() as u64, payouts);
+    let orders = gateway.orders().len() as u64;
+    if orders != payouts {
+        soak.violation(None, format!("the gateway holds {orders} orders for {payouts} pay-outs"));
+    }
     let log = log.text();
-    let retries: Vec<&str> = log.lines().filter(|l| l.contains("pay-out not sent; retrying")).collect();
-    for line in &retries {
+    for line in log.lines().filter(|l| l.contains("pay-out not sent; retrying")) {
         let order =
             line.split("order_no=\"").nth(1).and_then(|r| r.split('"').next()).expect("order_no in retry event");
-        assert_eq!(injected.get(order), Some(&Injected::Refused), "automatic retry of {order}, which was not refused");
+        let kind = kind_of.get(order).copied().expect("a soak order");
+        soak.row(kind).automatic_retries += 1;
+        if kind != Injected::Refused {
+            soak.violation(
+                Some(kind),
+                format!("{order}: automatic retry after {}, not a refused connection", kind.label()),
+            );
+        }
     }
-    let unknown_total: u64 = f.unknown.values().sum();
 
+    let total = soak.rows.values().fold(Row::default(), |mut t, r| {
+        t.add(r);
+        t
+    });
     println!("soak: seed {seed}, {payouts} pay-outs in {:.1} s", elapsed.as_secs_f64());
-    println!("soak: faults injected: {by_kind:?}");
+    print!("{}", soak.table());
     println!(
-        "soak: accepted at first call {}, unknown outcomes {unknown_total} {:?}",
-        f.accepted_first_time, f.unknown
+        "soak: reconciliations asked again after no answer {}; kept-alive connections closed under the next \
+         request {}",
+        soak.reconciliation_asked_again,
+        gateway.closed_keep_alive_connections()
     );
     println!(
-        "soak: reconciled {} (pending/settled {}, not found then resent {}), transport errors then resent {}, \
-         reconciliations asked again after no answer {}",
-        f.reconciled_pending_or_settled + f.reconciled_not_found_then_resent,
-        f.reconciled_pending_or_settled,
-        f.reconciled_not_found_then_resent,
-        f.transport_then_resent,
-        f.reconciliation_asked_again
+        "soak: unknown outcomes {}, reconciled {}, duplicates {}, lost {}, broken promises {}",
+        total.unknown_total(),
+        total.reconciled_pending_or_settled + total.reconciled_not_found_then_resent,
+        total.duplicates,
+        total.lost,
+        soak.violations.len()
     );
-    println!(
-        "soak: automatic retries {} (all after refused connections), duplicates {duplicates}, lost {lost}",
-        retries.len()
-    );
-    assert_eq!((duplicates, lost), (0, 0));
+    for v in soak.violations.iter().take(20) {
+        println!("soak: BROKEN {v}");
+    }
+    if soak.violations.len() > 20 {
+        println!("soak: … and {} more", soak.violations.len() - 20);
+    }
+    assert_eq!((total.duplicates, total.lost), (0, 0), "duplicates and lost orders");
     assert_eq!(
-        f.reconciled_pending_or_settled + f.reconciled_not_found_then_resent,
-        unknown_total,
+        total.reconciled_pending_or_settled + total.reconciled_not_found_then_resent,
+        total.unknown_total(),
         "every unknown outcome resolved"
     );
+    assert!(soak.violations.is_empty(), "{} broken promises (listed above)", soak.violations.len());
 }

@@ -17,15 +17,33 @@ __all__ = ["MockGateway", "MockGatewayError", "sign_callback"]
 MockGatewayError = _native.MockGatewayError
 
 Endpoint = Literal["payout", "status", "balance"]
-Fault = Literal["delay", "server_error", "drop", "malformed"]
+Fault = Literal[
+    "delay",
+    "server_error",
+    "drop",
+    "malformed",
+    "redirect_before_accept",
+    "redirect_after_accept",
+    "reset_during_upload",
+    "truncated",
+    "oversized",
+    "close_idle_keep_alive",
+]
 
 
 class MockGateway:
     """A running mock gateway; use it as a context manager or call :meth:`close`.
 
-    Faults spoil the answer to the next request on an endpoint *after* the gateway
+    Most faults spoil the answer to the next request on an endpoint *after* the gateway
     handled it (a pay-out is accepted and counted): ``delay`` (with ``seconds``),
-    ``server_error`` (HTTP 500), ``drop`` (connection closed), ``malformed`` (not JSON)."""
+    ``server_error`` (HTTP 500), ``drop`` (connection closed), ``malformed`` (not JSON),
+    ``redirect_after_accept`` (a 307, or ``http_status``, to a port where nothing
+    listens), ``truncated`` (fewer body bytes than ``Content-Length``, then closed),
+    ``oversized`` (a body past the client's 1 MiB limit). Two leave the request
+    unhandled — no order, not counted: ``redirect_before_accept`` and
+    ``reset_during_upload`` (TCP reset once the head is read). ``close_idle_keep_alive``
+    answers normally, then resets that kept-alive connection under the client's next
+    request, which is never read (see :meth:`closed_keep_alive_connections`)."""
 
     def __init__(self, *, merchant_id: Optional[str] = None, merchant_secret: Optional[str] = None) -> None:
         self._native = _native.MockGateway(merchant_id=merchant_id, merchant_secret=merchant_secret)
@@ -97,8 +115,17 @@ class MockGateway:
         """The signed callback (headers, body) the gateway would send for an order now."""
         return self._native.signed_callback(order_no)
 
-    def inject(self, endpoint: Endpoint, fault: Fault, *, seconds: Optional[float] = None) -> None:
-        self._native.inject(endpoint, fault, seconds=seconds)
+    def inject(
+        self, endpoint: Endpoint, fault: Fault, *, seconds: Optional[float] = None, http_status: Optional[int] = None
+    ) -> None:
+        """Spoils the next request to ``endpoint`` with ``fault``; ``seconds`` for ``delay``,
+        ``http_status`` (307 by default, or 308) for the redirects."""
+        self._native.inject(endpoint, fault, seconds=seconds, http_status=http_status)
+
+    def closed_keep_alive_connections(self) -> int:
+        """How many kept-alive connections ``close_idle_keep_alive`` reset under the
+        client's next request: each one is a request written onto a dead connection."""
+        return self._native.closed_keep_alive_connections()
 
     def refuse_connections_for(self, seconds: float) -> None:
         """Closes the port for ``seconds`` (nothing can be sent); returns once refused."""

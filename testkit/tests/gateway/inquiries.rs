@@ -16,7 +16,8 @@ async fn status_by_order_number_and_by_trade_number() {
     let by_trade = client.inquire_status(&StatusQuery::TradeNo(trade_no.clone())).await.unwrap();
     for answer in [&by_order, &by_trade] {
         assert_eq!(answer.code, "00");
-        assert_eq!(answer.order_no.as_deref(), Some("ORDER0001"));
+        // The real answer carries no orderNo: the order is known by its tradeNo only.
+        assert_eq!(answer.order_no, None);
         assert_eq!(answer.trade_no.as_deref(), Some(trade_no.as_str()));
         assert_eq!(answer.trade_type.as_deref(), Some("2"));
         assert_eq!(answer.payment_method.as_deref(), Some("BRI"));
@@ -72,6 +73,10 @@ async fn an_unknown_order_is_not_found_and_reconciles_as_such() {
     .await;
     assert_eq!(raw.json["code"], "00");
     assert_eq!(raw.json["tradeType"], 2);
+    // Exactly the fields of the real success answer, and no orderNo.
+    let mut keys: Vec<&str> = raw.json.as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["code", "message", "money", "paymentMethod", "remark", "status", "tradeNo", "tradeType"]);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -7,5 +7,6 @@ mod callbacks;
 mod faults;
 mod inquiries;
 mod lifecycle;
+mod network_faults;
 mod payouts;
 mod support;

@@ -144,3 +144,53 @@ pub(crate) async fn closed_port_url() -> String {
     drop(listener);
     format!("http://{addr}/callback")
 }
+
+/// A correctly signed pay-out body for `order_no` at `gw`.
+pub(crate) fn payout_body(gw: &MockGateway, order_no: &str) -> Vec<u8> {
+    format!(
+        r#"{{"orderNo":"{order_no}","purpose":"Payroll","merchant":{{"merchantId":"{}"}},"money":{{"currency":"IDR","amount":150000}},"paymentMethod":"BRI","cashAccount":"78120011629261665"}}"#,
+        gw.merchant_id()
+    )
+    .into_bytes()
+}
+
+/// A signed pay-out for `order_no` as raw HTTP/1.1 bytes (keep-alive), for probes that
+/// watch the wire: `(head, body)`.
+pub(crate) fn raw_payout(gw: &MockGateway, order_no: &str) -> (Vec<u8>, Vec<u8>) {
+    let body = payout_body(gw, order_no);
+    let s = Signing::valid(gw);
+    let timestamp = s.timestamp.clone().unwrap();
+    let head = format!(
+        "POST {} HTTP/1.1\r\nhost: {}\r\ncontent-type: application/json\r\nx-partner-id: {}\r\nx-timestamp: {timestamp}\r\nx-signature: {}\r\ncontent-length: {}\r\n\r\n",
+        smilepayz::transport::PAYOUT_PATH,
+        gw.base_url().trim_start_matches("http://"),
+        gw.merchant_id(),
+        sign_request(&s.key, &timestamp, &s.secret, &body),
+        body.len(),
+    );
+    (head.into_bytes(), body)
+}
+
+/// A reqwest client that follows no redirect, so a probe sees the 3xx itself.
+pub(crate) fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).no_proxy().build().unwrap()
+}
+
+/// POSTs a signed pay-out for `order_no` with `http`.
+pub(crate) async fn send_payout(
+    http: &reqwest::Client,
+    gw: &MockGateway,
+    order_no: &str,
+) -> reqwest::Result<reqwest::Response> {
+    let (_, body) = raw_payout(gw, order_no);
+    let s = Signing::valid(gw);
+    let timestamp = s.timestamp.clone().unwrap();
+    http.post(format!("{}{}", gw.base_url(), smilepayz::transport::PAYOUT_PATH))
+        .header("Content-Type", "application/json")
+        .header("X-PARTNER-ID", gw.merchant_id())
+        .header("X-SIGNATURE", sign_request(&s.key, &timestamp, &s.secret, &body))
+        .header("X-TIMESTAMP", timestamp)
+        .body(body)
+        .send()
+        .await
+}
