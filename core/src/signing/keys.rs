@@ -2,8 +2,12 @@
 //! PKCS#1, pasted into environment variables with literal `\n`. Only RSA of at least
 //! 2048 bits. Key material never appears in `Debug` or in an error.
 
-use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der};
-use aws_lc_rs::rsa::{KeyPair, KeySize};
+use aws_lc_rs::encoding::AsDer;
+#[cfg(feature = "test-key-export")]
+use aws_lc_rs::encoding::Pkcs8V1Der;
+use aws_lc_rs::rsa::KeyPair;
+#[cfg(feature = "test-key-export")]
+use aws_lc_rs::rsa::KeySize;
 use aws_lc_rs::signature::{self, KeyPair as _, ParsedPublicKey, RsaParameters};
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
@@ -124,7 +128,8 @@ impl MerchantKey {
         }
     }
 
-    /// A new random 2048-bit key, for tests and the mock gateway.
+    /// A new random 2048-bit key, for test gateways (feature `test-key-export`).
+    #[cfg(feature = "test-key-export")]
     pub fn generate() -> Result<Self, KeyError> {
         KeyPair::generate(KeySize::Rsa2048)
             .map(|pair| Self { pair: Arc::new(pair) })
@@ -157,15 +162,19 @@ impl MerchantKey {
         }
     }
 
-    /// The private key as unencrypted PKCS#8 DER, for handing generated test keys out.
-    pub fn to_pkcs8_der(&self) -> Vec<u8> {
+    /// The private key as unencrypted PKCS#8 DER, for handing generated test keys out
+    /// (feature `test-key-export`; wiped when dropped).
+    #[cfg(feature = "test-key-export")]
+    pub fn to_pkcs8_der(&self) -> Zeroizing<Vec<u8>> {
         let der: Result<Pkcs8V1Der<'static>, _> = self.pair.as_der();
-        der.map(|d| d.as_ref().to_vec()).unwrap_or_default()
+        Zeroizing::new(der.map(|d| d.as_ref().to_vec()).unwrap_or_default())
     }
 
-    /// The private key as PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`).
+    /// The private key as PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`), for test gateways
+    /// (feature `test-key-export`).
+    #[cfg(feature = "test-key-export")]
     pub fn to_pkcs8_pem(&self) -> String {
-        pem::encode(&pem::Pem::new("PRIVATE KEY", self.to_pkcs8_der()))
+        pem::encode(&pem::Pem::new("PRIVATE KEY", self.to_pkcs8_der().to_vec()))
     }
 }
 
