@@ -19,7 +19,7 @@ cargo fmt --all -- --check
 step "lints (cargo clippy -D warnings)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "supply chain (cargo deny: bans, licenses, sources; advisories when reachable)"
+step "supply chain (cargo deny: bans, licenses, sources; advisories against the offline RustSec snapshot)"
 ./scripts/deny.sh
 
 step "Rust tests (unit, golden vectors, properties, end to end)"

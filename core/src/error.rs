@@ -1,7 +1,7 @@
 //! The one error type of the SDK. Each variant names the Python exception and the Node
 //! class it becomes, and none carries a secret or key material.
 
-use crate::callback::{CallbackMismatch, SignatureError};
+use crate::callback::{CallbackMismatch, SignatureError, StaleCallback};
 use crate::models::OrderNo;
 use crate::signing::KeyError;
 use crate::validation::ValidationError;
@@ -52,6 +52,17 @@ pub enum Error {
     /// `CallbackMismatchError` (`SMILEPAYZ_CALLBACK_MISMATCH`).
     #[error(transparent)]
     CallbackMismatch(#[from] CallbackMismatch),
+    /// A genuine callback announced a status the gateway has since moved past (e.g.
+    /// PROCESSING announced, SUCCESS by the time it was confirmed): not forged, just old.
+    /// Book the gateway's status it carries and acknowledge the callback. Python/Node
+    /// `StaleCallbackError` (`SMILEPAYZ_STALE_CALLBACK`).
+    #[error(transparent)]
+    StaleCallback(#[from] Box<StaleCallback>),
+    /// A bug in the SDK (a caught panic), reported instead of crashing the host process.
+    /// A pay-out that may have left is reported as `OutcomeUnknown` instead. Python/Node
+    /// `InternalError` (`SMILEPAYZ_INTERNAL`).
+    #[error("internal error in the SDK (please report it): {0}")]
+    Internal(String),
 }
 
 impl Error {
@@ -76,6 +87,8 @@ impl Error {
             Error::Protocol(_) => "protocol",
             Error::Signature(_) => "signature",
             Error::CallbackMismatch(_) => "callback_mismatch",
+            Error::StaleCallback(_) => "stale_callback",
+            Error::Internal(_) => "internal",
         }
     }
 
@@ -90,6 +103,8 @@ impl Error {
             Error::Protocol(_) => "SMILEPAYZ_PROTOCOL",
             Error::Signature(_) => "SMILEPAYZ_SIGNATURE",
             Error::CallbackMismatch(_) => "SMILEPAYZ_CALLBACK_MISMATCH",
+            Error::StaleCallback(_) => "SMILEPAYZ_STALE_CALLBACK",
+            Error::Internal(_) => "SMILEPAYZ_INTERNAL",
         }
     }
 }
@@ -142,6 +157,16 @@ pub enum UnknownCause {
         /// The order number in the answer.
         answered: String,
     },
+    /// The gateway answered with a redirect. Redirects are never followed: following one
+    /// would send the signed pay-out a second time, possibly to another host.
+    Redirect {
+        /// The HTTP status (301, 302, 303, 307, 308…).
+        http_status: u16,
+        /// The `Location` header, when there was one.
+        location: Option<String>,
+    },
+    /// The SDK failed internally (a caught panic) after the pay-out may have left.
+    Internal(String),
 }
 
 impl UnknownCause {
@@ -153,6 +178,8 @@ impl UnknownCause {
             UnknownCause::ServerError { .. } => "server_error",
             UnknownCause::Unreadable(_) => "unreadable",
             UnknownCause::WrongOrder { .. } => "wrong_order",
+            UnknownCause::Redirect { .. } => "redirect",
+            UnknownCause::Internal(_) => "internal",
         }
     }
 }
@@ -165,6 +192,13 @@ impl fmt::Display for UnknownCause {
             UnknownCause::ServerError { http_status, .. } => write!(f, "gateway error HTTP {http_status}"),
             UnknownCause::Unreadable(p) => write!(f, "{p}"),
             UnknownCause::WrongOrder { answered } => write!(f, "the answer is about order {answered:?}"),
+            UnknownCause::Redirect { http_status, location: Some(to) } => {
+                write!(f, "the gateway answered HTTP {http_status} redirecting to {to:?} (not followed)")
+            }
+            UnknownCause::Redirect { http_status, location: None } => {
+                write!(f, "the gateway answered HTTP {http_status}, a redirect (not followed)")
+            }
+            UnknownCause::Internal(why) => write!(f, "internal error in the SDK after sending: {why}"),
         }
     }
 }

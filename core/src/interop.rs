@@ -99,7 +99,9 @@ pub fn error_fields(error: &Error, case: Case) -> Value {
             put("cause", cause.kind().into());
             put("causeDetail", cause.to_string().into());
             let status = match cause {
-                UnknownCause::ServerError { http_status, .. } => Some(*http_status),
+                UnknownCause::ServerError { http_status, .. } | UnknownCause::Redirect { http_status, .. } => {
+                    Some(*http_status)
+                }
                 UnknownCause::Unreadable(p) => Some(p.http_status),
                 _ => None,
             };
@@ -117,6 +119,13 @@ pub fn error_fields(error: &Error, case: Case) -> Value {
             put("callbackValue", m.callback_value.clone().into());
             put("gatewayValue", m.gateway_value.clone().into());
         }
+        Error::StaleCallback(stale) => {
+            put("announcedStatus", stale.announced_status().map(|s| s.as_str().to_owned()).into());
+            put("gatewayStatus", stale.gateway_status().map(|s| s.as_str().to_owned()).into());
+            put("callback", callback_notification(&stale.callback, case));
+            put("inquiry", status_response(&stale.inquiry, case));
+        }
+        Error::Internal(_) => {}
     }
     Value::Object(fields)
 }

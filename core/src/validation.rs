@@ -122,7 +122,18 @@ pub struct ValidationError {
     case: Case,
 }
 
+/// The deepest nesting of objects and arrays a request may have. A binding converting
+/// its language's values refuses anything deeper (or cyclic) with a `Type` violation
+/// before recursing further, so hostile input cannot exhaust the native stack.
+pub const MAX_INPUT_DEPTH: usize = 32;
+
 impl ValidationError {
+    /// An error of one violation, for a value refused before the core could read it
+    /// (a binding's conversion: a lone surrogate, a function, a cycle).
+    pub fn single(path: FieldPath, rule: Rule, message: impl Into<String>, case: Case) -> Self {
+        ValidationError { violations: vec![Violation { path, rule, message: message.into() }], case }
+    }
+
     /// The violations, in the order the fields were checked.
     pub fn violations(&self) -> &[Violation] {
         &self.violations

@@ -1,5 +1,6 @@
 //! Quick start: one pay-out per region against the loopback mock gateway, callbacks
-//! received on a local HTTP endpoint, verified, and confirmed by inquiry.
+//! received on a local HTTP endpoint, verified, confirmed by inquiry, booked, then
+//! acknowledged.
 //!
 //! Run: `cargo run -p smilepayz-examples --bin quickstart`
 
@@ -13,8 +14,8 @@ use hyper_util::rt::TokioIo;
 use smilepayz::callback::ACKNOWLEDGEMENT;
 use smilepayz::{
     BrazilPayout, BrazilReceiver, CallbackVerifier, Client, ColombiaAccountType, ColombiaIdType, ColombiaPayout,
-    ColombiaReceiver, Decimal, IndonesiaPayout, IndonesiaReceiver, PayoutRequest, PeruAccountType, PeruIdType,
-    PeruPayout, PeruReceiver, PixKeyType, Status, UsdtNetwork, UsdtPayout, VerifiedCallback,
+    ColombiaReceiver, Decimal, IndonesiaPayout, IndonesiaReceiver, Money, PayoutRequest, PeruAccountType, PeruIdType,
+    PeruPayout, PeruReceiver, PixKeyType, Status, UsdtNetwork, UsdtPayout,
 };
 use smilepayz_testkit::MockGateway;
 use std::convert::Infallible;
@@ -23,33 +24,74 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 
-/// A merchant's callback endpoint: verify the signature over the raw body, hand the
-/// callback on, answer `SUCCESS`.
+/// What the merchant books for a callback: the order, its status and money.
+struct Booking {
+    order_no: String,
+    announced: Option<Status>,
+    status: Option<Status>,
+    money: Option<Money>,
+}
+
+/// What a callback handler answers: verify the signature over the raw body, confirm the
+/// claims with the gateway (by the callback's orderNo), book, then acknowledge. A
+/// confirmed callback vouches for exactly `orderNo`, `tradeNo`, `status` and `money`.
+async fn handle_callback(
+    verifier: &CallbackVerifier,
+    client: &Client,
+    headers: &hyper::HeaderMap,
+    body: &[u8],
+) -> (StatusCode, String, Option<Booking>) {
+    let callback = match verifier.verify_header_map(headers, body) {
+        Ok(callback) => callback,
+        Err(refused) => return (StatusCode::UNAUTHORIZED, refused.to_string(), None),
+    };
+    let announced = callback.notification.status.clone();
+    let booking = match client.confirm_callback(&callback).await {
+        Ok(confirmed) => Booking {
+            order_no: confirmed.order_no().to_owned(),
+            announced,
+            status: confirmed.status().cloned(),
+            money: confirmed.money().cloned(),
+        },
+        // Genuine but old (the gateway has moved on): book the gateway's status.
+        Err(smilepayz::Error::StaleCallback(stale)) => Booking {
+            order_no: stale.callback.order_no.clone().unwrap_or_default(),
+            announced,
+            status: stale.gateway_status().cloned(),
+            money: stale.inquiry.money.clone(),
+        },
+        // Forged, altered or replayed under another order: book nothing.
+        Err(mismatch @ smilepayz::Error::CallbackMismatch(_)) => {
+            return (StatusCode::UNAUTHORIZED, mismatch.to_string(), None);
+        }
+        // The gateway could not be asked: Smilepayz will send the callback again.
+        Err(other) => return (StatusCode::SERVICE_UNAVAILABLE, other.to_string(), None),
+    };
+    (StatusCode::OK, ACKNOWLEDGEMENT.to_owned(), Some(booking))
+}
+
+/// A merchant's callback endpoint on a local port; bookings go to the returned channel.
 async fn start_callback_endpoint(
     verifier: CallbackVerifier,
-) -> Result<(String, mpsc::UnboundedReceiver<VerifiedCallback>), Box<dyn Error>> {
+    client: Client,
+) -> Result<(String, mpsc::UnboundedReceiver<Booking>), Box<dyn Error>> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}/smilepayz/callback", listener.local_addr()?);
     let (tx, rx) = mpsc::unbounded_channel();
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
-            let (verifier, tx) = (verifier.clone(), tx.clone());
+            let (verifier, client, tx) = (verifier.clone(), client.clone(), tx.clone());
             let service = service_fn(move |req: Request<Incoming>| {
-                let (verifier, tx) = (verifier.clone(), tx.clone());
+                let (verifier, client, tx) = (verifier.clone(), client.clone(), tx.clone());
                 async move {
                     let headers = req.headers().clone();
                     let body = req.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
-                    let answer = match verifier.verify_header_map(&headers, &body) {
-                        Ok(callback) => {
-                            let _ = tx.send(callback);
-                            Response::new(Full::new(Bytes::from_static(ACKNOWLEDGEMENT.as_bytes())))
-                        }
-                        Err(refused) => {
-                            let mut r = Response::new(Full::new(Bytes::from(refused.to_string())));
-                            *r.status_mut() = StatusCode::UNAUTHORIZED;
-                            r
-                        }
-                    };
+                    let (status, text, booking) = handle_callback(&verifier, &client, &headers, &body).await;
+                    if let Some(booking) = booking {
+                        let _ = tx.send(booking);
+                    }
+                    let mut answer = Response::new(Full::new(Bytes::from(text)));
+                    *answer.status_mut() = status;
                     Ok::<_, Infallible>(answer)
                 }
             });
@@ -111,7 +153,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let gateway = MockGateway::start().await?;
     let client: Client = gateway.client_builder().build()?;
     let verifier = CallbackVerifier::new(gateway.platform_public_key()).max_age(Duration::from_secs(300));
-    let (callback_url, mut callbacks) = start_callback_endpoint(verifier).await?;
+    let (callback_url, mut bookings) = start_callback_endpoint(verifier, client.clone()).await?;
 
     println!("mock gateway at {}, callbacks to {callback_url}\n", gateway.base_url());
     println!(
@@ -122,20 +164,19 @@ async fn main() -> Result<(), Box<dyn Error>> {
         let accepted = client.payout(&request).await?;
         let status = if request.region() == smilepayz::Region::Peru { Status::Failed } else { Status::Success };
         gateway.settle(request.order_no(), status).await?;
-        let callback = tokio::time::timeout(Duration::from_secs(10), callbacks.recv())
+        let booking = tokio::time::timeout(Duration::from_secs(10), bookings.recv())
             .await?
             .ok_or("the callback endpoint stopped")?;
-        let confirmed = client.confirm_callback(&callback).await?;
-        let money = confirmed.money().map(|m| format!("{} {}", m.amount, m.currency)).unwrap_or_default();
+        let money = booking.money.as_ref().map(|m| format!("{} {}", m.amount, m.currency)).unwrap_or_default();
         println!(
             "{:<6} {:<12} {:>10} {:<24} {:<11} {:<10} {:<10}",
             request.region(),
-            request.order_no(),
+            booking.order_no,
             money,
             accepted.trade_no.as_deref().unwrap_or("-"),
             accepted.status.as_ref().map_or("-", |s| s.as_str()),
-            callback.notification.status.as_ref().map_or("-", |s| s.as_str()),
-            confirmed.status().map_or("-", |s| s.as_str()),
+            booking.announced.as_ref().map_or("-", |s| s.as_str()),
+            booking.status.as_ref().map_or("-", |s| s.as_str()),
         );
     }
     let balance = {

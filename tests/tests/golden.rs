@@ -105,15 +105,21 @@ fn the_signed_bytes_verify_with_the_public_key() {
 }
 
 #[test]
-fn extras_named_like_modelled_fields_read_back_on_the_gateway_side() {
-    // Found by fuzzing: an extra `amount`, or another region's field, must travel as a
-    // plain extra and be read back as one.
-    for extra in [json!({"amount": "1"}), json!({"cci": "x", "region": "PEN", "network": "TRC20"})] {
-        let input = json!({"region": "IDR", "orderNo": "IDR20240410000001", "purpose": "Payroll", "amount": "150000",
-            "paymentMethod": "BRI", "cashAccount": "78120011629261665", "extra": extra});
-        let request = PayoutRequest::from_json(input, Case::Camel).expect("valid");
-        let prepared = request.prepare("sandbox-20019").expect("prepared");
-        let (read_back, _) = PayoutRequest::from_wire(prepared.body()).expect("the gateway reads it");
-        assert_eq!(read_back, request);
+fn extras_read_back_on_the_gateway_side_and_never_shadow_documented_fields() {
+    let input = |extra: serde_json::Value| {
+        json!({"region": "IDR", "orderNo": "IDR20240410000001", "purpose": "Payroll", "amount": "150000",
+            "paymentMethod": "BRI", "cashAccount": "78120011629261665", "extra": extra})
+    };
+    let request =
+        PayoutRequest::from_json(input(json!({"additionalParam": {}, "remark": "x"})), Case::Camel).expect("valid");
+    let prepared = request.prepare("sandbox-20019").expect("prepared");
+    let (read_back, _) = PayoutRequest::from_wire(prepared.body()).expect("the gateway reads it");
+    assert_eq!(read_back, request);
+    // Found by fuzzing, then refused (issue 10): a second `amount` next to `money`, or
+    // another region's field, would leave the gateway to pick one.
+    for key in ["amount", "Amount", "currency", "region", "cci", "network", "receiver"] {
+        let err = PayoutRequest::from_json(input(json!({ key: "1" })), Case::Camel).expect_err(key);
+        assert_eq!(err.violations().len(), 1, "{key}: {err}");
+        assert_eq!(err.violations()[0].rule, smilepayz::Rule::Conflict, "{key}");
     }
 }

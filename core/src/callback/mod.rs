@@ -9,6 +9,7 @@ mod verifier;
 pub use headers::CallbackHeaders;
 pub use verifier::{CallbackVerifier, DEFAULT_MAX_BODY_BYTES, VerifiedCallback};
 
+use crate::error::Error;
 use crate::models::{CallbackNotification, Money, Status, StatusResponse};
 
 /// The body a callback handler answers with once it has processed the callback.
@@ -90,19 +91,56 @@ impl SignatureError {
     }
 }
 
-/// A verified callback that disagrees with the gateway's inquiry answer.
+/// A verified callback that disagrees with the gateway's inquiry answer: forged or
+/// altered (only `tradeNo` is signed), or about another order. Refuse it.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("callback {field} is {callback_value:?} but the gateway says {gateway_value:?}")]
 pub struct CallbackMismatch {
-    /// `status`, `money` or `orderNo`.
+    /// `orderNo`, `tradeNo`, `status` or `money`.
     pub field: &'static str,
-    /// What the callback claimed.
+    /// What the callback claimed (`(none)` when it claimed nothing).
     pub callback_value: String,
-    /// What the gateway answered.
+    /// What the gateway answered (`(none)` when it answered nothing).
     pub gateway_value: String,
 }
 
-/// A callback whose claims the gateway confirmed through a status inquiry.
+/// A genuine callback whose announced status the gateway has since moved past, e.g.
+/// PROCESSING announced and SUCCESS by the time it was confirmed. Its order, trade and
+/// money were confirmed; only its status is old. Book [`gateway_status`](Self::gateway_status)
+/// from [`inquiry`](Self::inquiry) and acknowledge the callback, or Smilepayz resends it.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error(
+    "callback for order {order_no:?} (trade {trade_no:?}) announced {announced:?} but the gateway now says {current:?}: \
+     book the gateway's status",
+    order_no = self.callback.order_no.as_deref().unwrap_or_default(),
+    trade_no = self.callback.trade_no,
+    announced = show_status(self.callback.status.as_ref()),
+    current = show_status(self.inquiry.status.as_ref()),
+)]
+pub struct StaleCallback {
+    /// The callback as received.
+    pub callback: CallbackNotification,
+    /// The gateway's inquiry answer, the authoritative state.
+    pub inquiry: StatusResponse,
+}
+
+impl StaleCallback {
+    /// The status the callback announced.
+    pub fn announced_status(&self) -> Option<&Status> {
+        self.callback.status.as_ref()
+    }
+
+    /// The gateway's current status, the one to book.
+    pub fn gateway_status(&self) -> Option<&Status> {
+        self.inquiry.status.as_ref()
+    }
+}
+
+/// A callback whose claims the gateway confirmed through a status inquiry by its
+/// `orderNo`. It vouches for exactly four fields: `tradeNo` (signed by Smilepayz),
+/// `orderNo` (asked for, and the gateway answered with the same `tradeNo`), `status` and
+/// `money` (both equal to the gateway's answer). Nothing else in the body is vouched for
+/// (`merchantId`, `paymentMethod`, `transactionTime`, …).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConfirmedCallback {
     /// The callback as received.
@@ -112,6 +150,16 @@ pub struct ConfirmedCallback {
 }
 
 impl ConfirmedCallback {
+    /// The confirmed order number.
+    pub fn order_no(&self) -> &str {
+        self.callback.order_no.as_deref().unwrap_or_default()
+    }
+
+    /// The confirmed trade number.
+    pub fn trade_no(&self) -> &str {
+        &self.callback.trade_no
+    }
+
     /// The confirmed status.
     pub fn status(&self) -> Option<&Status> {
         self.inquiry.status.as_ref()
@@ -128,33 +176,79 @@ impl ConfirmedCallback {
     }
 }
 
-/// Compares a callback's claims with the gateway's answer for its tradeNo.
-pub(crate) fn compare(callback: &CallbackNotification, inquiry: &StatusResponse) -> Result<(), CallbackMismatch> {
-    let show = |s: Option<&Status>| s.map_or_else(|| "(none)".to_owned(), |s| s.as_str().to_owned());
-    if callback.status != inquiry.status {
-        return Err(CallbackMismatch {
-            field: "status",
-            callback_value: show(callback.status.as_ref()),
-            gateway_value: show(inquiry.status.as_ref()),
-        });
+fn show_status(status: Option<&Status>) -> String {
+    status.map_or_else(|| "(none)".to_owned(), |s| s.as_str().to_owned())
+}
+
+fn show_money(money: Option<&Money>) -> String {
+    money.map_or_else(|| "(none)".to_owned(), |m| format!("{} {}", m.currency, m.amount))
+}
+
+/// The callback's order number, the one it is confirmed by; a callback without one
+/// cannot be tied to an order.
+pub(crate) fn order_to_confirm(callback: &CallbackNotification) -> Result<&str, CallbackMismatch> {
+    match callback.order_no.as_deref() {
+        Some(order_no) if !order_no.is_empty() => Ok(order_no),
+        _ => Err(CallbackMismatch {
+            field: "orderNo",
+            callback_value: "(none)".to_owned(),
+            gateway_value: "(not asked: a callback is confirmed by its orderNo)".to_owned(),
+        }),
     }
-    let money = |m: Option<&Money>| m.map_or_else(|| "(none)".to_owned(), |m| format!("{} {}", m.currency, m.amount));
+}
+
+/// How far an order has come: statuses only move forward, so a callback may be behind
+/// the gateway (stale) but never ahead of it. `None` for statuses Smilepayz does not
+/// document, which cannot be ordered.
+fn progress(status: &Status) -> Option<u8> {
+    match status {
+        Status::Init => Some(0),
+        Status::Processing | Status::Review => Some(1),
+        s if s.is_final() => Some(2),
+        _ => None,
+    }
+}
+
+/// Judges a callback against the gateway's answer for the callback's `orderNo`: the
+/// answer must carry the signed `tradeNo`, the same money and the same status. A status
+/// the gateway has since moved past makes the callback stale; anything else that is
+/// missing or different is a mismatch.
+pub(crate) fn confirm(callback: &CallbackNotification, inquiry: StatusResponse) -> Result<ConfirmedCallback, Error> {
+    if inquiry.trade_no.as_deref() != Some(callback.trade_no.as_str()) {
+        return Err(CallbackMismatch {
+            field: "tradeNo",
+            callback_value: callback.trade_no.clone(),
+            gateway_value: inquiry.trade_no.clone().unwrap_or_else(|| "(none)".to_owned()),
+        }
+        .into());
+    }
     let same_money = match (&callback.money, &inquiry.money) {
         (Some(a), Some(b)) => a.currency == b.currency && a.amount == b.amount,
-        (None, None) => true,
         _ => false,
     };
     if !same_money {
         return Err(CallbackMismatch {
             field: "money",
-            callback_value: money(callback.money.as_ref()),
-            gateway_value: money(inquiry.money.as_ref()),
-        });
-    }
-    if let (Some(a), Some(b)) = (&callback.order_no, &inquiry.order_no) {
-        if a != b {
-            return Err(CallbackMismatch { field: "orderNo", callback_value: a.clone(), gateway_value: b.clone() });
+            callback_value: show_money(callback.money.as_ref()),
+            gateway_value: show_money(inquiry.money.as_ref()),
         }
+        .into());
     }
-    Ok(())
+    match (&callback.status, &inquiry.status) {
+        (Some(announced), Some(current)) if announced == current => {
+            Ok(ConfirmedCallback { callback: callback.clone(), inquiry })
+        }
+        (Some(announced), Some(current))
+            if !announced.is_final()
+                && progress(announced).zip(progress(current)).is_some_and(|(then, now)| now >= then) =>
+        {
+            Err(Error::StaleCallback(Box::new(StaleCallback { callback: callback.clone(), inquiry })))
+        }
+        (announced, current) => Err(CallbackMismatch {
+            field: "status",
+            callback_value: show_status(announced.as_ref()),
+            gateway_value: show_status(current.as_ref()),
+        }
+        .into()),
+    }
 }

@@ -5,7 +5,7 @@ use super::Client;
 use crate::error::Error;
 use crate::secret::Secret;
 use crate::signing::{MerchantKey, PlatformKey};
-use crate::transport::{Clock, RetryPolicy, Transport, system_clock};
+use crate::transport::{Clock, MAX_RETRY_ATTEMPTS, RetryPolicy, Transport, system_clock};
 use std::sync::Arc;
 use std::time::Duration;
 use time::UtcOffset;
@@ -193,6 +193,11 @@ impl ClientBuilder {
             Some(id) => id.to_owned(),
         };
         let secret = match &self.merchant_secret {
+            // A NUL, newline or tab is a copy-paste accident; the gateway would never match.
+            Some(s) if s.expose().chars().any(char::is_control) => {
+                problems.push("merchant_secret must not contain control characters (NUL, newline, tab…)".to_owned());
+                None
+            }
             Some(s) if !s.expose().is_empty() => Some(s.clone()),
             _ => {
                 problems.push("merchant_secret is missing".to_owned());
@@ -225,10 +230,10 @@ impl ClientBuilder {
                 String::new()
             }
         };
-        if let Some(r) = &self.retry {
-            if r.max_attempts == 0 {
-                problems.push("retry.max_attempts must be at least 1".to_owned());
-            }
+        if let Some(r) = &self.retry
+            && !(1..=MAX_RETRY_ATTEMPTS).contains(&r.max_attempts)
+        {
+            problems.push(format!("retry.max_attempts must be between 1 and {MAX_RETRY_ATTEMPTS}"));
         }
         for (name, t) in [("connect_timeout", self.connect_timeout), ("timeout", self.timeout)] {
             if t.is_some_and(|t| t.is_zero()) {
@@ -242,12 +247,14 @@ impl ClientBuilder {
             Some(s) => format!("smilepayz-rust/{} {s}", env!("CARGO_PKG_VERSION")),
             None => format!("smilepayz-rust/{}", env!("CARGO_PKG_VERSION")),
         };
-        let http = reqwest::Client::builder()
-            .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-            .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
-            .user_agent(user_agent)
-            .build()
-            .map_err(|e| Error::config(format!("HTTP client: {e}")))?;
+        let http = money_safe_http(
+            reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
+                .user_agent(user_agent),
+        )
+        .build()
+        .map_err(|e| Error::config(format!("HTTP client: {e}")))?;
         let transport = Transport {
             http,
             base_url,
@@ -267,10 +274,72 @@ impl ClientBuilder {
     }
 }
 
+/// How long a pooled connection may stay idle before the client closes it: shorter than
+/// the shortest keep-alive common servers use (Node 5 s, Tomcat 20 s, nginx 75 s), so the
+/// client never writes a pay-out onto a connection the gateway is closing at that moment
+/// (the keep-alive race, which turns a pay-out into an unknown outcome).
+pub const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(4);
+
+/// Sets, explicitly, every HTTP behaviour the money path relies on, so that no library
+/// default can send a pay-out twice.
+fn money_safe_http(builder: reqwest::ClientBuilder) -> reqwest::ClientBuilder {
+    builder
+        // A 307/308 re-posts the signed pay-out, possibly to another host or over plain
+        // http, and a failed connection to its Location looks like "not sent". A 3xx is
+        // handed to the client, which reports a pay-out's as an unknown outcome.
+        .redirect(reqwest::redirect::Policy::none())
+        // reqwest retries "protocol NACKs" by default; only `RetryPolicy` decides what is
+        // sent again. (hyper itself re-dispatches only a request it never wrote, on a
+        // pooled connection found closed: by construction nothing of it was sent.)
+        .retry(reqwest::retry::never())
+        // One request per connection at a time, so a broken connection concerns exactly
+        // one request; no HTTP/2 stream retries. TLS offers only `http/1.1` (ALPN).
+        // TLS early data (0-RTT, replayable by an attacker) stays off: reqwest enables it
+        // only for HTTP/3, which this crate does not build, and rustls' default is off.
+        .http1_only()
+        .pool_idle_timeout(POOL_IDLE_TIMEOUT)
+        // HTTP_PROXY and friends are not read: a proxy the operator did not choose for
+        // this client would see every signed request. Explicit proxy settings are a
+        // deliberate choice left to the caller of a future option.
+        .no_proxy()
+}
+
+/// Hosts plain `http://` is allowed for: the loopback interface, where the mock gateway
+/// and local test servers live. Anything else could be read and answered by a man in the
+/// middle, who could then forge the inquiry answers that confirm callbacks.
+fn is_loopback(host: &url::Host<&str>) -> bool {
+    match host {
+        url::Host::Domain(name) => name.eq_ignore_ascii_case("localhost"),
+        url::Host::Ipv4(ip) => ip.is_loopback(),
+        url::Host::Ipv6(ip) => ip.is_loopback(),
+    }
+}
+
 fn check_base_url(url: &str) -> Result<String, String> {
-    let parsed = reqwest::Url::parse(url).map_err(|e| format!("base_url {url:?} is not a URL ({e})"))?;
-    if !matches!(parsed.scheme(), "https" | "http") || parsed.host().is_none() {
-        return Err(format!("base_url {url:?} must be an http(s) URL with a host"));
+    // The URL parser drops tabs and newlines and trims spaces; refuse them instead, so the
+    // URL checked is the URL used.
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("base_url must not contain whitespace or control characters".to_owned());
+    }
+    // A URL with user info may hold a credential: it is never echoed.
+    let shown = if url.contains('@') { "(with user info, not shown)".to_owned() } else { format!("{url:?}") };
+    let parsed = reqwest::Url::parse(url).map_err(|e| format!("base_url {shown} is not a URL ({e})"))?;
+    let Some(host) = parsed.host() else {
+        return Err(format!("base_url {url:?} must be an https URL with a host"));
+    };
+    match parsed.scheme() {
+        "https" => {}
+        "http" if is_loopback(&host) => {}
+        "http" => {
+            return Err(format!(
+                "base_url {url:?}: plain http is allowed only for loopback hosts (127.0.0.0/8, ::1, localhost); use https"
+            ));
+        }
+        _ => return Err(format!("base_url {url:?} must be an https URL with a host")),
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        // Never echo the URL here: the user info may be a credential.
+        return Err("base_url must not contain a user name or password".to_owned());
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(format!("base_url {url:?} must not have a query or fragment"));

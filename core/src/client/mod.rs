@@ -7,10 +7,12 @@ mod reconcile;
 #[cfg(feature = "blocking")]
 pub mod blocking;
 
-pub use config::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Environment, platform_key_from_env};
+pub use config::{
+    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Environment, POOL_IDLE_TIMEOUT, platform_key_from_env,
+};
 pub use reconcile::Reconciliation;
 
-use crate::callback::{ConfirmedCallback, VerifiedCallback, compare};
+use crate::callback::{CallbackMismatch, ConfirmedCallback, VerifiedCallback, confirm, order_to_confirm};
 use crate::error::{ApiError, Error, ProtocolError, UnknownCause, excerpt};
 use crate::models::response::CodeOnly;
 use crate::models::{BalanceResponse, GatewayBody, PayoutRequest, PayoutResponse, StatusResponse};
@@ -165,12 +167,28 @@ impl Client {
         }
     }
 
-    /// Confirms a verified callback through a status inquiry by its tradeNo; any
-    /// disagreement in status, money or order number is `Error::CallbackMismatch`.
+    /// Confirms a verified callback by asking the gateway for the callback's `orderNo`:
+    /// the answer must carry the signed `tradeNo` and the same status and money. Anything
+    /// missing or different is `Error::CallbackMismatch` (refuse the callback); a status
+    /// the gateway has since moved past is `Error::StaleCallback` (book the gateway's
+    /// status, then acknowledge). See [`ConfirmedCallback`] for what a confirmation
+    /// vouches for.
     pub async fn confirm_callback(&self, callback: &VerifiedCallback) -> Result<ConfirmedCallback, Error> {
-        let inquiry = self.inquire_status(&StatusQuery::TradeNo(callback.trade_no().to_owned())).await?;
-        compare(&callback.notification, &inquiry)?;
-        Ok(ConfirmedCallback { callback: callback.notification.clone(), inquiry })
+        let order_no = order_to_confirm(&callback.notification)?;
+        let inquiry = match self.inquire_status(&StatusQuery::OrderNo(order_no.to_owned())).await {
+            Ok(inquiry) => inquiry,
+            // A genuine tradeNo under an orderNo the gateway does not know: not this order.
+            Err(Error::Api(api)) if self.inner.order_not_found_codes.contains(&api.code) => {
+                return Err(CallbackMismatch {
+                    field: "orderNo",
+                    callback_value: order_no.to_owned(),
+                    gateway_value: format!("(no such order: code {})", api.code),
+                }
+                .into());
+            }
+            Err(e) => return Err(e),
+        };
+        confirm(&callback.notification, inquiry)
     }
 
     /// A read: retried with backoff on any failure until the budget is spent.
@@ -208,6 +226,9 @@ fn api_error(answer: &Answer, code: String, message: String) -> ApiError {
 
 fn interpret_payout(answer: Answer, order_no: &crate::models::OrderNo) -> Result<PayoutResponse, Error> {
     let unknown = |cause| Error::OutcomeUnknown { order_no: order_no.clone(), cause };
+    if answer.is_redirect() {
+        return Err(unknown(UnknownCause::Redirect { http_status: answer.status, location: answer.location }));
+    }
     if answer.status >= 500 {
         return Err(unknown(UnknownCause::ServerError {
             http_status: answer.status,
@@ -221,15 +242,19 @@ fn interpret_payout(answer: Answer, order_no: &crate::models::OrderNo) -> Result
     if !response.is_success() {
         return Err(Error::Api(api_error(&answer, response.code, response.message)));
     }
-    if let Some(answered) = &response.order_no {
-        if answered != order_no.as_str() {
-            return Err(unknown(UnknownCause::WrongOrder { answered: answered.clone() }));
-        }
+    if let Some(answered) = &response.order_no
+        && answered != order_no.as_str()
+    {
+        return Err(unknown(UnknownCause::WrongOrder { answered: answered.clone() }));
     }
     Ok(response)
 }
 
 fn interpret_read<T: GatewayBody>(answer: Answer) -> Result<T, Error> {
+    if answer.is_redirect() {
+        let to = answer.location.as_deref().unwrap_or("(no Location)");
+        return Err(Error::Protocol(protocol_error(&answer, format!("a redirect to {to:?}, not followed"))));
+    }
     match T::from_json(&answer.body) {
         Ok(r) if r.is_success() => Ok(r),
         Ok(r) => Err(Error::Api(api_error(&answer, r.code().to_owned(), r.message().to_owned()))),

@@ -6,9 +6,6 @@ use serde::de;
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
-/// Largest integer a JavaScript number (an IEEE-754 double) holds exactly.
-const MAX_EXACT_DOUBLE_INTEGER: f64 = 9_007_199_254_740_992.0;
-
 /// Parses a plain decimal such as `150000` or `100.25` exactly; exponents, signs other
 /// than a leading `-`, spaces and thousands separators are refused.
 pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
@@ -34,21 +31,6 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
     };
     let exact = parsed.scale() as usize == frac.len() && parsed.mantissa().unsigned_abs().to_string() == significant;
     if exact { Ok(parsed) } else { Err(too_long()) }
-}
-
-/// Accepts a binary floating-point number only where its shortest decimal form is the
-/// number itself: finite, and an integer part a double holds exactly.
-pub fn decimal_from_f64(value: f64) -> Result<Decimal, String> {
-    if !value.is_finite() {
-        return Err(format!("{value} is not a finite number"));
-    }
-    if value.abs() > MAX_EXACT_DOUBLE_INTEGER {
-        return Err(format!(
-            "{value} is too large to be exact as a floating-point number; pass it as a string or an integer type"
-        ));
-    }
-    // Rust prints the shortest text that reads back as the same double.
-    parse_decimal(&value.to_string())
 }
 
 /// Writes an amount as a JSON number, digit for digit.
@@ -89,10 +71,10 @@ pub(crate) fn check_amount(
         }
         _ => {}
     }
-    if let Some((min, max)) = range {
-        if *amount < min || *amount > max {
-            return Err((Rule::Range, format!("must be between {min} and {max}, got {amount}")));
-        }
+    if let Some((min, max)) = range
+        && (*amount < min || *amount > max)
+    {
+        return Err((Rule::Range, format!("must be between {min} and {max}, got {amount}")));
     }
     Ok(())
 }
@@ -158,15 +140,6 @@ mod tests {
         );
         assert_eq!(parse_decimal("0007.50").unwrap().to_string(), "7.50");
         assert_eq!(parse_decimal("0").unwrap(), Decimal::ZERO);
-    }
-
-    #[test]
-    fn floats_only_when_exact() {
-        assert_eq!(decimal_from_f64(10.5).unwrap(), d("10.5"));
-        assert_eq!(decimal_from_f64(100.0).unwrap(), d("100"));
-        assert!(decimal_from_f64(f64::NAN).is_err());
-        assert!(decimal_from_f64(f64::INFINITY).is_err());
-        assert!(decimal_from_f64(9_007_199_254_740_993.0 * 4.0).is_err());
     }
 
     #[test]

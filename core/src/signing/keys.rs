@@ -2,13 +2,18 @@
 //! PKCS#1, pasted into environment variables with literal `\n`. Only RSA of at least
 //! 2048 bits. Key material never appears in `Debug` or in an error.
 
-use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der};
-use aws_lc_rs::rsa::{KeyPair, KeySize};
+use aws_lc_rs::encoding::AsDer;
+#[cfg(feature = "test-key-export")]
+use aws_lc_rs::encoding::Pkcs8V1Der;
+use aws_lc_rs::rsa::KeyPair;
+#[cfg(feature = "test-key-export")]
+use aws_lc_rs::rsa::KeySize;
 use aws_lc_rs::signature::{self, KeyPair as _, ParsedPublicKey, RsaParameters};
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
 use std::fmt;
 use std::sync::Arc;
+use zeroize::Zeroizing;
 
 /// Why a key was refused. Says what is wrong with the key, never what is in it.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -57,13 +62,14 @@ impl KeyError {
 }
 
 /// Key text as pasted: trimmed, literal `\n` sequences turned into line breaks.
-fn normalise(text: &str) -> String {
-    text.trim().replace("\\r\\n", "\n").replace("\\n", "\n")
+// Every copy of key text or DER made while loading is wiped when dropped.
+fn normalise(text: &str) -> Zeroizing<String> {
+    Zeroizing::new(text.trim().replace("\\r\\n", "\n").replace("\\n", "\n"))
 }
 
 enum Decoded {
-    Pem { label: String, der: Vec<u8> },
-    Der(Vec<u8>),
+    Pem { label: String, der: Zeroizing<Vec<u8>> },
+    Der(Zeroizing<Vec<u8>>),
 }
 
 fn decode(text: &str) -> Result<Decoded, KeyError> {
@@ -73,13 +79,14 @@ fn decode(text: &str) -> Result<Decoded, KeyError> {
     }
     if text.contains("-----BEGIN") {
         let block = pem::parse(text.as_bytes()).map_err(|_| KeyError::NotPemOrBase64)?;
-        return Ok(Decoded::Pem { label: block.tag().to_owned(), der: block.into_contents() });
+        let label = block.tag().to_owned();
+        return Ok(Decoded::Pem { label, der: Zeroizing::new(block.into_contents()) });
     }
-    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let compact: Zeroizing<String> = Zeroizing::new(text.chars().filter(|c| !c.is_whitespace()).collect());
     STANDARD
-        .decode(&compact)
-        .or_else(|_| STANDARD_NO_PAD.decode(&compact))
-        .map(Decoded::Der)
+        .decode(compact.as_bytes())
+        .or_else(|_| STANDARD_NO_PAD.decode(compact.as_bytes()))
+        .map(|der| Decoded::Der(Zeroizing::new(der)))
         .map_err(|_| KeyError::NotPemOrBase64)
 }
 
@@ -121,7 +128,8 @@ impl MerchantKey {
         }
     }
 
-    /// A new random 2048-bit key, for tests and the mock gateway.
+    /// A new random 2048-bit key, for test gateways (feature `test-key-export`).
+    #[cfg(feature = "test-key-export")]
     pub fn generate() -> Result<Self, KeyError> {
         KeyPair::generate(KeySize::Rsa2048)
             .map(|pair| Self { pair: Arc::new(pair) })
@@ -154,15 +162,19 @@ impl MerchantKey {
         }
     }
 
-    /// The private key as unencrypted PKCS#8 DER, for handing generated test keys out.
-    pub fn to_pkcs8_der(&self) -> Vec<u8> {
+    /// The private key as unencrypted PKCS#8 DER, for handing generated test keys out
+    /// (feature `test-key-export`; wiped when dropped).
+    #[cfg(feature = "test-key-export")]
+    pub fn to_pkcs8_der(&self) -> Zeroizing<Vec<u8>> {
         let der: Result<Pkcs8V1Der<'static>, _> = self.pair.as_der();
-        der.map(|d| d.as_ref().to_vec()).unwrap_or_default()
+        Zeroizing::new(der.map(|d| d.as_ref().to_vec()).unwrap_or_default())
     }
 
-    /// The private key as PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`).
+    /// The private key as PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`), for test gateways
+    /// (feature `test-key-export`).
+    #[cfg(feature = "test-key-export")]
     pub fn to_pkcs8_pem(&self) -> String {
-        pem::encode(&pem::Pem::new("PRIVATE KEY", self.to_pkcs8_der()))
+        pem::encode(&pem::Pem::new("PRIVATE KEY", self.to_pkcs8_der().to_vec()))
     }
 }
 

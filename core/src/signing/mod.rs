@@ -9,10 +9,13 @@ pub use timestamp::{format_timestamp, parse_timestamp};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use zeroize::Zeroizing;
 
-/// The bytes a pay-out or inquiry signature covers: `timestamp|secret|body`.
-pub fn request_string_to_sign(timestamp: &str, merchant_secret: &str, body: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(timestamp.len() + merchant_secret.len() + body.len() + 2);
+/// The bytes a pay-out or inquiry signature covers: `timestamp|secret|body`. They hold
+/// the merchant secret, so they are wiped when dropped.
+pub fn request_string_to_sign(timestamp: &str, merchant_secret: &str, body: &[u8]) -> Zeroizing<Vec<u8>> {
+    // Sized once, so no reallocation leaves a copy of the secret behind.
+    let mut out = Zeroizing::new(Vec::with_capacity(timestamp.len() + merchant_secret.len() + body.len() + 2));
     out.extend_from_slice(timestamp.as_bytes());
     out.push(b'|');
     out.extend_from_slice(merchant_secret.as_bytes());
@@ -52,4 +55,16 @@ pub fn verify_request(
 /// Signs a callback as the gateway does: base64 signature over `tradeNo|timestamp`.
 pub fn sign_callback(key: &MerchantKey, trade_no: &str, timestamp: &str) -> String {
     STANDARD.encode(key.sign(&callback_string_to_sign(trade_no, timestamp)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_string_to_sign_holds_the_secret_and_is_wiped_when_dropped() {
+        let signed = request_string_to_sign("2024-04-10T08:45:32+07:00", "s3cret", b"{}");
+        assert_eq!(&signed[..], b"2024-04-10T08:45:32+07:00|s3cret|{}");
+        crate::secret::tests::wipes_on_drop(&signed);
+    }
 }

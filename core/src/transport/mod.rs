@@ -3,7 +3,7 @@
 
 mod retry;
 
-pub use retry::RetryPolicy;
+pub use retry::{MAX_RETRY_ATTEMPTS, RetryPolicy};
 
 use crate::error::UnknownCause;
 use crate::secret::Secret;
@@ -35,7 +35,16 @@ pub fn system_clock() -> Clock {
 #[derive(Debug)]
 pub(crate) struct Answer {
     pub(crate) status: u16,
+    /// The `Location` header of a redirect (never followed), as text.
+    pub(crate) location: Option<String>,
     pub(crate) body: Bytes,
+}
+
+impl Answer {
+    /// True for a 3xx: the gateway pointed elsewhere, which is never the answer.
+    pub(crate) fn is_redirect(&self) -> bool {
+        (300..400).contains(&self.status)
+    }
 }
 
 /// Why no answer came.
@@ -84,14 +93,21 @@ impl Transport {
             }
         };
         let status = response.status().as_u16();
+        let location = response
+            .headers()
+            .get(http::header::LOCATION)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).chars().take(crate::error::EXCERPT_CHARS).collect());
         let mut body = Vec::new();
         loop {
             match response.chunk().await {
                 Ok(Some(chunk)) => {
                     if body.len() + chunk.len() > MAX_ANSWER_BYTES {
-                        return Err(Failure::MaybeSent(UnknownCause::ConnectionLost(format!(
-                            "answer larger than {MAX_ANSWER_BYTES} bytes"
-                        ))));
+                        tracing::warn!(target: "smilepayz::http", path, order_no, status, elapsed_ms = elapsed_ms(started), "answer too large");
+                        return Err(Failure::MaybeSent(UnknownCause::Unreadable(crate::error::ProtocolError {
+                            http_status: status,
+                            detail: format!("answer larger than {MAX_ANSWER_BYTES} bytes; not read"),
+                            body_excerpt: crate::error::excerpt(&body),
+                        })));
                     }
                     body.extend_from_slice(&chunk);
                 }
@@ -108,7 +124,7 @@ impl Transport {
             }
         }
         tracing::info!(target: "smilepayz::http", path, order_no, status, elapsed_ms = elapsed_ms(started), "answer received");
-        Ok(Answer { status, body: Bytes::from(body) })
+        Ok(Answer { status, location, body: Bytes::from(body) })
     }
 }
 

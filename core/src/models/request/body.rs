@@ -24,14 +24,29 @@ pub(super) fn check_common(common: &Common<'_>, region: Region, c: &mut Collecto
         rules::record(c, "callbackUrl", rules::callback_url(url));
     }
     for key in common.extra.keys() {
-        if COMMON_KEYS.contains(&key.as_str()) || region_keys(region).contains(&key.as_str()) {
+        if shadows_a_documented_field(key) {
             c.add(
                 FieldPath::extra(key),
                 Rule::Conflict,
-                format!("`{key}` is a field the SDK writes itself; set it through its own field, not `extra`"),
+                format!(
+                    "`{key}` is (or looks like) a documented pay-out field; set it through its own field, not `extra`"
+                ),
             );
         }
     }
+}
+
+/// Names `extra` may not use, compared without regard to case: what the SDK writes
+/// itself, any region's documented fields, and the parts of `money`. A second `amount`
+/// or `currency` next to `money` leaves the gateway to pick one.
+const SHADOWED_BY_NAME: [&str; 3] = ["amount", "currency", "region"];
+
+fn shadows_a_documented_field(key: &str) -> bool {
+    COMMON_KEYS
+        .iter()
+        .chain(SHADOWED_BY_NAME.iter())
+        .chain(Region::ALL.iter().flat_map(|r| region_keys(*r)))
+        .any(|documented| documented.eq_ignore_ascii_case(key))
 }
 
 fn amount_rules(region: Region) -> (AmountShape, Option<(rust_decimal::Decimal, rust_decimal::Decimal)>, &'static str) {

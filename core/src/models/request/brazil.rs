@@ -105,15 +105,15 @@ impl BrazilPayout {
         };
         rules::record(c, "cashAccount", key_check);
         let Some(r) = &self.receiver else { return };
-        if let (Some(given), Some(key_type)) = (r.pix_type, self.payment_method) {
-            if given != key_type {
-                c.at("receiver.pixType", Rule::Mismatch, format!("must match paymentMethod ({key_type}), got {given}"));
-            }
+        if let (Some(given), Some(key_type)) = (r.pix_type, self.payment_method)
+            && given != key_type
+        {
+            c.at("receiver.pixType", Rule::Mismatch, format!("must match paymentMethod ({key_type}), got {given}"));
         }
-        if let Some(account) = &r.pix_account {
-            if *account != self.cash_account {
-                c.at("receiver.pixAccount", Rule::Mismatch, "must be the same as cashAccount");
-            }
+        if let Some(account) = &r.pix_account
+            && *account != self.cash_account
+        {
+            c.at("receiver.pixAccount", Rule::Mismatch, "must be the same as cashAccount");
         }
         if let Some(tax) = &r.tax_number {
             let check = match self.payment_method {

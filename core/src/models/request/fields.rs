@@ -1,7 +1,7 @@
 //! Reads a request from loose JSON (what a binding or a stored job hands over), recording
 //! a violation for each wrong type or unknown field instead of stopping at the first.
 
-use crate::models::amount::{decimal_from_f64, parse_decimal};
+use crate::models::amount::parse_decimal;
 use crate::validation::{Case, Collector, Rule};
 use rust_decimal::Decimal;
 use serde_json::{Map, Value};
@@ -85,21 +85,16 @@ impl<'c> FieldReader<'c> {
         parsed
     }
 
-    /// An exact amount from a string, an integer, or a float whose shortest form is exact.
+    /// An exact amount from a decimal string or a JSON number, each read from its own text
+    /// (serde_json keeps a number's text: `arbitrary_precision`), so `10.00` stays
+    /// `10.00` — and is refused where the region takes whole numbers — instead of
+    /// becoming the float 10.
     pub(crate) fn amount(&mut self, camel: &str) -> Decimal {
         let path = self.path(camel);
         let parsed = match self.take(camel) {
             None => Err((Rule::Required, "is required".to_owned())),
             Some(Value::String(s)) => parse_decimal(&s).map_err(|m| (Rule::Format, m)),
-            Some(Value::Number(n)) => {
-                if let Some(i) = n.as_i64() {
-                    Ok(Decimal::from(i))
-                } else if let Some(u) = n.as_u64() {
-                    Ok(Decimal::from(u))
-                } else {
-                    decimal_from_f64(n.as_f64().unwrap_or(f64::NAN)).map_err(|m| (Rule::Format, m))
-                }
-            }
+            Some(Value::Number(n)) => number_amount(&n.to_string()).map_err(|m| (Rule::Format, m)),
             Some(other) => {
                 self.wrong_type(camel, "a decimal string or a number", &other);
                 return Decimal::ZERO;
@@ -156,6 +151,17 @@ impl<'c> FieldReader<'c> {
         }
         self.map.clear();
     }
+}
+
+/// A JSON number's text as an exact amount. Exponent forms are refused: an amount is
+/// written digit for digit, and `1e21` is what a float too large to be exact prints.
+fn number_amount(text: &str) -> Result<Decimal, String> {
+    if text.contains(['e', 'E']) {
+        return Err(format!(
+            "{text} is written with an exponent; write the amount as a plain decimal (e.g. the string \"1050\")"
+        ));
+    }
+    parse_decimal(text)
 }
 
 /// Declares a closed set of wire strings as an enum with `Choice`, `Display`,

@@ -26,9 +26,23 @@ fn char_len_between(value: &str, min: usize, max: usize) -> Check {
     Ok(())
 }
 
-fn no_control_chars(value: &str) -> Check {
+/// Unicode bidirectional embeddings, overrides and isolates (U+202A–U+202E,
+/// U+2066–U+2069): text shown to the payee could read differently from what was sent.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Free text shown to people (purpose, names): no control characters, and no bidi
+/// controls that would let a memo or a name display as something else.
+fn plain_text(value: &str) -> Check {
     if value.chars().any(char::is_control) {
         return Err((Rule::Format, "must not contain control characters".into()));
+    }
+    if let Some(c) = value.chars().find(|&c| is_bidi_control(c)) {
+        return Err((
+            Rule::Format,
+            format!("must not contain Unicode bidirectional control characters (found U+{:04X})", u32::from(c)),
+        ));
     }
     Ok(())
 }
@@ -48,7 +62,7 @@ pub(crate) fn order_no(value: &str) -> Check {
 /// purpose: 1–64 characters of text.
 pub(crate) fn purpose(value: &str) -> Check {
     char_len_between(value, 1, 64)?;
-    no_control_chars(value)
+    plain_text(value)
 }
 
 /// A bank code or PIX key type: letters, digits and `_`, at most 32.
@@ -75,7 +89,7 @@ pub(crate) fn bank_account(value: &str) -> Check {
 /// A person's or company's name: 1–128 characters of text.
 pub(crate) fn name(value: &str) -> Check {
     char_len_between(value, 1, 128)?;
-    no_control_chars(value)
+    plain_text(value)
 }
 
 /// Optional free text such as a merchant name: at most 128 characters.
@@ -83,13 +97,25 @@ pub(crate) fn optional_text(value: &str) -> Check {
     if value.chars().count() > 128 {
         return Err((Rule::Length, "must be at most 128 characters long".into()));
     }
-    no_control_chars(value)
+    plain_text(value)
 }
 
-/// callbackUrl: at most 256 characters, https (plain http only to this machine, for tests).
+/// callbackUrl: at most 256 characters, https (plain http only to this machine, for tests),
+/// checked in exactly the form it is sent: the URL parser would drop tabs and newlines,
+/// trim spaces, read `\\` as `/` and re-encode, so such input is refused, not rewritten.
 pub(crate) fn callback_url(value: &str) -> Check {
     char_len_between(value, 1, 256)?;
+    if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err((Rule::Format, "must not contain spaces, tabs, newlines or other control characters".into()));
+    }
+    if value.contains('\\') {
+        return Err((Rule::Format, "must not contain a backslash".into()));
+    }
     let url = reqwest::Url::parse(value).map_err(|e| (Rule::Format, format!("is not a valid absolute URL ({e})")))?;
+    // The parser adds the `/` of an empty path; any other difference is a rewrite.
+    if url.as_str() != value && url.as_str() != format!("{value}/") {
+        return Err((Rule::Format, format!("is not in canonical form; write it as {:?}", url.as_str())));
+    }
     let loopback = match url.host() {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
@@ -231,14 +257,32 @@ pub(crate) fn tron_address(value: &str) -> Check {
     Ok(())
 }
 
-/// A BEP20 (BNB Smart Chain) address: `0x` and 40 hex digits.
+/// A BEP20 (BNB Smart Chain) address: `0x` and 40 hex digits. Mixed case carries an
+/// EIP-55 checksum, which must match; all-lower and all-upper carry none (EIP-55).
 pub(crate) fn bep20_address(value: &str) -> Check {
     required(value)?;
     let hex = value.strip_prefix("0x").unwrap_or("");
     if value.len() != 42 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err((Rule::Format, "is not a BEP20 address ('0x' followed by 40 hex digits)".into()));
     }
+    let has_lower = hex.bytes().any(|b| b.is_ascii_lowercase());
+    let has_upper = hex.bytes().any(|b| b.is_ascii_uppercase());
+    if has_lower && has_upper && !eip55_matches(hex) {
+        return Err((Rule::Checksum, "is not a BEP20 address (EIP-55 checksum does not match: a typo?)".into()));
+    }
     Ok(())
+}
+
+/// EIP-55: a letter is upper case exactly where the Keccak-256 of the lower-case hex has
+/// a nibble of 8 or more.
+fn eip55_matches(hex: &str) -> bool {
+    use sha3::{Digest, Keccak256};
+    let lower = hex.to_ascii_lowercase();
+    let hash = Keccak256::digest(lower.as_bytes());
+    hex.bytes().enumerate().all(|(i, b)| {
+        let nibble = if i % 2 == 0 { hash[i / 2] >> 4 } else { hash[i / 2] & 0x0f };
+        !b.is_ascii_alphabetic() || b.is_ascii_uppercase() == (nibble >= 8)
+    })
 }
 
 #[cfg(test)]
@@ -268,6 +312,22 @@ mod tests {
     }
 
     #[test]
+    fn bidi_controls_are_refused_in_text_shown_to_people() {
+        for c in
+            ['\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}']
+        {
+            let text = format!("Refund {c}0001");
+            assert_eq!(rule(purpose(&text)), Some(Rule::Format), "{c:?}");
+            assert_eq!(rule(name(&text)), Some(Rule::Format), "{c:?}");
+            assert_eq!(rule(optional_text(&text)), Some(Rule::Format), "{c:?}");
+        }
+        // Characters next to the ranges, and text in other scripts, are ordinary text.
+        for fine in ["Pago \u{2029}x", "a\u{2070}b", "Reembolso — ¿sí? 日本 עברית"] {
+            assert!(purpose(fine).is_ok(), "{fine:?}");
+        }
+    }
+
+    #[test]
     fn callback_urls() {
         assert!(callback_url("https://merchant.example/cb").is_ok());
         assert!(callback_url("http://127.0.0.1:8080/cb").is_ok());
@@ -275,6 +335,18 @@ mod tests {
         assert_eq!(rule(callback_url("http://merchant.example/cb")), Some(Rule::Format));
         assert_eq!(rule(callback_url("ftp://merchant.example")), Some(Rule::Format));
         assert_eq!(rule(callback_url("not a url")), Some(Rule::Format));
+        for rewritten in [
+            "https://merchant.example/c\tb",
+            "https://merchant.example/c\nb",
+            " https://merchant.example/cb",
+            "https://merchant.example/cb ",
+            "https:\\\\evil.example\\cb",
+            "https://MERCHANT.example/cb",
+            "https://merchant.example/a/../cb",
+        ] {
+            assert_eq!(rule(callback_url(rewritten)), Some(Rule::Format), "{rewritten:?}");
+        }
+        assert!(callback_url("https://merchant.example").is_ok(), "the parser's own `/` is not a rewrite");
         let long = format!("https://m.example/{}", "a".repeat(240));
         assert_eq!(rule(callback_url(&long)), Some(Rule::Length));
     }
@@ -300,6 +372,19 @@ mod tests {
         assert!(bep20_address("0x52908400098527886E0F7030069857D2E4169EE7").is_ok());
         assert_eq!(rule(bep20_address("52908400098527886E0F7030069857D2E4169EE7")), Some(Rule::Format));
         assert_eq!(rule(bep20_address("0x52908400098527886E0F7030069857D2E4169EEZ")), Some(Rule::Format));
+        // EIP-55's own examples, then one letter's case flipped.
+        for good in [
+            "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+            "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359",
+            "0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB",
+            "0xD1220A0cf47c7B9Be7A2E6BA89F429762e7b9aDb",
+            "0x52908400098527886e0f7030069857d2e4169ee7",
+            "0x52908400098527886E0F7030069857D2E4169EE7",
+        ] {
+            assert!(bep20_address(good).is_ok(), "{good}");
+        }
+        assert_eq!(rule(bep20_address("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD")), Some(Rule::Checksum));
+        assert_eq!(rule(bep20_address("0x5AAeb6053F3E94C9b9A09f33669435E7Ef1BeAed")), Some(Rule::Checksum));
     }
 
     #[test]

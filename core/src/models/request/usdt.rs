@@ -85,10 +85,10 @@ impl UsdtPayout {
     pub(crate) fn read(r: &mut FieldReader<'_>) -> Self {
         let common = CommonFields::read(r);
         // The seed lists paymentMethod for USDT; only its one value is accepted.
-        if let Some(method) = r.opt_string("paymentMethod") {
-            if method != USDT_PAYMENT_METHOD {
-                r.c.at("paymentMethod", Rule::OneOf, format!("must be USDT for a USDT pay-out, got {method:?}"));
-            }
+        if let Some(method) = r.opt_string("paymentMethod")
+            && method != USDT_PAYMENT_METHOD
+        {
+            r.c.at("paymentMethod", Rule::OneOf, format!("must be USDT for a USDT pay-out, got {method:?}"));
         }
         Self {
             network: r.choice("network"),
