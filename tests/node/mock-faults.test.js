@@ -86,10 +86,10 @@ test('a truncated answer: unknown outcome (connection lost), pending', async () 
   await pendingOnce(request);
 });
 
-test('an oversized answer: unknown outcome, pending', async () => {
+test('an oversized answer: unknown outcome (unreadable, not read past the limit), pending', async () => {
   const request = requestFor('BRL');
   gw.inject('payout', 'oversizedAfterAccept');
-  assert.equal((await unknown(request)).cause, 'connection_lost');
+  assert.equal((await unknown(request)).cause, 'unreadable');
   await pendingOnce(request);
 });
 

@@ -80,7 +80,7 @@ def test_a_truncated_answer_is_an_unknown_outcome(gateway: MockGateway, client: 
 
 def test_an_oversized_answer_is_an_unknown_outcome(gateway: MockGateway, client: Client) -> None:
     gateway.inject("payout", "oversized")
-    assert unknown(client, "BIGANSWER001").cause == "connection_lost"
+    assert unknown(client, "BIGANSWER001").cause == "unreadable"
     pending_once(gateway, client, "BIGANSWER001")
 
 
