@@ -332,3 +332,47 @@ async fn a_callback_the_gateway_has_moved_past_is_stale_not_forged() {
     more["money"]["amount"] = 9_150_000.into();
     assert_eq!(mismatch_field(&client.confirm_callback(&callback(more)).await.expect_err("money")), Some("money"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn idle_connections_are_closed_before_a_server_keep_alive_could_race_a_payout() {
+    let gateway = RawServer::fixed(json_answer(r#"{"code":"4040001","message":"no such account"}"#)).await;
+    let client = client_for(&gateway.url);
+    client.inquire_balance("ACC1").await.expect_err("refused");
+    client.inquire_balance("ACC1").await.expect_err("refused");
+    assert_eq!(gateway.connections(), 1, "back-to-back requests share the kept-alive connection");
+    tokio::time::sleep(smilepayz::client::POOL_IDLE_TIMEOUT + Duration::from_millis(600)).await;
+    client.inquire_balance("ACC1").await.expect_err("refused");
+    assert_eq!(gateway.connections(), 2, "a connection idle past the limit is not reused");
+}
+
+/// The child half of `proxy_environment_variables_are_ignored`: run in a process of its
+/// own whose environment names a proxy (setting variables in this process would race
+/// the other tests).
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "run by proxy_environment_variables_are_ignored in a child process"]
+async fn child_pays_out_with_proxy_variables_set() {
+    let Ok(gateway) = std::env::var("MONEY_PATH_GATEWAY") else { return };
+    client_for(&gateway).inquire_balance("ACC1").await.expect_err("the gateway refuses");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn proxy_environment_variables_are_ignored() {
+    let proxy = RawServer::fixed(json_answer(r#"{"code":"4070001","message":"proxied"}"#)).await;
+    let gateway = RawServer::fixed(json_answer(r#"{"code":"4040001","message":"no such account"}"#)).await;
+    let exe = std::env::current_exe().expect("test binary");
+    let status = tokio::process::Command::new(exe)
+        .args(["--exact", "child_pays_out_with_proxy_variables_set", "--ignored", "--quiet"])
+        .env("MONEY_PATH_GATEWAY", &gateway.url)
+        .env("HTTP_PROXY", &proxy.url)
+        .env("http_proxy", &proxy.url)
+        .env("HTTPS_PROXY", &proxy.url)
+        .env("ALL_PROXY", &proxy.url)
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .status()
+        .await
+        .expect("child test ran");
+    assert!(status.success(), "child test failed: {status}");
+    assert_eq!(gateway.requests(), 1, "the request went straight to the gateway");
+    assert_eq!(proxy.connections(), 0, "no connection to the proxy named in the environment");
+}
