@@ -37,7 +37,9 @@ pub mod signing;
 pub mod transport;
 pub mod validation;
 
-pub use callback::{CallbackMismatch, CallbackVerifier, ConfirmedCallback, SignatureError, StaleCallback, VerifiedCallback};
+pub use callback::{
+    CallbackMismatch, CallbackVerifier, ConfirmedCallback, SignatureError, StaleCallback, VerifiedCallback,
+};
 #[cfg(feature = "blocking")]
 pub use client::blocking::BlockingClient;
 pub use client::{Client, ClientBuilder, Environment, Reconciliation, StatusQuery};

@@ -239,9 +239,9 @@ def check_hostile_case(case: dict[str, Any], golden: dict[str, Any], keys: Any) 
         assert PayoutRequest.from_dict(request).wire_body("m-1"), name
         return
     assert case["error"] == "validation", f"{name}: unhandled error kind"
-    with pytest.raises(errors.ValidationError) as caught:
+    with pytest.raises(errors.ValidationError) as refused:
         PayoutRequest.from_dict(request)
-    violations = [(v.path, v.rule) for v in caught.value.violations]
+    violations = [(v.path, v.rule) for v in refused.value.violations]
     assert len(violations) == 1, f"{name}: {violations}"
     path, rule = violations[0]
     assert rule == case["rule"], f"{name}: {violations}"
