@@ -20,7 +20,13 @@ interface PayoutCommon {
   cashAccount: string;
   merchant?: MerchantInfo;
   callbackUrl?: string;
-  /** Extra JSON fields sent as given (fields the gateway may require tomorrow). */
+  /**
+   * Extra JSON fields sent as given (fields the gateway may require tomorrow). Plain
+   * JSON only: `undefined`, functions, symbols, `NaN`/`Infinity`, a `Map`, `Date` or class
+   * instance, a lone surrogate or nesting deeper than 32 levels is a `ValidationError`
+   * naming the path, never dropped in silence. (Elsewhere in a request an optional field
+   * set to `undefined` is left out.)
+   */
   extra?: Record<string, unknown>;
 }
 
@@ -173,8 +179,20 @@ export declare class VerifiedCallback implements CallbackNotification {
   readonly timestamp: string;
 }
 
-/** A callback the gateway's own inquiry answer confirmed. */
+/**
+ * A callback the gateway confirmed through a status inquiry by its `orderNo`. It vouches
+ * for exactly four fields: `tradeNo` (signed by Smilepayz), `orderNo` (asked for; the
+ * gateway answered with the same `tradeNo`), and the status and money of `inquiry`
+ * (equal to the callback's). Nothing else in the body (`merchantId`, `paymentMethod`,
+ * `transactionTime`…) is vouched for. Book `inquiry.status` under `orderNo` of this
+ * object.
+ */
 export interface ConfirmedCallback {
+  /** The confirmed order number: book the callback under this one. */
+  readonly orderNo: string;
+  /** The confirmed (signed) trade number. */
+  readonly tradeNo: string;
+  /** The callback as received; only the four fields above are vouched for. */
   callback: CallbackNotification;
   /** The authoritative state. */
   inquiry: StatusResponse;
@@ -182,7 +200,7 @@ export interface ConfirmedCallback {
 
 /** Retries of safe requests (pay-outs only when nothing was sent). */
 export interface RetryOptions {
-  /** Attempts in total, the first included (default 3). */
+  /** Attempts in total, the first included: a whole number from 1 to 10 (default 3). */
   maxAttempts?: number;
   initialBackoffMs?: number;
   maxBackoffMs?: number;
@@ -222,7 +240,13 @@ export declare class Client {
   inquireBalance(accountNo: string): Promise<BalanceResponse>;
   /** Resolves an `OutcomeUnknownError` by asking for the order's status. */
   reconcilePayout(orderNo: string): Promise<Reconciliation>;
-  /** Checks a verified callback's claims against the gateway's inquiry answer. */
+  /**
+   * Asks the gateway for the callback's `orderNo`: the answer must carry the signed
+   * `tradeNo`, the same money and the same status. Rejects with `CallbackMismatchError`
+   * when anything is missing or different (forged, altered or about another order:
+   * refuse it, HTTP 401), and with `StaleCallbackError` when the gateway has moved past
+   * the announced status (genuine but old: book `gatewayStatus`, then acknowledge).
+   */
   confirmCallback(callback: VerifiedCallback): Promise<ConfirmedCallback>;
   toJSON(): { merchantId: string; baseUrl: string };
 }
@@ -288,7 +312,9 @@ export type ErrorCode =
   | 'SMILEPAYZ_TRANSPORT'
   | 'SMILEPAYZ_PROTOCOL'
   | 'SMILEPAYZ_SIGNATURE'
-  | 'SMILEPAYZ_CALLBACK_MISMATCH';
+  | 'SMILEPAYZ_CALLBACK_MISMATCH'
+  | 'SMILEPAYZ_STALE_CALLBACK'
+  | 'SMILEPAYZ_INTERNAL';
 
 /** The base of every SDK error. */
 export declare class SmilepayzError extends Error {
@@ -332,8 +358,13 @@ export declare class ApiError extends SmilepayzError {
 export declare class OutcomeUnknownError extends SmilepayzError {
   readonly code: 'SMILEPAYZ_OUTCOME_UNKNOWN';
   readonly orderNo: string;
-  readonly cause: 'timeout' | 'connection_lost' | 'server_error' | 'unreadable' | 'wrong_order';
+  /**
+   * `redirect`: the gateway answered with a redirect, never followed (`httpStatus` set);
+   * `internal`: the SDK failed (a caught panic) after the pay-out may have left.
+   */
+  readonly cause: 'timeout' | 'connection_lost' | 'server_error' | 'unreadable' | 'wrong_order' | 'redirect' | 'internal';
   readonly causeDetail: string;
+  /** The HTTP status for `server_error`, `unreadable` and `redirect`. */
   readonly httpStatus: number | null;
 }
 
@@ -367,10 +398,43 @@ export declare class SignatureError extends SmilepayzError {
     | 'from_the_future';
 }
 
-/** A verified callback disagrees with the gateway's inquiry answer. */
+/**
+ * A verified callback disagrees with the gateway's answer for its order: forged, altered
+ * (only `tradeNo` is signed) or about another order. Refuse it (HTTP 401), book nothing.
+ */
 export declare class CallbackMismatchError extends SmilepayzError {
   readonly code: 'SMILEPAYZ_CALLBACK_MISMATCH';
-  readonly field: 'status' | 'money' | 'orderNo';
+  /** `orderNo`: missing, or no such order; `tradeNo`: the order has another trade number. */
+  readonly field: 'orderNo' | 'tradeNo' | 'status' | 'money';
+  /** What the callback claimed (`(none)` when it claimed nothing). */
   readonly callbackValue: string;
+  /** What the gateway answered. */
   readonly gatewayValue: string;
+}
+
+/**
+ * A genuine callback whose announced status the gateway has since moved past (e.g.
+ * PROCESSING announced, SUCCESS by the time it was confirmed). Its order, trade and money
+ * were confirmed; only its status is old. Book `gatewayStatus` under `callback.orderNo`
+ * and acknowledge it (HTTP 200, `ACKNOWLEDGEMENT`), or Smilepayz sends it again. Not a
+ * `CallbackMismatchError`.
+ */
+export declare class StaleCallbackError extends SmilepayzError {
+  readonly code: 'SMILEPAYZ_STALE_CALLBACK';
+  /** The status the callback announced. */
+  readonly announcedStatus: Status | null;
+  /** The gateway's current status: the one to book. */
+  readonly gatewayStatus: Status | null;
+  /** The callback as received (its `orderNo` and `tradeNo` were confirmed). */
+  readonly callback: CallbackNotification;
+  /** The gateway's answer, the authoritative state. */
+  readonly inquiry: StatusResponse;
+}
+
+/**
+ * A bug in the SDK (a caught Rust panic), reported instead of crashing or hanging. A
+ * pay-out that may have left is an `OutcomeUnknownError` with cause `internal` instead.
+ */
+export declare class InternalError extends SmilepayzError {
+  readonly code: 'SMILEPAYZ_INTERNAL';
 }

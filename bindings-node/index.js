@@ -179,4 +179,6 @@ module.exports = {
   ProtocolError: errors.ProtocolError,
   SignatureError: errors.SignatureError,
   CallbackMismatchError: errors.CallbackMismatchError,
+  StaleCallbackError: errors.StaleCallbackError,
+  InternalError: errors.InternalError,
 };

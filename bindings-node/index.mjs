@@ -18,5 +18,7 @@ export const {
   ProtocolError,
   SignatureError,
   CallbackMismatchError,
+  StaleCallbackError,
+  InternalError,
 } = smilepayz;
 export default smilepayz;

@@ -21,6 +21,10 @@ class TransportError extends SmilepayzError {}
 class ProtocolError extends SmilepayzError {}
 class SignatureError extends SmilepayzError {}
 class CallbackMismatchError extends SmilepayzError {}
+// Deliberately not a CallbackMismatchError: a handler that refuses mismatches must book
+// a stale callback (at `gatewayStatus`) and acknowledge it instead.
+class StaleCallbackError extends SmilepayzError {}
+class InternalError extends SmilepayzError {}
 
 // Keyed by the core's `Error::kind()`.
 const BY_KIND = {
@@ -32,6 +36,8 @@ const BY_KIND = {
   protocol: ProtocolError,
   signature: SignatureError,
   callback_mismatch: CallbackMismatchError,
+  stale_callback: StaleCallbackError,
+  internal: InternalError,
 };
 
 /** The SDK error a native error stands for; anything else is returned unchanged. */
@@ -71,6 +77,8 @@ module.exports = {
   ProtocolError,
   SignatureError,
   CallbackMismatchError,
+  StaleCallbackError,
+  InternalError,
   fromNative,
   callAsync,
   callSync,

@@ -2,7 +2,7 @@
 //! verified callback stays an opaque native object so that `confirmCallback` can only be
 //! fed what a verifier accepted.
 
-use crate::errors::{config, to_js};
+use crate::errors::{OnPanic, config, shield, to_js};
 use crate::options::{Strict, known_fields};
 use napi::bindgen_prelude::Uint8Array;
 use napi_derive::napi;
@@ -101,7 +101,8 @@ impl NativeVerifier {
             let name = pair.into_iter().next().unwrap_or_default();
             (name, value)
         });
-        let inner = self.inner.verify(pairs, &body).map_err(|e| to_js(&Error::Signature(e)))?;
+        let inner =
+            shield(&OnPanic::Internal, || self.inner.verify(pairs, &body).map_err(|e| to_js(&Error::Signature(e))))?;
         Ok(NativeVerifiedCallback { inner })
     }
 

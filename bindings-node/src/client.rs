@@ -4,12 +4,13 @@
 
 use crate::callback::NativeVerifiedCallback;
 use crate::convert::to_json;
-use crate::errors::{config, guarded, to_js};
+use crate::errors::{OnPanic, config, guarded_as, shield, to_js};
 use crate::options::{Strict, known_fields};
 use napi::Env;
 use napi::bindgen_prelude::{PromiseRaw, Unknown};
 use napi_derive::napi;
 use serde_json::Value;
+use smilepayz::transport::MAX_RETRY_ATTEMPTS;
 use smilepayz::{Case, Client, ClientBuilder, Environment, PayoutRequest, RetryPolicy, StatusQuery, interop};
 use std::future::Future;
 use std::time::Duration;
@@ -55,8 +56,8 @@ known_fields!("Client", ClientOptions {
 /// Retry settings; unset fields keep the core's defaults.
 #[napi(object)]
 pub struct RetryOptions {
-    /// Attempts in total, the first included.
-    pub max_attempts: Option<u32>,
+    /// Attempts in total, the first included: a whole number (the core allows 1 to 10).
+    pub max_attempts: Option<f64>,
     /// Wait before the first retry, in milliseconds.
     pub initial_backoff_ms: Option<f64>,
     /// Longest wait between attempts, in milliseconds.
@@ -75,6 +76,17 @@ fn millis(name: &str, ms: f64) -> napi::Result<Duration> {
     // Only the conversion is checked here; the core refuses a zero timeout.
     Duration::try_from_secs_f64(ms / 1000.0)
         .map_err(|_| config(format!("{name} must be a non-negative finite number of milliseconds, got {ms}")))
+}
+
+/// The retry budget as the core's `u32`; a number it cannot hold exactly (1.5, -1, NaN,
+/// 1e30) is refused here, in the words of the core's own range check.
+fn attempts(n: f64) -> napi::Result<u32> {
+    if n.is_finite() && n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) {
+        // Checked just above: a whole number within u32.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        return Ok(n as u32);
+    }
+    Err(config(format!("retry.maxAttempts must be a whole number between 1 and {MAX_RETRY_ATTEMPTS}, got {n}")))
 }
 
 fn apply(mut b: ClientBuilder, o: ClientOptions) -> napi::Result<ClientBuilder> {
@@ -102,7 +114,7 @@ fn apply(mut b: ClientBuilder, o: ClientOptions) -> napi::Result<ClientBuilder> 
     if let Some(r) = o.retry {
         let mut policy = RetryPolicy::default();
         if let Some(n) = r.max_attempts {
-            policy.max_attempts = n;
+            policy.max_attempts = attempts(n)?;
         }
         if let Some(ms) = r.initial_backoff_ms {
             policy.initial_backoff = millis("retry.initialBackoffMs", ms)?;
@@ -125,7 +137,15 @@ fn run<'env, F>(env: &'env Env, future: F) -> napi::Result<PromiseRaw<'env, Valu
 where
     F: Future<Output = Result<Value, smilepayz::Error>> + Send + 'static,
 {
-    env.spawn_future(guarded(async move { future.await.map_err(|e| to_js(&e)) }))
+    run_as(env, OnPanic::Internal, future)
+}
+
+/// Starts a call's future; a panic in it rejects with the error `on_panic` names.
+pub(crate) fn run_as<'env, F>(env: &'env Env, on_panic: OnPanic, future: F) -> napi::Result<PromiseRaw<'env, Value>>
+where
+    F: Future<Output = Result<Value, smilepayz::Error>> + Send + 'static,
+{
+    env.spawn_future(guarded_as(on_panic, async move { future.await.map_err(|e| to_js(&e)) }))
 }
 
 #[napi]
@@ -162,9 +182,13 @@ impl NativeClient {
     /// Validates (synchronously, every problem at once) and sends a pay-out.
     #[napi(catch_unwind, ts_return_type = "Promise<unknown>")]
     pub fn payout<'env>(&self, env: &'env Env, request: Unknown<'env>) -> napi::Result<PromiseRaw<'env, Value>> {
-        let request = PayoutRequest::from_json(to_json(request)?, Case::Camel).map_err(|e| to_js(&e.into()))?;
+        let request = shield(&OnPanic::Internal, || {
+            PayoutRequest::from_json(to_json(request)?, Case::Camel).map_err(|e| to_js(&e.into()))
+        })?;
         let client = self.inner.clone();
-        run(env, async move { client.payout(&request).await.map(|r| interop::payout_response(&r, Case::Camel)) })
+        run_as(env, OnPanic::payout(&request), async move {
+            client.payout(&request).await.map(|r| interop::payout_response(&r, Case::Camel))
+        })
     }
 
     /// Asks for the status of one pay-out by order number or trade number.

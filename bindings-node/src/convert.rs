@@ -2,58 +2,172 @@
 //! core's amount rule needs to judge them: an integer a double holds exactly becomes a
 //! JSON integer, any other number stays a double (which `decimal_from_f64` accepts only
 //! when its shortest decimal form is exact). A `bigint` becomes its exact decimal text.
+//!
+//! Nothing is dropped or rewritten in silence: a value JSON cannot carry is a
+//! `ValidationError` naming its path — a function or a symbol (anywhere), a string with a
+//! lone surrogate (anywhere), nesting deeper than the core's `MAX_INPUT_DEPTH` (which is
+//! also how a cycle ends; checked before recursing), and, under `extra`, whose fields are
+//! passed through unread, `undefined`, `NaN`/`±Infinity`, a symbol key or an object that
+//! is not plain (a `Map`, `Date`, class instance…, whose data `Object.keys` does not
+//! see). Outside `extra`, a property set to `undefined` is the JavaScript way to leave an
+//! optional field out, and is left out; every other field is read and judged by the core.
 
-use napi::bindgen_prelude::{Array, FromNapiValue, JsValue, Object, Unknown};
-use napi::{JsString, ValueType};
+use crate::errors::to_js;
+use napi::bindgen_prelude::{
+    Array, FromNapiValue, JsObjectValue, JsValue, KeyCollectionMode, KeyConversion, KeyFilter, Object, Unknown,
+};
+use napi::{Env, JsString, ValueType};
 use serde_json::{Map, Number, Value};
+use smilepayz::validation::MAX_INPUT_DEPTH;
+use smilepayz::{Case, Error, FieldPath, Rule, ValidationError};
 
 /// Largest integer a JavaScript number holds exactly (2^53).
 const MAX_SAFE_DOUBLE_INTEGER: f64 = 9_007_199_254_740_992.0;
 
-/// Deep enough for any request; stops cycles.
-const MAX_DEPTH: usize = 32;
-
-/// Converts a JavaScript value; `undefined` properties are left out, as in JSON.
-pub(crate) fn to_json(value: Unknown<'_>) -> napi::Result<Value> {
-    convert(value, 0)
+/// Where a value sits: its camelCase path, and whether it is under `extra`.
+#[derive(Clone)]
+struct At {
+    path: String,
+    extra: bool,
 }
 
-fn convert(value: Unknown<'_>, depth: usize) -> napi::Result<Value> {
-    if depth > MAX_DEPTH {
-        return Err(napi::Error::from_reason("the request nests too deeply (a cycle?)"));
+impl At {
+    fn key(&self, key: &str) -> At {
+        let extra = self.extra || (self.path.is_empty() && key == "extra");
+        let path = if self.path.is_empty() { key.to_owned() } else { format!("{}.{key}", self.path) };
+        At { path, extra }
     }
-    // SAFETY of each `cast`: it follows `get_type`, as napi requires.
-    Ok(match value.get_type()? {
-        ValueType::Undefined | ValueType::Null => Value::Null,
-        ValueType::Boolean => Value::Bool(unsafe { value.cast::<bool>()? }),
-        ValueType::Number => number(unsafe { value.cast::<f64>()? }),
-        ValueType::String => Value::String(unsafe { value.cast::<String>()? }),
-        ValueType::BigInt => Value::String(text(value.coerce_to_string()?)?),
-        ValueType::Object => {
-            if value.is_array()? {
-                let array = unsafe { value.cast::<Array>()? };
-                let mut items = Vec::with_capacity(array.len() as usize);
-                for i in 0..array.len() {
-                    let item = array.get::<Unknown>(i)?.unwrap_or(value);
-                    items.push(convert(item, depth + 1)?);
+
+    fn index(&self, i: u32) -> At {
+        At { path: format!("{}[{i}]", self.path), extra: self.extra }
+    }
+
+    /// A `ValidationError` of one violation at this path.
+    fn refuse(&self, rule: Rule, message: impl Into<String>) -> napi::Error {
+        let path = match self.path.strip_prefix("extra.") {
+            Some(rest) if self.extra => FieldPath::extra(rest),
+            _ => FieldPath::camel(&self.path),
+        };
+        to_js(&Error::Validation(ValidationError::single(path, rule, message, Case::Camel)))
+    }
+}
+
+/// Converts a request (or any JSON-like value) from JavaScript.
+pub(crate) fn to_json(value: Unknown<'_>) -> napi::Result<Value> {
+    let env = Env::from_raw(value.value().env);
+    let object_prototype: Unknown<'_> =
+        env.get_global()?.get_named_property_unchecked::<Object>("Object")?.get_named_property("prototype")?;
+    let reader = Reader { env, object_prototype };
+    reader.convert(value, &At { path: String::new(), extra: false }, 0)
+}
+
+struct Reader<'e> {
+    env: Env,
+    object_prototype: Unknown<'e>,
+}
+
+impl Reader<'_> {
+    fn convert(&self, value: Unknown<'_>, at: &At, depth: usize) -> napi::Result<Value> {
+        if depth > MAX_INPUT_DEPTH {
+            return Err(at.refuse(
+                Rule::Type,
+                format!("nests deeper than {MAX_INPUT_DEPTH} levels of objects and arrays (a cycle?)"),
+            ));
+        }
+        // SAFETY of each `cast`: it follows `get_type`, as napi requires.
+        Ok(match value.get_type()? {
+            ValueType::Null => Value::Null,
+            ValueType::Undefined if at.extra => {
+                return Err(at.refuse(Rule::Type, "is undefined, which JSON cannot carry: give null or leave it out"));
+            }
+            ValueType::Undefined => Value::Null,
+            ValueType::Boolean => Value::Bool(unsafe { value.cast::<bool>()? }),
+            ValueType::Number => {
+                let n = unsafe { value.cast::<f64>()? };
+                if at.extra && !n.is_finite() {
+                    return Err(at.refuse(Rule::Type, format!("is {n}, which JSON cannot carry")));
                 }
-                Value::Array(items)
-            } else {
-                let object = unsafe { value.cast::<Object>()? };
-                let mut map = Map::new();
-                for key in Object::keys(&object)? {
-                    let Some(item) = object.get::<Unknown>(&key)? else { continue };
-                    if item.get_type()? == ValueType::Undefined {
-                        continue;
+                number(n)
+            }
+            ValueType::String => Value::String(text(value, at)?),
+            ValueType::BigInt => Value::String(bigint_text(value.coerce_to_string()?)?),
+            ValueType::Object => {
+                if value.is_array()? {
+                    let array = unsafe { value.cast::<Array>()? };
+                    let mut items = Vec::with_capacity(array.len() as usize);
+                    for i in 0..array.len() {
+                        let item = array.get::<Unknown>(i)?;
+                        let at = at.index(i);
+                        let Some(item) = item else {
+                            return Err(at.refuse(Rule::Type, "is a hole in the array, which JSON cannot carry"));
+                        };
+                        items.push(self.convert(item, &at, depth + 1)?);
                     }
-                    map.insert(key, convert(item, depth + 1)?);
+                    Value::Array(items)
+                } else {
+                    self.object(value, at, depth)?
                 }
-                Value::Object(map)
+            }
+            ValueType::Function => return Err(at.refuse(Rule::Type, "is a function, which JSON cannot carry")),
+            ValueType::Symbol => return Err(at.refuse(Rule::Type, "is a symbol, which JSON cannot carry")),
+            other => return Err(at.refuse(Rule::Type, format!("is a {other:?}, which JSON cannot carry"))),
+        })
+    }
+
+    fn object(&self, value: Unknown<'_>, at: &At, depth: usize) -> napi::Result<Value> {
+        let object = unsafe { value.cast::<Object>()? };
+        if at.extra {
+            let prototype = object.get_prototype()?;
+            let plain =
+                prototype.get_type()? == ValueType::Null || self.env.strict_equals(prototype, self.object_prototype)?;
+            if !plain {
+                return Err(at.refuse(
+                    Rule::Type,
+                    "is not a plain object or array (a Map, Set, Date, class instance…): its data would not be sent; \
+                     convert it to a plain object, an array or a string first",
+                ));
             }
         }
-        // Functions and symbols are no JSON: give the core a value it reports as a
-        // wrong type.
-        _ => Value::Array(Vec::new()),
+        let keys = object.get_all_property_names(
+            KeyCollectionMode::OwnOnly,
+            KeyFilter::Enumerable,
+            KeyConversion::NumbersToStrings,
+        )?;
+        let count = keys.get_array_length()?;
+        let mut map = Map::new();
+        for i in 0..count {
+            let key = keys.get_element::<Unknown>(i)?;
+            if key.get_type()? != ValueType::String {
+                // A symbol key: JSON has none.
+                if at.extra {
+                    return Err(at.refuse(Rule::Type, "has a symbol key, which JSON cannot carry"));
+                }
+                continue;
+            }
+            let name = text(key, at)?;
+            let child = at.key(&name);
+            let item = object.get_property::<Unknown, Unknown>(key)?;
+            if item.get_type()? == ValueType::Undefined && !child.extra {
+                continue; // an optional field left out, the JavaScript way
+            }
+            map.insert(name, self.convert(item, &child, depth + 1)?);
+        }
+        Ok(Value::Object(map))
+    }
+}
+
+/// A string value or key; one with a lone surrogate (which UTF-8, and so JSON, cannot
+/// carry) is refused instead of sent with U+FFFD in its place.
+fn text(value: Unknown<'_>, at: &At) -> napi::Result<String> {
+    // SAFETY: the callers checked that the value is a string.
+    let lossy = unsafe { value.cast::<String>()? };
+    if !lossy.contains('\u{FFFD}') {
+        return Ok(lossy);
+    }
+    // A U+FFFD may be the caller's own or napi's stand-in for a lone surrogate: ask UTF-16.
+    let string = unsafe { value.cast::<JsString>()? };
+    string.into_utf16()?.as_str().map_err(|_| {
+        at.refuse(Rule::Format, "is not valid Unicode text: it contains a lone surrogate (U+D800 to U+DFFF)")
     })
 }
 
@@ -67,7 +181,7 @@ fn number(n: f64) -> Value {
     Number::from_f64(n).map_or_else(|| Value::String(n.to_string()), Value::Number)
 }
 
-fn text(string: JsString<'_>) -> napi::Result<String> {
+fn bigint_text(string: JsString<'_>) -> napi::Result<String> {
     // SAFETY: a `JsString` is a string value of this env.
     unsafe { String::from_napi_value(string.value().env, string.raw()) }
 }

@@ -8,6 +8,7 @@ pub mod client;
 pub mod convert;
 pub mod errors;
 pub mod options;
+pub mod panics;
 pub mod signing;
 pub mod testing;
 

@@ -5,6 +5,7 @@
 
 use crate::convert::to_python;
 use crate::errors::{runtime_error, to_py_err};
+use crate::guard::{OnPanic, guarded};
 use crate::runtime::runtime;
 use pyo3::prelude::*;
 use serde_json::Value;
@@ -27,10 +28,10 @@ static SETTLER: Mutex<Option<(u32, Sender<Completion>)>> = Mutex::new(None);
 fn settler() -> std::io::Result<Sender<Completion>> {
     let pid = std::process::id();
     let mut slot = SETTLER.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some((owner, sender)) = slot.as_ref() {
-        if *owner == pid {
-            return Ok(sender.clone());
-        }
+    if let Some((owner, sender)) = slot.as_ref()
+        && *owner == pid
+    {
+        return Ok(sender.clone());
     }
     let (sender, receiver) = channel();
     std::thread::Builder::new().name("smilepayz-asyncio".into()).spawn(move || settle_all(&receiver))?;
@@ -61,9 +62,12 @@ fn settle_all(receiver: &Receiver<Completion>) {
     }
 }
 
-/// Starts `work` and returns an asyncio future of its result, written by `answer`.
+/// Starts `work` and returns an asyncio future of its result, written by `answer`. A
+/// panic in `work` settles the future with the error `on_panic` names: the awaiting
+/// coroutine never waits forever.
 pub(crate) fn awaitable<'py, T, F>(
     py: Python<'py>,
+    on_panic: OnPanic,
     work: F,
     answer: fn(&T, Case) -> Value,
 ) -> PyResult<Bound<'py, PyAny>>
@@ -77,8 +81,9 @@ where
     let (event_loop, waiting) = (event_loop.unbind(), future.clone().unbind());
     let runtime = runtime().map_err(|e| runtime_error(&e))?;
     let settler = settler().map_err(|e| runtime_error(&e))?;
+    let work = guarded(on_panic, async move { work.await.map(|t| answer(&t, Case::Snake)) });
     runtime.spawn(async move {
-        let outcome = work.await.map(|t| answer(&t, Case::Snake));
+        let outcome = work.await;
         // A send fails only when the settler is gone, i.e. the interpreter is shutting down.
         let _ = settler.send(Completion { event_loop, future: waiting, settle, outcome });
     });

@@ -3,6 +3,7 @@
 
 use crate::convert::to_python;
 use crate::errors::to_py_err;
+use crate::guard::{OnPanic, shield};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
@@ -117,8 +118,9 @@ impl NativeCallbackVerifier {
         }
         // Immutable bytes: the slice stays valid while the interpreter runs other threads.
         let body = body.as_bytes();
-        let verified = py.detach(|| self.inner.verify(pairs, body));
-        verified.map(|inner| NativeVerifiedCallback { inner }).map_err(|e| to_py_err(&Error::Signature(e)))
+        let verified =
+            py.detach(|| shield(&OnPanic::Internal, || self.inner.verify(pairs, body).map_err(Error::Signature)));
+        verified.map(|inner| NativeVerifiedCallback { inner }).map_err(|e| to_py_err(&e))
     }
 
     fn __repr__(&self) -> String {

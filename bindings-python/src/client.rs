@@ -5,12 +5,15 @@ use crate::aio::awaitable;
 use crate::callback::NativeVerifiedCallback;
 use crate::convert::to_python;
 use crate::errors::{runtime_error, to_py_err};
+use crate::guard::{OnPanic, guarded};
 use crate::request::NativePayoutRequest;
 use crate::runtime::{PerProcess, runtime};
 use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyInt};
 use serde_json::Value;
 use smilepayz::interop;
-use smilepayz::{Case, Client, ClientBuilder, Environment, Error, RetryPolicy, StatusQuery};
+use smilepayz::transport::MAX_RETRY_ATTEMPTS;
+use smilepayz::{Case, Client, ClientBuilder, Environment, Error, OrderNo, RetryPolicy, StatusQuery};
 use std::future::Future;
 use std::time::Duration;
 
@@ -30,6 +33,40 @@ fn seconds(name: &str, value: Option<f64>) -> Result<Option<Duration>, Error> {
         .transpose()
 }
 
+/// The retry budget: an `int` (never a `bool`) the core's `u32` holds; the core checks
+/// the range, and anything that cannot reach it is refused with the same words.
+fn attempts(value: &Bound<'_, PyAny>) -> Result<u32, Error> {
+    let refused = || {
+        let shown = value.repr().map_or_else(|_| "?".to_owned(), |r| r.to_string());
+        Error::config(format!("max_attempts must be between 1 and {MAX_RETRY_ATTEMPTS}, got {shown}"))
+    };
+    if value.is_instance_of::<PyBool>() || !value.is_instance_of::<PyInt>() {
+        return Err(refused());
+    }
+    value.extract::<u32>().map_err(|_| refused())
+}
+
+/// What a panic during a pay-out of `request` means: it may have left.
+fn payout_panic(request: &smilepayz::PayoutRequest) -> OnPanic {
+    OrderNo::parse(request.order_no()).map_or(OnPanic::Internal, OnPanic::Payout)
+}
+
+/// Runs `work` to completion with the interpreter lock released; a panic in it is the
+/// error `on_panic` names.
+pub(crate) fn wait<'py, T: Send>(
+    py: Python<'py>,
+    on_panic: OnPanic,
+    work: impl Future<Output = Result<T, Error>> + Send,
+    answer: fn(&T, Case) -> Value,
+) -> PyResult<Bound<'py, PyAny>> {
+    let runtime = runtime().map_err(|e| runtime_error(&e))?;
+    let work = guarded(on_panic, async move { work.await.map(|t| answer(&t, Case::Snake)) });
+    match py.detach(|| runtime.block_on(work)) {
+        Ok(value) => to_python(py, &value),
+        Err(e) => Err(to_py_err(&e)),
+    }
+}
+
 /// Builds the core client inside the runtime (its HTTP pool needs the runtime's timers).
 fn build(builder: &ClientBuilder) -> PyResult<Client> {
     let runtime = runtime().map_err(|e| runtime_error(&e))?;
@@ -45,21 +82,6 @@ impl NativeClient {
 
     fn client(&self) -> PyResult<Client> {
         self.client.get(|| build(&self.builder))
-    }
-
-    /// Runs `work` to completion with the interpreter lock released.
-    fn wait<'py, T: Send>(
-        &self,
-        py: Python<'py>,
-        work: impl Future<Output = Result<T, Error>> + Send,
-        answer: fn(&T, Case) -> Value,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let runtime = runtime().map_err(|e| runtime_error(&e))?;
-        let outcome = py.detach(|| runtime.block_on(work));
-        match outcome {
-            Ok(t) => to_python(py, &answer(&t, Case::Snake)),
-            Err(e) => Err(to_py_err(&e)),
-        }
     }
 }
 
@@ -79,7 +101,7 @@ impl NativeClient {
         base_url: Option<String>,
         connect_timeout: Option<f64>,
         timeout: Option<f64>,
-        max_attempts: Option<u32>,
+        max_attempts: Option<Bound<'_, PyAny>>,
         user_agent_suffix: Option<String>,
         order_not_found_codes: Option<Vec<String>>,
     ) -> PyResult<Self> {
@@ -107,7 +129,7 @@ impl NativeClient {
                 b = b.timeout(v);
             }
             if let Some(v) = max_attempts {
-                b = b.retry(RetryPolicy { max_attempts: v, ..RetryPolicy::default() });
+                b = b.retry(RetryPolicy { max_attempts: attempts(&v)?, ..RetryPolicy::default() });
             }
             if let Some(v) = user_agent_suffix {
                 b = b.user_agent_suffix(format!("python {v}"));
@@ -141,7 +163,7 @@ impl NativeClient {
 
     fn payout<'py>(&self, py: Python<'py>, request: &NativePayoutRequest) -> PyResult<Bound<'py, PyAny>> {
         let (client, request) = (self.client()?, request.inner.clone());
-        self.wait(py, async move { client.payout(&request).await }, interop::payout_response)
+        wait(py, payout_panic(&request), async move { client.payout(&request).await }, interop::payout_response)
     }
 
     #[pyo3(signature = (*, order_no=None, trade_no=None))]
@@ -153,27 +175,32 @@ impl NativeClient {
     ) -> PyResult<Bound<'py, PyAny>> {
         let (client, query) =
             (self.client()?, StatusQuery::from_numbers(order_no, trade_no).map_err(|e| to_py_err(&e))?);
-        self.wait(py, async move { client.inquire_status(&query).await }, interop::status_response)
+        wait(py, OnPanic::Internal, async move { client.inquire_status(&query).await }, interop::status_response)
     }
 
     fn inquire_balance<'py>(&self, py: Python<'py>, account_no: String) -> PyResult<Bound<'py, PyAny>> {
         let client = self.client()?;
-        self.wait(py, async move { client.inquire_balance(&account_no).await }, interop::balance_response)
+        wait(py, OnPanic::Internal, async move { client.inquire_balance(&account_no).await }, interop::balance_response)
     }
 
     fn reconcile_payout<'py>(&self, py: Python<'py>, order_no: String) -> PyResult<Bound<'py, PyAny>> {
         let client = self.client()?;
-        self.wait(py, async move { client.reconcile_payout(&order_no).await }, interop::reconciliation)
+        wait(py, OnPanic::Internal, async move { client.reconcile_payout(&order_no).await }, interop::reconciliation)
     }
 
     fn confirm_callback<'py>(&self, py: Python<'py>, callback: &NativeVerifiedCallback) -> PyResult<Bound<'py, PyAny>> {
         let (client, callback) = (self.client()?, callback.inner.clone());
-        self.wait(py, async move { client.confirm_callback(&callback).await }, interop::confirmed_callback)
+        wait(
+            py,
+            OnPanic::Internal,
+            async move { client.confirm_callback(&callback).await },
+            interop::confirmed_callback,
+        )
     }
 
     fn payout_async<'py>(&self, py: Python<'py>, request: &NativePayoutRequest) -> PyResult<Bound<'py, PyAny>> {
         let (client, request) = (self.client()?, request.inner.clone());
-        awaitable(py, async move { client.payout(&request).await }, interop::payout_response)
+        awaitable(py, payout_panic(&request), async move { client.payout(&request).await }, interop::payout_response)
     }
 
     #[pyo3(signature = (*, order_no=None, trade_no=None))]
@@ -185,17 +212,27 @@ impl NativeClient {
     ) -> PyResult<Bound<'py, PyAny>> {
         let (client, query) =
             (self.client()?, StatusQuery::from_numbers(order_no, trade_no).map_err(|e| to_py_err(&e))?);
-        awaitable(py, async move { client.inquire_status(&query).await }, interop::status_response)
+        awaitable(py, OnPanic::Internal, async move { client.inquire_status(&query).await }, interop::status_response)
     }
 
     fn inquire_balance_async<'py>(&self, py: Python<'py>, account_no: String) -> PyResult<Bound<'py, PyAny>> {
         let client = self.client()?;
-        awaitable(py, async move { client.inquire_balance(&account_no).await }, interop::balance_response)
+        awaitable(
+            py,
+            OnPanic::Internal,
+            async move { client.inquire_balance(&account_no).await },
+            interop::balance_response,
+        )
     }
 
     fn reconcile_payout_async<'py>(&self, py: Python<'py>, order_no: String) -> PyResult<Bound<'py, PyAny>> {
         let client = self.client()?;
-        awaitable(py, async move { client.reconcile_payout(&order_no).await }, interop::reconciliation)
+        awaitable(
+            py,
+            OnPanic::Internal,
+            async move { client.reconcile_payout(&order_no).await },
+            interop::reconciliation,
+        )
     }
 
     fn confirm_callback_async<'py>(
@@ -204,7 +241,12 @@ impl NativeClient {
         callback: &NativeVerifiedCallback,
     ) -> PyResult<Bound<'py, PyAny>> {
         let (client, callback) = (self.client()?, callback.inner.clone());
-        awaitable(py, async move { client.confirm_callback(&callback).await }, interop::confirmed_callback)
+        awaitable(
+            py,
+            OnPanic::Internal,
+            async move { client.confirm_callback(&callback).await },
+            interop::confirmed_callback,
+        )
     }
 
     fn __repr__(&self) -> PyResult<String> {

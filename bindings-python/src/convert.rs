@@ -1,13 +1,76 @@
 //! Python values to and from JSON values, the form the core reads requests in and
 //! `smilepayz::interop` writes answers in. Money crosses as decimal text, never a float.
+//!
+//! Reading refuses what JSON cannot carry as a `ValidationError` naming the field: text
+//! that is not valid Unicode (a lone surrogate), a key that is not text, and nesting
+//! deeper than the core's `MAX_INPUT_DEPTH` (which is also how a cycle ends), checked
+//! before recursing so hostile input cannot exhaust the native stack.
 
+use crate::errors::to_py_err;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple};
 use serde_json::{Map, Number, Value};
+use smilepayz::validation::MAX_INPUT_DEPTH;
+use smilepayz::{Case, Error, FieldPath, Rule, ValidationError};
 
-/// Reads a request given as Python values. `path` names the value in errors.
+/// Where a value sits: its snake_case path, and whether it is under `extra` (whose keys
+/// are the caller's own and never re-cased).
+#[derive(Clone)]
+struct At {
+    path: String,
+    extra: bool,
+}
+
+impl At {
+    fn key(&self, key: &str) -> At {
+        let extra = self.extra || (self.path.is_empty() && key == "extra");
+        let path = if self.path.is_empty() { key.to_owned() } else { format!("{}.{key}", self.path) };
+        At { path, extra }
+    }
+
+    fn index(&self, i: usize) -> At {
+        At { path: format!("{}[{i}]", self.path), extra: self.extra }
+    }
+
+    fn field_path(&self) -> FieldPath {
+        match self.path.strip_prefix("extra.") {
+            Some(rest) if self.extra => FieldPath::extra(rest),
+            _ => FieldPath::snake(&self.path),
+        }
+    }
+
+    /// A `ValidationError` of one violation at this path.
+    fn refuse(&self, rule: Rule, message: impl Into<String>) -> PyErr {
+        let error = ValidationError::single(self.field_path(), rule, message, Case::Snake);
+        to_py_err(&Error::Validation(error))
+    }
+}
+
+/// Reads a pay-out request given as Python values (a mapping of snake_case fields).
+pub(crate) fn request_to_json(value: &Bound<'_, PyAny>) -> PyResult<Value> {
+    read(value, &At { path: String::new(), extra: false }, 0)
+}
+
+/// Reads a JSON-like Python value; `path` names it in errors.
 pub(crate) fn to_json(value: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
+    read(value, &At { path: path.to_owned(), extra: true }, 0)
+}
+
+fn text(s: &Bound<'_, PyString>, at: &At) -> PyResult<String> {
+    // `to_cow` fails only on a lone surrogate, which UTF-8 (and so JSON) cannot carry.
+    s.to_cow().map(|c| c.into_owned()).map_err(|_| {
+        at.refuse(Rule::Format, "is not valid Unicode text: it contains a lone surrogate (U+D800 to U+DFFF)")
+    })
+}
+
+fn read(value: &Bound<'_, PyAny>, at: &At, depth: usize) -> PyResult<Value> {
+    if depth > MAX_INPUT_DEPTH {
+        return Err(at.refuse(
+            Rule::Type,
+            format!("nests deeper than {MAX_INPUT_DEPTH} levels of objects and lists (a cycle?)"),
+        ));
+    }
     if value.is_none() {
         return Ok(Value::Null);
     }
@@ -23,13 +86,14 @@ pub(crate) fn to_json(value: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
     }
     if value.is_instance_of::<PyFloat>() {
         return Err(PyTypeError::new_err(format!(
-            "{path}: a float is refused for money: binary floating point cannot hold most decimal amounts \
+            "{}: a float is refused for money: binary floating point cannot hold most decimal amounts \
              exactly (0.1 + 0.2 != 0.3); pass decimal.Decimal(\"{}\") or an int",
+            at.path,
             value.repr()?
         )));
     }
     if let Ok(s) = value.cast::<PyString>() {
-        return Ok(Value::String(s.to_cow()?.into_owned()));
+        return Ok(Value::String(text(s, at)?));
     }
     if is_decimal(value)? {
         // Fixed-point text keeps every digit (`str` could write 1E+3); NaN and Infinity stay
@@ -42,23 +106,24 @@ pub(crate) fn to_json(value: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
         for item in mapping.items()?.iter() {
             let (key, item): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
             let Ok(key) = key.cast::<PyString>() else {
-                return Err(PyTypeError::new_err(format!("{path}: keys must be str, got {}", key.repr()?)));
+                return Err(at.refuse(Rule::Type, format!("keys must be str, got {}", key.repr()?)));
             };
-            let key = key.to_cow()?.into_owned();
-            let child = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
-            map.insert(key, to_json(&item, &child)?);
+            let key = text(key, at)?;
+            let child = at.key(&key);
+            map.insert(key, read(&item, &child, depth + 1)?);
         }
         return Ok(Value::Object(map));
     }
     if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() {
         let mut items = Vec::new();
         for (i, item) in value.try_iter()?.enumerate() {
-            items.push(to_json(&item?, &format!("{path}[{i}]"))?);
+            items.push(read(&item?, &at.index(i), depth + 1)?);
         }
         return Ok(Value::Array(items));
     }
     Err(PyTypeError::new_err(format!(
-        "{path}: {} is not accepted; use str, int, decimal.Decimal, bool, None, dict or list",
+        "{}: {} is not accepted; use str, int, decimal.Decimal, bool, None, dict or list",
+        at.path,
         value.get_type().name()?
     )))
 }

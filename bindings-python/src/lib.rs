@@ -7,6 +7,7 @@ mod callback;
 mod client;
 mod convert;
 mod errors;
+mod guard;
 mod request;
 mod runtime;
 mod signing;
@@ -33,5 +34,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<signing::NativeRequestSigner>()?;
     m.add_function(wrap_pyfunction!(signing::sign_request, m)?)?;
     m.add_function(wrap_pyfunction!(testing::sign_callback, m)?)?;
+    m.add_function(wrap_pyfunction!(guard::panic_for_tests, m)?)?;
+    m.add_function(wrap_pyfunction!(guard::panic_for_tests_async, m)?)?;
     Ok(())
 }

@@ -1,7 +1,8 @@
 //! A pay-out request read and validated by the core from the Python package's fields.
 
-use crate::convert::to_json;
+use crate::convert::request_to_json;
 use crate::errors::to_py_err;
+use crate::guard::{OnPanic, shield};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use smilepayz::{Case, Error, PayoutRequest};
@@ -17,8 +18,10 @@ impl NativePayoutRequest {
     /// Reads `fields` (a dict with `region` and the region's snake_case fields).
     #[new]
     fn new(fields: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let value = to_json(fields, "")?;
-        let inner = PayoutRequest::from_json(value, Case::Snake).map_err(|e| to_py_err(&Error::Validation(e)))?;
+        let value = request_to_json(fields)?;
+        let inner =
+            shield(&OnPanic::Internal, || PayoutRequest::from_json(value, Case::Snake).map_err(Error::Validation))
+                .map_err(|e| to_py_err(&e))?;
         Ok(Self { inner })
     }
 
@@ -36,7 +39,8 @@ impl NativePayoutRequest {
 
     /// The exact body bytes this request is sent (and signed) as for `merchant_id`.
     fn wire_body<'py>(&self, py: Python<'py>, merchant_id: &str) -> PyResult<Bound<'py, PyBytes>> {
-        let prepared = self.inner.prepare(merchant_id).map_err(|e| to_py_err(&Error::Validation(e)))?;
+        let prepared = shield(&OnPanic::Internal, || self.inner.prepare(merchant_id).map_err(Error::Validation))
+            .map_err(|e| to_py_err(&e))?;
         Ok(PyBytes::new(py, prepared.body()))
     }
 

@@ -11,10 +11,10 @@ static RUNTIME: Mutex<Option<(u32, Arc<Runtime>)>> = Mutex::new(None);
 pub(crate) fn runtime() -> std::io::Result<Arc<Runtime>> {
     let pid = std::process::id();
     let mut slot = RUNTIME.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some((owner, runtime)) = slot.as_ref() {
-        if *owner == pid {
-            return Ok(Arc::clone(runtime));
-        }
+    if let Some((owner, runtime)) = slot.as_ref()
+        && *owner == pid
+    {
+        return Ok(Arc::clone(runtime));
     }
     let runtime = Arc::new(
         tokio::runtime::Builder::new_multi_thread().worker_threads(2).thread_name("smilepayz").enable_all().build()?,
@@ -41,10 +41,10 @@ impl<T: Clone> PerProcess<T> {
     pub(crate) fn get<E>(&self, build: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
         let pid = std::process::id();
         let mut slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some((owner, value)) = slot.as_ref() {
-            if *owner == pid {
-                return Ok(value.clone());
-            }
+        if let Some((owner, value)) = slot.as_ref()
+            && *owner == pid
+        {
+            return Ok(value.clone());
         }
         let value = build()?;
         if let Some(inherited) = slot.replace((pid, value.clone())) {

@@ -52,9 +52,12 @@ pub fn verified_callback_camel_json(callback: &VerifiedCallback) -> String {
     text
 }
 
-/// A confirmed callback: the callback and the gateway's inquiry answer.
+/// A confirmed callback: the confirmed order and trade numbers, the callback and the
+/// gateway's inquiry answer.
 pub fn confirmed_callback(confirmed: &ConfirmedCallback, case: Case) -> Value {
     json!({
+        name("orderNo", case): confirmed.order_no(),
+        name("tradeNo", case): confirmed.trade_no(),
         "callback": callback_notification(&confirmed.callback, case),
         "inquiry": status_response(&confirmed.inquiry, case),
     })

@@ -24,6 +24,13 @@ impl FieldPath {
         Self { camel: path.to_owned(), snake: camel_to_snake(path) }
     }
 
+    /// A path written in snake_case, e.g. `receiver.id_type`; the camel form is derived.
+    /// For a binding that reads snake_case fields and must name one before the core has
+    /// read it (a value its conversion refuses).
+    pub fn snake(path: &str) -> Self {
+        Self { camel: snake_to_camel(path), snake: path.to_owned() }
+    }
+
     /// A path under `extra`, whose key is the user's own and is never re-cased.
     pub fn extra(key: &str) -> Self {
         Self { camel: format!("extra.{key}"), snake: format!("extra.{key}") }
@@ -42,6 +49,22 @@ impl fmt::Display for FieldPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.snake)
     }
+}
+
+fn snake_to_camel(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut upper = false;
+    for c in path.chars() {
+        if c == '_' && !out.is_empty() && !out.ends_with('.') {
+            upper = true;
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 pub(crate) fn camel_to_snake(path: &str) -> String {
@@ -216,6 +239,9 @@ mod tests {
         assert_eq!(p.in_case(Case::Snake), "receiver.id_type");
         let e = FieldPath::extra("fooBar");
         assert_eq!(e.in_case(Case::Snake), "extra.fooBar");
+        let s = FieldPath::snake("receiver.id_type");
+        assert_eq!(s, p);
+        assert_eq!(FieldPath::snake("cash_account_type").in_case(Case::Camel), "cashAccountType");
     }
 
     #[test]

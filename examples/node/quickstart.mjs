@@ -6,7 +6,16 @@
 // Against the real sandbox, build the client with `Client.fromEnv()` instead, and the
 // verifier with the platform public key Smilepayz gives you.
 import http from 'node:http';
-import { ACKNOWLEDGEMENT, CallbackVerifier, Client, OutcomeUnknownError, isFinal } from 'smilepayz';
+import {
+  ACKNOWLEDGEMENT,
+  CallbackMismatchError,
+  CallbackVerifier,
+  Client,
+  OutcomeUnknownError,
+  SignatureError,
+  StaleCallbackError,
+  isFinal,
+} from 'smilepayz';
 import { MockGateway } from 'smilepayz/testing';
 
 /** @type {Record<string, import('smilepayz').PayoutRequest>} */
@@ -54,10 +63,17 @@ export async function quickstart() {
       try {
         const callback = verifier.verify({ headers: req.headers, body: Buffer.concat(chunks) });
         const result = await client.confirmCallback(callback);
-        confirmed.set(callback.orderNo ?? '', result.inquiry.status ?? '');
+        // Book under the CONFIRMED order number, never one read from the body.
+        confirmed.set(result.orderNo, result.inquiry.status ?? '');
         res.writeHead(200).end(ACKNOWLEDGEMENT);
       } catch (e) {
-        res.writeHead(400).end(String(e));
+        if (e instanceof StaleCallbackError) {
+          // Genuine, but the gateway has moved on: book its status, acknowledge.
+          confirmed.set(e.callback.orderNo ?? '', e.gatewayStatus ?? '');
+          res.writeHead(200).end(ACKNOWLEDGEMENT);
+        } else {
+          res.writeHead(e instanceof SignatureError || e instanceof CallbackMismatchError ? 401 : 503).end(String(e));
+        }
       }
     });
   });

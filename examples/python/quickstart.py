@@ -23,6 +23,7 @@ from smilepayz import (
     PeruPayout,
     PeruReceiver,
     SignatureError,
+    StaleCallbackError,
     UsdtPayout,
     VerifiedCallback,
 )
@@ -126,12 +127,16 @@ def main() -> int:
             delivery = gateway.settle(request.order_no, outcome)
             assert delivery is not None and delivery["acknowledged"], delivery
             callback = received.get(timeout=5)
-            confirmed = client.confirm_callback(callback)
+            try:
+                confirmed = client.confirm_callback(callback)
+                booked = confirmed.status  # book it under confirmed.order_no, never a field of the body
+            except StaleCallbackError as stale:  # the gateway moved past the announced status
+                booked = stale.gateway_status
             confirmed_count += 1
             money = accepted.money
             print(
                 f"{request.region:6} {request.order_no:12} {money.amount if money else '':>8} "
-                f"{accepted.trade_no or '':24} {accepted.status or '':11} {callback.status or '':9} {confirmed.status}"
+                f"{accepted.trade_no or '':24} {accepted.status or '':11} {callback.status or '':9} {booked}"
             )
         server.shutdown()
         server.server_close()

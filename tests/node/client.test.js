@@ -26,6 +26,8 @@ const {
   ProtocolError,
   SignatureError,
   CallbackMismatchError,
+  StaleCallbackError,
+  InternalError,
 } = smilepayz;
 
 let gw;
@@ -99,7 +101,8 @@ test('faults after the gateway accepted: OutcomeUnknownError with orderNo, then 
 });
 
 test('connection refused: retried until the gateway is back, or TransportError without retries', async () => {
-  const patient = gw.client({ retry: { maxAttempts: 30, initialBackoffMs: 50, maxBackoffMs: 100 } });
+  // At most 10 attempts (the core's MAX_RETRY_ATTEMPTS): 50 ms, then 100 ms apart, ride out 300 ms.
+  const patient = gw.client({ retry: { maxAttempts: 10, initialBackoffMs: 50, maxBackoffMs: 100 } });
   await gw.refuseConnectionsFor(300);
   const request = requestFor('IDR');
   const accepted = await patient.payout(request);
@@ -200,14 +203,23 @@ test('callbacks: delivered, verified (all header forms), confirmed; mismatch and
   assert.equal(confirmed.inquiry.status, 'PROCESSING');
   assert.equal(confirmed.callback.tradeNo, verified.tradeNo);
 
-  // The gateway now says SUCCESS but the callback claimed PROCESSING.
+  // The gateway now says SUCCESS but the callback claimed PROCESSING: genuine but stale.
   await gw.settle(request.orderNo, 'SUCCESS');
-  const mismatch = await rejection(client.confirmCallback(verified));
+  const stale = await rejection(client.confirmCallback(verified));
+  assert.ok(stale instanceof StaleCallbackError, String(stale));
+  assert.equal(stale.code, 'SMILEPAYZ_STALE_CALLBACK');
+  assert.equal(stale.announcedStatus, 'PROCESSING');
+  assert.equal(stale.gatewayStatus, 'SUCCESS');
+
+  // A SUCCESS callback the gateway contradicts (FAILED now) is a mismatch.
+  const success = verifier.verify(gw.signedCallback(request.orderNo));
+  await gw.settle(request.orderNo, 'FAILED');
+  const mismatch = await rejection(client.confirmCallback(success));
   assert.ok(mismatch instanceof CallbackMismatchError, String(mismatch));
   assert.equal(mismatch.code, 'SMILEPAYZ_CALLBACK_MISMATCH');
   assert.equal(mismatch.field, 'status');
-  assert.equal(mismatch.callbackValue, 'PROCESSING');
-  assert.equal(mismatch.gatewayValue, 'SUCCESS');
+  assert.equal(mismatch.callbackValue, 'SUCCESS');
+  assert.equal(mismatch.gatewayValue, 'FAILED');
 
   // A plain object with the same fields is not a verified callback.
   const forged = { ...verified };
@@ -422,6 +434,8 @@ test('every error class: instanceof, name, stable code', () => {
     ProtocolError: 'SMILEPAYZ_PROTOCOL',
     SignatureError: 'SMILEPAYZ_SIGNATURE',
     CallbackMismatchError: 'SMILEPAYZ_CALLBACK_MISMATCH',
+    StaleCallbackError: 'SMILEPAYZ_STALE_CALLBACK',
+    InternalError: 'SMILEPAYZ_INTERNAL',
   };
   for (const name of Object.keys(classes)) {
     assert.ok(smilepayz[name].prototype instanceof SmilepayzError, name);
@@ -464,11 +478,14 @@ function captureSync(fn) {
 
 test('a Rust panic rejects with an Error and the process carries on', async () => {
   const { panicForTests } = require('smilepayz/testing');
-  for (const inFuture of [false, true]) {
-    const err = await rejection(panicForTests({ inFuture }));
-    assert.ok(err instanceof Error);
-    assert.ok(!(err instanceof SmilepayzError));
-    assert.match(err.message, /panic/);
-  }
+  // In a future (the guard of every call): InternalError. The synchronous part of
+  // panicForTests is napi's own catch_unwind (testing.rs), a plain Error; SDK calls guard
+  // theirs (holes.test.js).
+  const inFuture = await rejection(panicForTests({ inFuture: true }));
+  assert.ok(inFuture instanceof InternalError, String(inFuture));
+  assert.match(inFuture.message, /panic/);
+  const sync = await rejection(panicForTests({ inFuture: false }));
+  assert.ok(sync instanceof Error);
+  assert.match(sync.message, /panic/);
   assert.equal((await client.inquireStatus({ orderNo: requestFor('IDR').orderNo }).catch((e) => e)).code, 'SMILEPAYZ_API');
 });

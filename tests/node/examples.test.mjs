@@ -30,24 +30,31 @@ test('quickstart runs as a program and prints its table', async () => {
   assert.ok(stdout.includes('acknowledged'));
 });
 
-test('express endpoint: answers SUCCESS to a real callback, 401 to a forged one', async () => {
+test('express endpoint: books by the confirmed order, books a stale callback at the gateway status, refuses forged and moved callbacks', async () => {
   const gw = await MockGateway.start();
   const client = gw.client();
   const verifier = new CallbackVerifier({ platformPublicKey: gw.platformPublicKey });
   const confirmed = [];
-  const server = createApp({ client, verifier, onConfirmed: (c) => confirmed.push(c) }).listen(0, '127.0.0.1');
+  const booked = [];
+  const app = createApp({ client, verifier, book: (orderNo, status) => booked.push([orderNo, status]), onConfirmed: (c) => confirmed.push(c) });
+  const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const url = `http://127.0.0.1:${server.address().port}/smilepayz/callback`;
+  const idr = (orderNo, callbackUrl) => ({
+    region: 'IDR', orderNo, purpose: 'Payroll', amount: '150000', paymentMethod: 'BRI',
+    cashAccount: '78120011629261665', ...(callbackUrl ? { callbackUrl } : {}),
+  });
+  const post = (signed, body = signed.body) =>
+    fetch(url, { method: 'POST', headers: Object.fromEntries(signed.headers), body });
   try {
     const orderNo = `EXP${Date.now()}`;
-    await client.payout({
-      region: 'IDR', orderNo, purpose: 'Payroll', amount: '150000', paymentMethod: 'BRI',
-      cashAccount: '78120011629261665', callbackUrl: url,
-    });
+    await client.payout(idr(orderNo, url));
     const delivery = await gw.settle(orderNo, 'SUCCESS');
     assert.deepEqual(delivery, { httpStatus: 200, body: 'SUCCESS', acknowledged: true });
     assert.equal(confirmed.length, 1);
     assert.equal(confirmed[0].inquiry.status, 'SUCCESS');
+    assert.equal(confirmed[0].orderNo, orderNo);
+    assert.deepEqual(booked, [[orderNo, 'SUCCESS']]);
 
     const signed = gw.signedCallback(orderNo);
     const tampered = await fetch(url, {
@@ -56,9 +63,28 @@ test('express endpoint: answers SUCCESS to a real callback, 401 to a forged one'
       body: signed.body,
     });
     assert.equal(tampered.status, 401);
-    const resent = await fetch(url, { method: 'POST', headers: Object.fromEntries(signed.headers), body: signed.body });
+    const resent = await post(signed);
     assert.equal(resent.status, 200);
     assert.equal(await resent.text(), 'SUCCESS');
+
+    // The same signed callback re-sent with the orderNo of another SUCCESS order: refused.
+    const other = `EXQ${Date.now()}`;
+    await client.payout(idr(other));
+    await gw.settle(other, 'SUCCESS');
+    const moved = await post(signed, signed.body.replace(orderNo, other));
+    assert.equal(moved.status, 401);
+    assert.match(await moved.text(), /tradeNo/);
+
+    // A PROCESSING callback arriving after the gateway settled SUCCESS: booked SUCCESS, acknowledged.
+    const late = `EXR${Date.now()}`;
+    await client.payout(idr(late));
+    const processing = gw.signedCallback(late);
+    await gw.settle(late, 'SUCCESS');
+    const stale = await post(processing);
+    assert.equal(stale.status, 200);
+    assert.equal(await stale.text(), 'SUCCESS');
+    assert.deepEqual(booked, [[orderNo, 'SUCCESS'], [orderNo, 'SUCCESS'], [late, 'SUCCESS']]);
+    assert.ok(!booked.some(([o]) => o === other));
   } finally {
     server.close();
     await gw.stop();

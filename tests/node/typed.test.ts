@@ -4,14 +4,19 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import {
   Client,
+  InternalError,
   OutcomeUnknownError,
   SignatureError,
+  SmilepayzError,
+  StaleCallbackError,
   ValidationError,
   isFinal,
   verifyCallback,
+  type ConfirmedCallback,
   type PayoutRequest,
   type PayoutResponse,
   type Reconciliation,
+  type Status,
   type VerifiedCallback,
 } from 'smilepayz';
 import { MockGateway, type SignedCallback } from 'smilepayz/testing';
@@ -32,35 +37,58 @@ test('typed pay-out, reconciliation and callback', async () => {
     const amount: string | undefined = answer.money?.amount;
     assert.equal(amount, '100.5');
     const state: Reconciliation = await client.reconcilePayout(request.orderNo);
-    if (state.outcome !== 'not_found') assert.equal(isFinal(state.status.status), false);
+    assert.ok(state.outcome === 'pending', state.outcome);
+    assert.equal(isFinal(state.status.status), false);
 
     gw.inject('payout', 'dropAfterAccept');
-    try {
-      await client.payout({ ...request, orderNo: `TYPEDB${Date.now()}` });
-      assert.fail('expected OutcomeUnknownError');
-    } catch (e) {
-      if (!(e instanceof OutcomeUnknownError)) throw e;
-      const orderNo: string = e.orderNo;
-      assert.equal((await client.reconcilePayout(orderNo)).outcome, 'pending');
-    }
+    const lost: unknown = await client.payout({ ...request, orderNo: `TYPEDB${Date.now()}` }).then(
+      () => assert.fail('expected OutcomeUnknownError'),
+      (e: unknown) => e,
+    );
+    assert.ok(lost instanceof OutcomeUnknownError, String(lost));
+    const orderNo: string = lost.orderNo;
+    assert.equal((await client.reconcilePayout(orderNo)).outcome, 'pending');
 
-    try {
+    await assert.rejects(
       // @ts-expect-error: an IDR pay-out has no `network`.
-      await client.payout({ region: 'IDR', orderNo: 'X', purpose: 'p', amount: 1, paymentMethod: 'BRI', cashAccount: '1', network: 'TRC20' });
-    } catch (e) {
-      assert.ok(e instanceof ValidationError);
-      const paths: string[] = e.violations.map((v) => v.path);
-      assert.ok(paths.includes('orderNo'));
-    }
+      client.payout({ region: 'IDR', orderNo: 'X', purpose: 'p', amount: 1, paymentMethod: 'BRI', cashAccount: '1', network: 'TRC20' }),
+      (e: unknown) => {
+        assert.ok(e instanceof ValidationError, String(e));
+        const paths: string[] = e.violations.map((v) => v.path);
+        assert.ok(paths.includes('orderNo'), paths.join(', '));
+        return true;
+      },
+    );
 
     const signed: SignedCallback = gw.signCallback({ tradeNo: 'T1', status: 'SUCCESS' });
     const verified: VerifiedCallback = verifyCallback({ headers: signed.headers, body: signed.body, platformPublicKey: gw.platformPublicKey });
     assert.equal(verified.tradeNo, 'T1');
-    try {
-      verifyCallback({ headers: {}, body: signed.body, platformPublicKey: gw.platformPublicKey });
-    } catch (e) {
-      assert.ok(e instanceof SignatureError && e.check === 'missing_header');
-    }
+    assert.throws(
+      () => verifyCallback({ headers: {}, body: signed.body, platformPublicKey: gw.platformPublicKey }),
+      (e: unknown) => e instanceof SignatureError && e.check === 'missing_header',
+    );
+
+    // The issue-10 classes are typed: a stale callback carries the gateway's status to book.
+    const fresh = { ...request, orderNo: `TYPEDC${Date.now()}` };
+    await client.payout(fresh);
+    const processing = gw.signedCallback(fresh.orderNo);
+    assert.ok(processing !== null);
+    await gw.settle(fresh.orderNo, 'SUCCESS');
+    await assert.rejects(client.confirmCallback(verifyCallback({ ...processing, platformPublicKey: gw.platformPublicKey })), (e: unknown) => {
+      assert.ok(e instanceof StaleCallbackError, String(e));
+      const code: 'SMILEPAYZ_STALE_CALLBACK' = e.code;
+      const book: Status | null = e.gatewayStatus;
+      assert.equal(code, 'SMILEPAYZ_STALE_CALLBACK');
+      assert.equal(book, 'SUCCESS');
+      assert.equal(e.callback.orderNo, fresh.orderNo);
+      return true;
+    });
+    const settled = gw.signedCallback(fresh.orderNo);
+    assert.ok(settled !== null);
+    const confirmed: ConfirmedCallback = await client.confirmCallback(verifyCallback({ ...settled, platformPublicKey: gw.platformPublicKey }));
+    const bookedUnder: string = confirmed.orderNo;
+    assert.equal(bookedUnder, fresh.orderNo);
+    assert.ok(InternalError.prototype instanceof SmilepayzError);
   } finally {
     await gw.stop();
   }

@@ -221,3 +221,87 @@ test('golden requests: a mock gateway holding the vector keys accepts each one',
     await gw.stop();
   }
 });
+
+// The `hostile` table: values no JSON file can hold, built here from their description.
+const HANDLED_KEYS = new Set(['name', 'languages', 'base', 'set', 'value', 'option', 'error', 'accept', 'rule', 'messageContains', 'path', 'pathSnake', 'pathStartsWith', 'pathSnakeStartsWith']);
+
+/** The JavaScript value a hostile spec describes; a `$cycle` is tied after the request is built. */
+function hostileValue(spec, cycles, at) {
+  if (Array.isArray(spec)) return spec.map((v, i) => hostileValue(v, cycles, [...at, i]));
+  if (spec === null || typeof spec !== 'object') return spec;
+  const markers = Object.keys(spec).filter((k) => k.startsWith('$'));
+  if (markers.length === 0) return Object.fromEntries(Object.entries(spec).map(([k, v]) => [k, hostileValue(v, cycles, [...at, k])]));
+  assert.equal(markers.length, 1, `one marker per value: ${JSON.stringify(spec)}`);
+  const [marker] = markers;
+  const arg = spec[marker];
+  switch (marker) {
+    case '$loneSurrogate':
+      return arg.before + String.fromCharCode(parseInt(arg.unit, 16)) + arg.after;
+    case '$cycle':
+      cycles.push([at, arg.split('.')]);
+      return null;
+    case '$nestedLists': {
+      let nested = [];
+      for (let i = 1; i < arg; i += 1) nested = [nested];
+      return nested;
+    }
+    case '$function':
+      return () => 'not JSON';
+    case '$symbol':
+      return Symbol(arg);
+    case '$undefined':
+      return undefined;
+    case '$map':
+      return new Map(arg);
+    case '$number':
+    case '$integer':
+      return Number(arg);
+    default:
+      return assert.fail(`unhandled hostile marker ${marker} for node`);
+  }
+}
+
+const dig = (value, parts) => parts.reduce((v, p) => v[p], value);
+
+test('hostile values: each is refused by name (never dropped, rewritten or thrown as a foreign error)', async () => {
+  const golden = Object.fromEntries(requests.cases.map((c) => [c.name, c]));
+  const base = { merchantId: 'sandbox-20019', merchantSecret: 'golden-test-secret-0001', privateKey: keys.merchant.pkcs8_pem, baseUrl: 'http://127.0.0.1:9' };
+  let ran = 0;
+  for (const c of badInputs.hostile.cases) {
+    if (!c.languages.includes('node')) continue;
+    const unknownKeys = Object.keys(c).filter((k) => !HANDLED_KEYS.has(k));
+    assert.deepEqual(unknownKeys, [], `${c.name}: unhandled keys`);
+    ran += 1;
+    const cycles = [];
+    if (c.option !== undefined) {
+      assert.equal(c.option, 'maxAttempts', `${c.name}: unhandled option`);
+      const err = captureSync(() => new Client({ ...base, retry: { maxAttempts: hostileValue(c.value, cycles, []) } }));
+      assert.ok(err instanceof ConfigError, `${c.name}: ${err}`);
+      assert.ok(err.message.includes(c.messageContains), `${c.name}: ${err.message}`);
+      continue;
+    }
+    const request = structuredClone(golden[c.base].request);
+    const target = c.set.split('.');
+    const value = hostileValue(c.value, cycles, target);
+    let parent = request;
+    for (const part of target.slice(0, -1)) parent = parent[part] ??= {};
+    parent[target.at(-1)] = value;
+    for (const [at, source] of cycles) dig(request, at.slice(0, -1))[at.at(-1)] = dig(request, source);
+    if (c.accept) {
+      assert.equal(typeof preparePayoutBody(request, 'sandbox-20019'), 'string', c.name);
+      if (c.value && c.value.$undefined) assert.equal(preparePayoutBody(request, 'sandbox-20019'), golden[c.base].body, c.name);
+      continue;
+    }
+    assert.equal(c.error, 'validation', `${c.name}: unhandled error kind`);
+    const client = new Client(base);
+    for (const err of [await client.payout(request).then(() => assert.fail(`${c.name}: accepted`), (e) => e), captureSync(() => preparePayoutBody(request, 'm1'))]) {
+      assert.ok(err instanceof ValidationError, `${c.name}: ${err}`);
+      assert.equal(err.violations.length, 1, `${c.name}: ${err.message}`);
+      const [v] = err.violations;
+      assert.equal(v.rule, c.rule, `${c.name}: ${err.message}`);
+      if (c.path !== undefined) assert.equal(v.path, c.path, `${c.name}: ${err.message}`);
+      else assert.ok(v.path.startsWith(c.pathStartsWith), `${c.name}: ${v.path}`);
+    }
+  }
+  assert.ok(ran >= 20, `${ran} hostile cases for node`);
+});

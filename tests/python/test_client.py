@@ -219,16 +219,23 @@ def test_clients_keep_working_in_a_forked_child(gateway: MockGateway) -> None:
     sync_client.payout(indonesia("PARENT000001"))  # the parent's runtime and pool are in use
     read, write = os.pipe()
     pid = os.fork()
-    if pid == 0:  # the child: report success through the exit status only
+    if pid == 0:  # the child: its exit status is the verdict, its message goes to the pipe
+        code, message = 1, b"the child ended before reporting"
         try:
             sync_client.payout(indonesia("CHILD0000001"))
             asyncio.run(async_client.payout(indonesia("CHILD0000002")))
-            os.write(write, b"ok")
+            code, message = 0, b"ok"
+        except BaseException as failed:  # any failure, reported to the parent
+            code, message = 2, repr(failed).encode()[:4000]
         finally:
-            os._exit(0)
+            os.write(write, message)
+            os._exit(code)
     os.close(write)
     _, status = os.waitpid(pid, 0)
-    assert os.read(read, 2) == b"ok" and status == 0
+    with os.fdopen(read, "rb") as pipe:
+        said = pipe.read().decode(errors="replace")
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, f"child status {status:#x}: {said}"
+    assert said == "ok"
     assert gateway.payout_requests_for("CHILD0000001") == 1
     assert gateway.payout_requests_for("CHILD0000002") == 1
     assert sync_client.payout(indonesia("PARENT000002")).order_no == "PARENT000002"

@@ -1,14 +1,18 @@
 """The examples run: the quick start end to end, and the FastAPI and Flask callback
-endpoints accept a signed callback (answering SUCCESS) and refuse a tampered one."""
+endpoints accept a signed callback (answering SUCCESS, booked by its confirmed order),
+book a stale one at the gateway's status, and refuse a tampered one or one re-sent under
+another order (401, nothing booked)."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 from pathlib import Path
+from typing import Optional
 
 import pytest
 from fastapi.testclient import TestClient
+from smilepayz import Status
 from smilepayz.testing import MockGateway
 
 from .regions import indonesia
@@ -36,11 +40,35 @@ def settled(gateway: MockGateway) -> tuple[dict[str, str], bytes]:
     return signed
 
 
+@pytest.fixture
+def stale(gateway: MockGateway) -> tuple[dict[str, str], bytes]:
+    """A genuine PROCESSING callback that arrives after the gateway settled SUCCESS."""
+    gateway.client().payout(indonesia("STALEHOOK001"))
+    signed = gateway.signed_callback("STALEHOOK001")
+    assert signed is not None
+    gateway.settle("STALEHOOK001", "SUCCESS")
+    return signed
+
+
+@pytest.fixture
+def other_order(gateway: MockGateway, settled: tuple[dict[str, str], bytes]) -> bytes:
+    """HOOK00000001's signed callback re-sent with the orderNo of another SUCCESS order."""
+    gateway.client().payout(indonesia("OTHER0000001"))
+    gateway.settle("OTHER0000001", "SUCCESS")
+    return settled[1].replace(b"HOOK00000001", b"OTHER0000001")
+
+
 def test_fastapi_endpoint_acknowledges_a_verified_callback(
-    gateway: MockGateway, settled: tuple[dict[str, str], bytes]
+    gateway: MockGateway,
+    settled: tuple[dict[str, str], bytes],
+    stale: tuple[dict[str, str], bytes],
+    other_order: bytes,
 ) -> None:
     headers, body = settled
-    app = fastapi_callback.create_app(gateway.async_client(), gateway.callback_verifier())
+    booked: list[tuple[str, Optional[Status]]] = []
+    app = fastapi_callback.create_app(
+        gateway.async_client(), gateway.callback_verifier(), lambda order_no, status: booked.append((order_no, status))
+    )
     with TestClient(app) as http:
         ok = http.post("/smilepayz/callback", content=body, headers=headers)
         assert (ok.status_code, ok.text) == (200, "SUCCESS")
@@ -50,21 +78,37 @@ def test_fastapi_endpoint_acknowledges_a_verified_callback(
         assert forged.status_code == 401 and "bad_signature" in forged.text
         # orderNo is not signed: the endpoint's confirmation by inquiry catches the lie.
         lied = http.post("/smilepayz/callback", content=body.replace(b"HOOK", b"HACK"), headers=headers)
-        assert lied.status_code == 409 and "orderNo" in lied.text
+        assert lied.status_code == 401 and "orderNo" in lied.text
+        moved = http.post("/smilepayz/callback", content=other_order, headers=headers)
+        assert moved.status_code == 401 and "tradeNo" in moved.text
+        old = http.post("/smilepayz/callback", content=stale[1], headers=stale[0])
+        assert (old.status_code, old.text) == (200, "SUCCESS")
+    assert booked == [("HOOK00000001", Status.SUCCESS), ("STALEHOOK001", Status.SUCCESS)]
 
 
 def test_flask_endpoint_acknowledges_a_verified_callback(
-    gateway: MockGateway, settled: tuple[dict[str, str], bytes]
+    gateway: MockGateway,
+    settled: tuple[dict[str, str], bytes],
+    stale: tuple[dict[str, str], bytes],
+    other_order: bytes,
 ) -> None:
     headers, body = settled
-    app = flask_callback.create_app(gateway.client(), gateway.callback_verifier())
+    booked: list[tuple[str, Optional[Status]]] = []
+    app = flask_callback.create_app(
+        gateway.client(), gateway.callback_verifier(), lambda order_no, status: booked.append((order_no, status))
+    )
     http = app.test_client()
     ok = http.post("/smilepayz/callback", data=body, headers=headers)
     assert (ok.status_code, ok.get_data(as_text=True)) == (200, "SUCCESS")
     unsigned = http.post("/smilepayz/callback", data=body, headers={"X-TIMESTAMP": headers["X-TIMESTAMP"]})
     assert unsigned.status_code == 401 and "missing_header" in unsigned.get_data(as_text=True)
     lied = http.post("/smilepayz/callback", data=body.replace(b"SUCCESS", b"FAILED"), headers=headers)
-    assert lied.status_code == 409 and "status" in lied.get_data(as_text=True)
+    assert lied.status_code == 401 and "status" in lied.get_data(as_text=True)
+    moved = http.post("/smilepayz/callback", data=other_order, headers=headers)
+    assert moved.status_code == 401 and "tradeNo" in moved.get_data(as_text=True)
+    old = http.post("/smilepayz/callback", data=stale[1], headers=stale[0])
+    assert (old.status_code, old.get_data(as_text=True)) == (200, "SUCCESS")
+    assert booked == [("HOOK00000001", Status.SUCCESS), ("STALEHOOK001", Status.SUCCESS)]
 
 
 def test_the_benchmark_runs_and_prints_every_figure() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import multiprocessing
 from typing import Any
 
 import pytest
@@ -157,3 +158,116 @@ def test_the_real_sandbox_signature_verifies_and_a_tampered_one_does_not() -> No
     with pytest.raises(errors.SignatureError) as caught:
         verify_callback(headers, body.replace(b"T1112", b"T1113"), platform_public_key=v["platformPublicKey"])
     assert caught.value.check == "bad_signature"
+
+
+# The `hostile` table: values no JSON file can hold, built here from their description.
+
+HANDLED_MARKERS = {"$loneSurrogate", "$cycle", "$nestedLists", "$number", "$integer"}
+
+
+def snake_path(path: str) -> list[str]:
+    parts, under_extra = [], False
+    for part in path.split("."):
+        parts.append(part if under_extra else snake(part))
+        under_extra = under_extra or part == "extra"
+    return parts
+
+
+def hostile_value(spec: Any, request: dict[str, Any], cycles: list[tuple[list[str], list[str]]], at: list[str]) -> Any:
+    """The Python value a hostile spec describes; a `$cycle` is tied after the request is built."""
+    if isinstance(spec, list):
+        return [hostile_value(v, request, cycles, at) for v in spec]
+    if not isinstance(spec, dict):
+        return spec
+    markers = [k for k in spec if k.startswith("$")]
+    if not markers:
+        return {k: hostile_value(v, request, cycles, [*at, k]) for k, v in spec.items()}
+    (marker,) = markers
+    assert marker in HANDLED_MARKERS, f"unhandled hostile marker {marker} for python"
+    arg = spec[marker]
+    if marker == "$loneSurrogate":
+        return arg["before"] + chr(int(arg["unit"], 16)) + arg["after"]
+    if marker == "$cycle":
+        cycles.append((at, snake_path(arg)))
+        return None
+    if marker == "$nestedLists":
+        nested: list[Any] = []
+        for _ in range(arg - 1):
+            nested = [nested]
+        return nested
+    if marker == "$number":
+        return float(arg)
+    return int(arg)  # $integer
+
+
+def dig(document: Any, parts: list[str]) -> Any:
+    for part in parts:
+        document = document[part]
+    return document
+
+
+def check_hostile_case(case: dict[str, Any], golden: dict[str, Any], keys: Any) -> None:
+    """Builds one hostile case for Python and checks the error it gives."""
+    name = case["name"]
+    known = {"name", "languages", "base", "set", "value", "option", "error", "accept", "rule", "messageContains"}
+    known |= {"path", "pathSnake", "pathStartsWith", "pathSnakeStartsWith"}
+    assert set(case) <= known, f"{name}: unhandled keys {set(case) - known}"
+    cycles: list[tuple[list[str], list[str]]] = []
+    if "option" in case:
+        assert case["option"] == "maxAttempts", f"{name}: unhandled option"
+        value = hostile_value(case["value"], {}, cycles, [])
+        with pytest.raises(errors.ConfigError) as caught:
+            Client(
+                merchant_id="m-1",
+                merchant_secret="s",
+                private_key=str(pointer(keys, "/merchant/pkcs8_pem")),
+                base_url="http://127.0.0.1:9",
+                max_attempts=value,
+            )
+        assert case["messageContains"] in str(caught.value), f"{name}: {caught.value}"
+        return
+    request = snake_keys(golden[case["base"]]["request"])
+    target = snake_path(case["set"])
+    value = hostile_value(case["value"], request, cycles, target)
+    parent = request
+    for part in target[:-1]:
+        parent = parent.setdefault(part, {})
+    parent[target[-1]] = value
+    for at, source in cycles:
+        dig(request, at[:-1])[at[-1]] = dig(request, source)
+    if case.get("accept"):
+        assert PayoutRequest.from_dict(request).wire_body("m-1"), name
+        return
+    assert case["error"] == "validation", f"{name}: unhandled error kind"
+    with pytest.raises(errors.ValidationError) as refused:
+        PayoutRequest.from_dict(request)
+    violations = [(v.path, v.rule) for v in refused.value.violations]
+    assert len(violations) == 1, f"{name}: {violations}"
+    path, rule = violations[0]
+    assert rule == case["rule"], f"{name}: {violations}"
+    if "pathSnake" in case:
+        assert path == case["pathSnake"], f"{name}: {violations}"
+    else:
+        assert path.startswith(case["pathSnakeStartsWith"]), f"{name}: {violations}"
+
+
+def test_every_hostile_value_is_refused_by_name() -> None:
+    table = load("bad-inputs.json")["hostile"]
+    golden = {case["name"]: case for case in load("requests.json")["cases"]}
+    keys = load("keys.json")
+    ran = 0
+    for case in table["cases"]:
+        if "python" not in case["languages"]:
+            continue
+        if '"$cycle"' in json.dumps(case) or '"$nestedLists"' in json.dumps(case):
+            # Nesting that could overflow the native stack runs in a forked child: a
+            # regression is a failed assertion here, not a dead test run.
+            child = multiprocessing.get_context("fork").Process(target=check_hostile_case, args=(case, golden, keys))
+            child.start()
+            child.join(60)
+            assert child.exitcode == 0, f"{case['name']}: the child ended with {child.exitcode} (-11 is SIGSEGV)"
+        else:
+            check_hostile_case(case, golden, keys)
+        ran += 1
+    assert ran >= 10
+    FIGURES["hostile values"] = ran

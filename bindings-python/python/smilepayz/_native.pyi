@@ -11,6 +11,8 @@ __all__ = [
     "RequestSigner",
     "VerifiedCallback",
     "__version__",
+    "_panic_for_tests",
+    "_panic_for_tests_async",
     "sign_callback",
     "sign_request",
     "status_is_final",
@@ -23,6 +25,8 @@ def sign_request(private_key: str, timestamp: str, merchant_secret: str, body: b
 def sign_callback(
     platform_private_key: str, body: Any, *, timestamp: Optional[str] = None
 ) -> tuple[dict[str, str], bytes]: ...
+def _panic_for_tests(*, order_no: Optional[str] = None) -> None: ...
+async def _panic_for_tests_async(*, order_no: Optional[str] = None) -> None: ...
 
 class MockGatewayError(RuntimeError): ...
 

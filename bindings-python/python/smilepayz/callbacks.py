@@ -1,6 +1,7 @@
 """Callback verification. Smilepayz signs only ``tradeNo`` and ``X-TIMESTAMP``: a
-verified callback's trade number is authentic, its status and money are claims until
-``client.confirm_callback`` checks them against the gateway's own answer."""
+verified callback's trade number is authentic; its order number, status and money are
+claims until ``client.confirm_callback`` asks the gateway for that order and checks them
+against its answer."""
 
 from __future__ import annotations
 
@@ -67,13 +68,26 @@ class VerifiedCallback:
             self._cache = self._native.to_dict()
         return self._cache
 
+    @classmethod
+    def _detached(cls, fields: dict[str, Any]) -> VerifiedCallback:
+        # The callback fields of an error, before the client puts back the verified
+        # callback it was given; holds no native handle, so it cannot be confirmed.
+        callback = cls.__new__(cls)
+        callback._native = None  # type: ignore[assignment]
+        callback._cache = {"timestamp": "", **fields}
+        return callback
+
     @property
     def trade_no(self) -> str:
         """The signed trade number (the only field the signature covers)."""
+        if self._native is None:
+            return str(self._fields["trade_no"])
         return self._native.trade_no
 
     @property
     def order_no(self) -> Optional[str]:
+        """The order number the callback claims (not signed: ``confirm_callback`` asks the
+        gateway for this order and checks that it answers with the signed ``trade_no``)."""
         return self._fields["order_no"]  # type: ignore[no-any-return]
 
     @property
@@ -151,9 +165,19 @@ class VerifiedCallback:
 
 @dataclass(frozen=True)
 class ConfirmedCallback(_Answer):
-    """A callback whose claims the gateway confirmed: ``inquiry`` is the authoritative
-    state (status, money) of the order."""
+    """A callback the gateway confirmed through a status inquiry by its order number;
+    ``inquiry`` is the authoritative state of the order.
 
+    It vouches for exactly four fields: ``trade_no`` (tradeNo (signed) by Smilepayz),
+    ``order_no`` (orderNo: asked for, and the gateway answered with the same tradeNo),
+    ``status`` and ``money`` (equal to the gateway's answer). Nothing else in the body
+    (merchant, payment method, transaction time, ...) is vouched for. Book by
+    ``order_no`` and ``status`` of this object, never by fields read from the raw body."""
+
+    order_no: str
+    """The confirmed order number: book the callback under this one."""
+    trade_no: str
+    """The confirmed (signed) trade number."""
     callback: VerifiedCallback
     inquiry: StatusResult
 
@@ -171,7 +195,9 @@ class ConfirmedCallback(_Answer):
 
     @classmethod
     def _from(cls, callback: VerifiedCallback, d: dict[str, Any]) -> ConfirmedCallback:
-        return cls(callback=callback, inquiry=StatusResult._from(d["inquiry"]))
+        return cls(
+            order_no=d["order_no"], trade_no=d["trade_no"], callback=callback, inquiry=StatusResult._from(d["inquiry"])
+        )
 
 
 class CallbackVerifier:

@@ -9,6 +9,7 @@ from typing import Optional, TypeVar
 
 from . import _native
 from .callbacks import ConfirmedCallback, VerifiedCallback
+from .errors import StaleCallbackError
 from .models import BalanceResult, PayoutResult, Reconciliation, StatusResult
 from .requests import PayoutRequest
 
@@ -36,8 +37,9 @@ class _Configured:
         :class:`~smilepayz.errors.ConfigError` here, not at the first pay-out.
 
         ``environment`` is ``sandbox`` or ``production``; ``base_url`` (e.g. a mock
-        gateway) replaces it. Timeouts are seconds. ``max_attempts`` bounds retries of
-        requests that are safe to repeat (a pay-out is retried only when it never left).
+        gateway) replaces it. Timeouts are seconds. ``max_attempts`` (an ``int`` from 1 to
+        10) bounds retries of requests that are safe to repeat (a pay-out is retried only
+        when it never left).
         ``order_not_found_codes``: gateway codes that mean "no such order" to
         ``reconcile_payout``."""
         self._native = _native.Client(
@@ -94,9 +96,19 @@ class Client(_Configured):
         return Reconciliation._from(self._native.reconcile_payout(order_no))
 
     def confirm_callback(self, callback: VerifiedCallback) -> ConfirmedCallback:
-        """Checks a verified callback's status and money against a status inquiry;
-        raises :class:`~smilepayz.errors.CallbackMismatchError` when they differ."""
-        return ConfirmedCallback._from(callback, self._native.confirm_callback(callback._native))
+        """Asks the gateway for the callback's order: its answer must carry the signed
+        trade number, the same money and the same status.
+
+        Raises :class:`~smilepayz.errors.CallbackMismatchError` when anything is missing
+        or different (forged, altered or about another order: refuse it, e.g. HTTP 401)
+        and :class:`~smilepayz.errors.StaleCallbackError` when the gateway has moved past
+        the announced status (genuine but old: book ``gateway_status`` and acknowledge).
+        See :class:`~smilepayz.ConfirmedCallback` for what a confirmation vouches for."""
+        try:
+            return ConfirmedCallback._from(callback, self._native.confirm_callback(callback._native))
+        except StaleCallbackError as stale:
+            stale.callback = callback
+            raise
 
 
 class AsyncClient(_Configured):
@@ -117,4 +129,8 @@ class AsyncClient(_Configured):
         return Reconciliation._from(await self._native.reconcile_payout_async(order_no))
 
     async def confirm_callback(self, callback: VerifiedCallback) -> ConfirmedCallback:
-        return ConfirmedCallback._from(callback, await self._native.confirm_callback_async(callback._native))
+        try:
+            return ConfirmedCallback._from(callback, await self._native.confirm_callback_async(callback._native))
+        except StaleCallbackError as stale:
+            stale.callback = callback
+            raise

@@ -6,14 +6,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar, Optional
 
+from .callbacks import VerifiedCallback
+from .models import Status, StatusResult, _status
+
 __all__ = [
     "ApiError",
     "CallbackMismatchError",
     "ConfigError",
+    "InternalError",
     "OutcomeUnknownError",
     "ProtocolError",
     "SignatureError",
     "SmilepayzError",
+    "StaleCallbackError",
     "TransportError",
     "ValidationError",
     "Violation",
@@ -77,7 +82,9 @@ class ApiError(SmilepayzError):
 class OutcomeUnknownError(SmilepayzError):
     """The pay-out may or may not have been accepted. Never send it again: call
     ``reconcile_payout(order_no)``. ``cause`` is ``timeout``, ``connection_lost``,
-    ``server_error``, ``unreadable`` or ``wrong_order``."""
+    ``server_error``, ``unreadable``, ``wrong_order``, ``redirect`` (the gateway answered
+    with a redirect, never followed; ``http_status`` is set) or ``internal`` (the SDK
+    failed after the pay-out may have left)."""
 
     kind = "outcome_unknown"
 
@@ -121,7 +128,10 @@ class SignatureError(SmilepayzError):
 
 
 class CallbackMismatchError(SmilepayzError):
-    """A verified callback disagrees with the gateway's own inquiry answer."""
+    """A verified callback disagrees with the gateway's answer for its order: forged,
+    altered (only ``tradeNo`` is signed) or about another order. Refuse it (e.g. HTTP
+    401) and book nothing. ``field`` is ``orderNo`` (missing, or no such order),
+    ``tradeNo`` (the order has another trade number), ``status`` or ``money``."""
 
     kind = "callback_mismatch"
 
@@ -130,6 +140,53 @@ class CallbackMismatchError(SmilepayzError):
         self.field = field
         self.callback_value = callback_value
         self.gateway_value = gateway_value
+
+
+class StaleCallbackError(SmilepayzError):
+    """A genuine callback whose announced status the gateway has since moved past (e.g.
+    PROCESSING announced, SUCCESS by the time it was confirmed). Not forged: its order,
+    trade number and money were confirmed, only its status is old. Book
+    ``gateway_status`` (from ``inquiry``) for ``order_no`` and acknowledge the callback
+    (HTTP 200, ``ACKNOWLEDGEMENT``), or Smilepayz sends it again. Deliberately not a
+    :class:`CallbackMismatchError`: a handler that refuses mismatches must not refuse this.
+
+    ``callback`` is the verified callback given to ``confirm_callback`` and ``inquiry``
+    the gateway's answer, the authoritative state."""
+
+    kind = "stale_callback"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        announced_status: Optional[Status],
+        gateway_status: Optional[Status],
+        inquiry: StatusResult,
+        callback: VerifiedCallback,
+    ) -> None:
+        super().__init__(message)
+        self.announced_status = announced_status
+        self.gateway_status = gateway_status
+        self.inquiry = inquiry
+        self.callback = callback
+
+    @property
+    def order_no(self) -> str:
+        """The confirmed order number: book ``gateway_status`` under this one."""
+        return self.callback.order_no or ""
+
+    @property
+    def trade_no(self) -> str:
+        """The confirmed (signed) trade number."""
+        return self.callback.trade_no
+
+
+class InternalError(SmilepayzError):
+    """A bug in the SDK (a caught panic), reported instead of crashing or hanging. A
+    pay-out that may have left when it happened is an :class:`OutcomeUnknownError` with
+    cause ``internal`` instead. Please report it."""
+
+    kind = "internal"
 
 
 def _from_native(fields: dict[str, Any]) -> SmilepayzError:
@@ -171,4 +228,14 @@ def _from_native(fields: dict[str, Any]) -> SmilepayzError:
             callback_value=fields["callback_value"],
             gateway_value=fields["gateway_value"],
         )
+    if kind == "stale_callback":
+        return StaleCallbackError(
+            message,
+            announced_status=_status(fields["announced_status"]),
+            gateway_status=_status(fields["gateway_status"]),
+            inquiry=StatusResult._from(fields["inquiry"]),
+            callback=VerifiedCallback._detached(fields["callback"]),
+        )
+    if kind == "internal":
+        return InternalError(message)
     return SmilepayzError(message)

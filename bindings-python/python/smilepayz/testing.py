@@ -9,6 +9,8 @@ from types import TracebackType
 from typing import Any, Literal, Optional, Union
 
 from . import _native
+from ._native import _panic_for_tests as _panic_for_tests  # panic-safety tests (private)
+from ._native import _panic_for_tests_async as _panic_for_tests_async
 from .callbacks import CallbackVerifier
 from .client import AsyncClient, Client
 
