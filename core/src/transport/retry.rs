@@ -4,8 +4,9 @@
 use std::time::Duration;
 
 /// The most attempts a [`RetryPolicy`] may ask for: enough to ride out a restart with
-/// any backoff, and a bound that turns a typo (10**30) into a clear configuration error.
-pub const MAX_RETRY_ATTEMPTS: u32 = 100;
+/// backoff of a second or two, and a bound that turns a typo (10**30) into a clear
+/// configuration error.
+pub const MAX_RETRY_ATTEMPTS: u32 = 10;
 
 /// Retry budget and backoff for requests that are safe to repeat.
 #[derive(Clone, Debug, PartialEq, Eq)]

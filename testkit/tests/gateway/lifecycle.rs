@@ -113,9 +113,9 @@ async fn refused_connections_reach_nothing_and_a_retry_gets_through_once() {
     let patient = gw
         .client_builder()
         .retry(smilepayz::RetryPolicy {
-            max_attempts: 20,
-            initial_backoff: Duration::from_millis(40),
-            max_backoff: Duration::from_millis(80),
+            max_attempts: smilepayz::transport::MAX_RETRY_ATTEMPTS,
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_millis(200),
         })
         .build()
         .unwrap();
