@@ -2,7 +2,7 @@
 //! helpers the shared vectors need, exposed for Node tests. Test support only.
 
 use crate::convert::to_json;
-use crate::errors::{guarded, plain, to_js};
+use crate::errors::{OnPanic, guarded, plain, shield, to_js};
 use crate::options::{Strict, known_fields};
 use napi::Env;
 use napi::bindgen_prelude::{PromiseRaw, Uint8Array, Unknown};
@@ -337,7 +337,7 @@ pub fn sign_request_body(
 #[allow(clippy::panic)] // The panic is the point of this function.
 pub fn panic_for_tests<'env>(env: &'env Env, in_future: bool) -> napi::Result<PromiseRaw<'env, ()>> {
     if !in_future {
-        panic!("deliberate panic (synchronous)");
+        shield(&OnPanic::Internal, || -> napi::Result<()> { panic!("deliberate panic (synchronous)") })?;
     }
     env.spawn_future(guarded(async { panic!("deliberate panic (in a future)") }))
 }

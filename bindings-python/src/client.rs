@@ -5,7 +5,7 @@ use crate::aio::awaitable;
 use crate::callback::NativeVerifiedCallback;
 use crate::convert::to_python;
 use crate::errors::{runtime_error, to_py_err};
-use crate::guard::{OnPanic, guarded};
+use crate::guard::{OnPanic, guarded, shield};
 use crate::request::NativePayoutRequest;
 use crate::runtime::{PerProcess, runtime};
 use pyo3::prelude::*;
@@ -71,7 +71,7 @@ pub(crate) fn wait<'py, T: Send>(
 fn build(builder: &ClientBuilder) -> PyResult<Client> {
     let runtime = runtime().map_err(|e| runtime_error(&e))?;
     let _inside = runtime.enter();
-    builder.clone().build().map_err(|e| to_py_err(&e))
+    shield(&OnPanic::Internal, || builder.clone().build()).map_err(|e| to_py_err(&e))
 }
 
 impl NativeClient {

@@ -478,14 +478,12 @@ function captureSync(fn) {
 
 test('a Rust panic rejects with an Error and the process carries on', async () => {
   const { panicForTests } = require('smilepayz/testing');
-  // In a future (the guard of every call): InternalError. The synchronous part of
-  // panicForTests is napi's own catch_unwind (testing.rs), a plain Error; SDK calls guard
-  // theirs (holes.test.js).
+  // In a future and in the synchronous part alike: InternalError, a SmilepayzError.
   const inFuture = await rejection(panicForTests({ inFuture: true }));
   assert.ok(inFuture instanceof InternalError, String(inFuture));
   assert.match(inFuture.message, /panic/);
   const sync = await rejection(panicForTests({ inFuture: false }));
-  assert.ok(sync instanceof Error);
+  assert.ok(sync instanceof InternalError, String(sync));
   assert.match(sync.message, /panic/);
   assert.equal((await client.inquireStatus({ orderNo: requestFor('IDR').orderNo }).catch((e) => e)).code, 'SMILEPAYZ_API');
 });
