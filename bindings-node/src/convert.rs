@@ -18,38 +18,16 @@ use napi::bindgen_prelude::{
 };
 use napi::{Env, JsString, ValueType};
 use serde_json::{Map, Number, Value};
+use smilepayz::validation::InputPath;
 use smilepayz::validation::MAX_INPUT_DEPTH;
-use smilepayz::{Case, Error, FieldPath, Rule, ValidationError};
+use smilepayz::{Case, Error, Rule, ValidationError};
 
 /// Largest integer a JavaScript number holds exactly (2^53).
 const MAX_SAFE_DOUBLE_INTEGER: f64 = 9_007_199_254_740_992.0;
 
-/// Where a value sits: its camelCase path, and whether it is under `extra`.
-#[derive(Clone)]
-struct At {
-    path: String,
-    extra: bool,
-}
-
-impl At {
-    fn key(&self, key: &str) -> At {
-        let extra = self.extra || (self.path.is_empty() && key == "extra");
-        let path = if self.path.is_empty() { key.to_owned() } else { format!("{}.{key}", self.path) };
-        At { path, extra }
-    }
-
-    fn index(&self, i: u32) -> At {
-        At { path: format!("{}[{i}]", self.path), extra: self.extra }
-    }
-
-    /// A `ValidationError` of one violation at this path.
-    fn refuse(&self, rule: Rule, message: impl Into<String>) -> napi::Error {
-        let path = match self.path.strip_prefix("extra.") {
-            Some(rest) if self.extra => FieldPath::extra(rest),
-            _ => FieldPath::camel(&self.path),
-        };
-        to_js(&Error::Validation(ValidationError::single(path, rule, message, Case::Camel)))
-    }
+/// A refusal of the conversion, as the `ValidationError` JavaScript sees.
+fn refused(error: ValidationError) -> napi::Error {
+    to_js(&Error::Validation(error))
 }
 
 /// Converts a request (or any JSON-like value) from JavaScript.
@@ -58,7 +36,7 @@ pub(crate) fn to_json(value: Unknown<'_>) -> napi::Result<Value> {
     let object_prototype: Unknown<'_> =
         env.get_global()?.get_named_property_unchecked::<Object>("Object")?.get_named_property("prototype")?;
     let reader = Reader { env, object_prototype };
-    reader.convert(value, &At { path: String::new(), extra: false }, 0)
+    reader.convert(value, &InputPath::request(Case::Camel), 0)
 }
 
 struct Reader<'e> {
@@ -67,25 +45,24 @@ struct Reader<'e> {
 }
 
 impl Reader<'_> {
-    fn convert(&self, value: Unknown<'_>, at: &At, depth: usize) -> napi::Result<Value> {
+    fn convert(&self, value: Unknown<'_>, at: &InputPath, depth: usize) -> napi::Result<Value> {
         if depth > MAX_INPUT_DEPTH {
-            return Err(at.refuse(
-                Rule::Type,
-                format!("nests deeper than {MAX_INPUT_DEPTH} levels of objects and arrays (a cycle?)"),
-            ));
+            return Err(refused(at.too_deep()));
         }
         // SAFETY of each `cast`: it follows `get_type`, as napi requires.
         Ok(match value.get_type()? {
             ValueType::Null => Value::Null,
-            ValueType::Undefined if at.extra => {
-                return Err(at.refuse(Rule::Type, "is undefined, which JSON cannot carry: give null or leave it out"));
+            ValueType::Undefined if at.is_extra() => {
+                return Err(refused(
+                    at.refuse(Rule::Type, "is undefined, which JSON cannot carry: give null or leave it out"),
+                ));
             }
             ValueType::Undefined => Value::Null,
             ValueType::Boolean => Value::Bool(unsafe { value.cast::<bool>()? }),
             ValueType::Number => {
                 let n = unsafe { value.cast::<f64>()? };
-                if at.extra && !n.is_finite() {
-                    return Err(at.refuse(Rule::Type, format!("is {n}, which JSON cannot carry")));
+                if at.is_extra() && !n.is_finite() {
+                    return Err(refused(at.refuse(Rule::Type, format!("is {n}, which JSON cannot carry"))));
                 }
                 number(n)
             }
@@ -97,9 +74,11 @@ impl Reader<'_> {
                     let mut items = Vec::with_capacity(array.len() as usize);
                     for i in 0..array.len() {
                         let item = array.get::<Unknown>(i)?;
-                        let at = at.index(i);
+                        let at = at.index(i as usize);
                         let Some(item) = item else {
-                            return Err(at.refuse(Rule::Type, "is a hole in the array, which JSON cannot carry"));
+                            return Err(refused(
+                                at.refuse(Rule::Type, "is a hole in the array, which JSON cannot carry"),
+                            ));
                         };
                         items.push(self.convert(item, &at, depth + 1)?);
                     }
@@ -108,24 +87,26 @@ impl Reader<'_> {
                     self.object(value, at, depth)?
                 }
             }
-            ValueType::Function => return Err(at.refuse(Rule::Type, "is a function, which JSON cannot carry")),
-            ValueType::Symbol => return Err(at.refuse(Rule::Type, "is a symbol, which JSON cannot carry")),
-            other => return Err(at.refuse(Rule::Type, format!("is a {other:?}, which JSON cannot carry"))),
+            ValueType::Function => {
+                return Err(refused(at.refuse(Rule::Type, "is a function, which JSON cannot carry")));
+            }
+            ValueType::Symbol => return Err(refused(at.refuse(Rule::Type, "is a symbol, which JSON cannot carry"))),
+            other => return Err(refused(at.refuse(Rule::Type, format!("is a {other:?}, which JSON cannot carry")))),
         })
     }
 
-    fn object(&self, value: Unknown<'_>, at: &At, depth: usize) -> napi::Result<Value> {
+    fn object(&self, value: Unknown<'_>, at: &InputPath, depth: usize) -> napi::Result<Value> {
         let object = unsafe { value.cast::<Object>()? };
-        if at.extra {
+        if at.is_extra() {
             let prototype = object.get_prototype()?;
             let plain =
                 prototype.get_type()? == ValueType::Null || self.env.strict_equals(prototype, self.object_prototype)?;
             if !plain {
-                return Err(at.refuse(
+                return Err(refused(at.refuse(
                     Rule::Type,
                     "is not a plain object or array (a Map, Set, Date, class instance…): its data would not be sent; \
                      convert it to a plain object, an array or a string first",
-                ));
+                )));
             }
         }
         let keys = object.get_all_property_names(
@@ -139,15 +120,15 @@ impl Reader<'_> {
             let key = keys.get_element::<Unknown>(i)?;
             if key.get_type()? != ValueType::String {
                 // A symbol key: JSON has none.
-                if at.extra {
-                    return Err(at.refuse(Rule::Type, "has a symbol key, which JSON cannot carry"));
+                if at.is_extra() {
+                    return Err(refused(at.refuse(Rule::Type, "has a symbol key, which JSON cannot carry")));
                 }
                 continue;
             }
             let name = text(key, at)?;
             let child = at.key(&name);
             let item = object.get_property::<Unknown, Unknown>(key)?;
-            if item.get_type()? == ValueType::Undefined && !child.extra {
+            if item.get_type()? == ValueType::Undefined && !child.is_extra() {
                 continue; // an optional field left out, the JavaScript way
             }
             map.insert(name, self.convert(item, &child, depth + 1)?);
@@ -158,7 +139,7 @@ impl Reader<'_> {
 
 /// A string value or key; one with a lone surrogate (which UTF-8, and so JSON, cannot
 /// carry) is refused instead of sent with U+FFFD in its place.
-fn text(value: Unknown<'_>, at: &At) -> napi::Result<String> {
+fn text(value: Unknown<'_>, at: &InputPath) -> napi::Result<String> {
     // SAFETY: the callers checked that the value is a string.
     let lossy = unsafe { value.cast::<String>()? };
     if !lossy.contains('\u{FFFD}') {
@@ -166,9 +147,7 @@ fn text(value: Unknown<'_>, at: &At) -> napi::Result<String> {
     }
     // A U+FFFD may be the caller's own or napi's stand-in for a lone surrogate: ask UTF-16.
     let string = unsafe { value.cast::<JsString>()? };
-    string.into_utf16()?.as_str().map_err(|_| {
-        at.refuse(Rule::Format, "is not valid Unicode text: it contains a lone surrogate (U+D800 to U+DFFF)")
-    })
+    string.into_utf16()?.as_str().map_err(|_| refused(at.lone_surrogate()))
 }
 
 fn number(n: f64) -> Value {

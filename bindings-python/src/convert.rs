@@ -11,65 +11,33 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple};
 use serde_json::{Map, Number, Value};
+use smilepayz::validation::InputPath;
 use smilepayz::validation::MAX_INPUT_DEPTH;
-use smilepayz::{Case, Error, FieldPath, Rule, ValidationError};
+use smilepayz::{Case, Error, Rule, ValidationError};
 
-/// Where a value sits: its snake_case path, and whether it is under `extra` (whose keys
-/// are the caller's own and never re-cased).
-#[derive(Clone)]
-struct At {
-    path: String,
-    extra: bool,
-}
-
-impl At {
-    fn key(&self, key: &str) -> At {
-        let extra = self.extra || (self.path.is_empty() && key == "extra");
-        let path = if self.path.is_empty() { key.to_owned() } else { format!("{}.{key}", self.path) };
-        At { path, extra }
-    }
-
-    fn index(&self, i: usize) -> At {
-        At { path: format!("{}[{i}]", self.path), extra: self.extra }
-    }
-
-    fn field_path(&self) -> FieldPath {
-        match self.path.strip_prefix("extra.") {
-            Some(rest) if self.extra => FieldPath::extra(rest),
-            _ => FieldPath::snake(&self.path),
-        }
-    }
-
-    /// A `ValidationError` of one violation at this path.
-    fn refuse(&self, rule: Rule, message: impl Into<String>) -> PyErr {
-        let error = ValidationError::single(self.field_path(), rule, message, Case::Snake);
-        to_py_err(&Error::Validation(error))
-    }
+/// A refusal of the conversion, as the `ValidationError` Python sees.
+fn refused(error: ValidationError) -> PyErr {
+    to_py_err(&Error::Validation(error))
 }
 
 /// Reads a pay-out request given as Python values (a mapping of snake_case fields).
 pub(crate) fn request_to_json(value: &Bound<'_, PyAny>) -> PyResult<Value> {
-    read(value, &At { path: String::new(), extra: false }, 0)
+    read(value, &InputPath::request(Case::Snake), 0)
 }
 
 /// Reads a JSON-like Python value; `path` names it in errors.
 pub(crate) fn to_json(value: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
-    read(value, &At { path: path.to_owned(), extra: true }, 0)
+    read(value, &InputPath::extra_value(path, Case::Snake), 0)
 }
 
-fn text(s: &Bound<'_, PyString>, at: &At) -> PyResult<String> {
+fn text(s: &Bound<'_, PyString>, at: &InputPath) -> PyResult<String> {
     // `to_cow` fails only on a lone surrogate, which UTF-8 (and so JSON) cannot carry.
-    s.to_cow().map(|c| c.into_owned()).map_err(|_| {
-        at.refuse(Rule::Format, "is not valid Unicode text: it contains a lone surrogate (U+D800 to U+DFFF)")
-    })
+    s.to_cow().map(|c| c.into_owned()).map_err(|_| refused(at.lone_surrogate()))
 }
 
-fn read(value: &Bound<'_, PyAny>, at: &At, depth: usize) -> PyResult<Value> {
+fn read(value: &Bound<'_, PyAny>, at: &InputPath, depth: usize) -> PyResult<Value> {
     if depth > MAX_INPUT_DEPTH {
-        return Err(at.refuse(
-            Rule::Type,
-            format!("nests deeper than {MAX_INPUT_DEPTH} levels of objects and lists (a cycle?)"),
-        ));
+        return Err(refused(at.too_deep()));
     }
     if value.is_none() {
         return Ok(Value::Null);
@@ -88,7 +56,7 @@ fn read(value: &Bound<'_, PyAny>, at: &At, depth: usize) -> PyResult<Value> {
         return Err(PyTypeError::new_err(format!(
             "{}: a float is refused for money: binary floating point cannot hold most decimal amounts \
              exactly (0.1 + 0.2 != 0.3); pass decimal.Decimal(\"{}\") or an int",
-            at.path,
+            at.as_str(),
             value.repr()?
         )));
     }
@@ -106,7 +74,7 @@ fn read(value: &Bound<'_, PyAny>, at: &At, depth: usize) -> PyResult<Value> {
         for item in mapping.items()?.iter() {
             let (key, item): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
             let Ok(key) = key.cast::<PyString>() else {
-                return Err(at.refuse(Rule::Type, format!("keys must be str, got {}", key.repr()?)));
+                return Err(refused(at.refuse(Rule::Type, format!("keys must be str, got {}", key.repr()?))));
             };
             let key = text(key, at)?;
             let child = at.key(&key);
@@ -123,7 +91,7 @@ fn read(value: &Bound<'_, PyAny>, at: &At, depth: usize) -> PyResult<Value> {
     }
     Err(PyTypeError::new_err(format!(
         "{}: {} is not accepted; use str, int, decimal.Decimal, bool, None, dict or list",
-        at.path,
+        at.as_str(),
         value.get_type().name()?
     )))
 }

@@ -145,6 +145,77 @@ pub struct ValidationError {
     case: Case,
 }
 
+/// Where a value sits in a request a binding is converting from its language's values,
+/// named in the binding's case; it grows as the conversion descends, and names the
+/// field when the conversion refuses a value the core could never read (a lone
+/// surrogate, a function, a cycle). Keys under `extra` are the caller's own.
+#[derive(Clone, Debug)]
+pub struct InputPath {
+    path: String,
+    extra: bool,
+    case: Case,
+}
+
+impl InputPath {
+    /// The request itself.
+    pub fn request(case: Case) -> Self {
+        Self { path: String::new(), extra: false, case }
+    }
+
+    /// A pass-through value that will sit under `extra`, named `path` in errors.
+    pub fn extra_value(path: &str, case: Case) -> Self {
+        Self { path: path.to_owned(), extra: true, case }
+    }
+
+    /// True under `extra`, where only JSON travels and the core checks nothing.
+    pub fn is_extra(&self) -> bool {
+        self.extra
+    }
+
+    /// The path as text, e.g. `receiver.id_type` or `extra.items[2]`.
+    pub fn as_str(&self) -> &str {
+        &self.path
+    }
+
+    /// The value at `key` of this object.
+    pub fn key(&self, key: &str) -> Self {
+        let extra = self.extra || (self.path.is_empty() && key == "extra");
+        let path = if self.path.is_empty() { key.to_owned() } else { format!("{}.{key}", self.path) };
+        Self { path, extra, case: self.case }
+    }
+
+    /// The item at `index` of this array.
+    pub fn index(&self, index: usize) -> Self {
+        Self { path: format!("{}[{index}]", self.path), extra: self.extra, case: self.case }
+    }
+
+    /// The field path, in both cases.
+    pub fn field_path(&self) -> FieldPath {
+        match self.path.strip_prefix("extra.") {
+            Some(rest) if self.extra => FieldPath::extra(rest),
+            _ => match self.case {
+                Case::Camel => FieldPath::camel(&self.path),
+                Case::Snake => FieldPath::snake(&self.path),
+            },
+        }
+    }
+
+    /// The error refusing the value here.
+    pub fn refuse(&self, rule: Rule, message: impl Into<String>) -> ValidationError {
+        ValidationError::single(self.field_path(), rule, message, self.case)
+    }
+
+    /// Deeper than [`MAX_INPUT_DEPTH`] (or a cycle): refused before recursing further.
+    pub fn too_deep(&self) -> ValidationError {
+        self.refuse(Rule::Type, format!("nests deeper than {MAX_INPUT_DEPTH} levels of objects and arrays (a cycle?)"))
+    }
+
+    /// Text that UTF-8, and so JSON, cannot carry.
+    pub fn lone_surrogate(&self) -> ValidationError {
+        self.refuse(Rule::Format, "is not valid Unicode text: it contains a lone surrogate (U+D800 to U+DFFF)")
+    }
+}
+
 /// The deepest nesting of objects and arrays a request may have. A binding converting
 /// its language's values refuses anything deeper (or cyclic) with a `Type` violation
 /// before recursing further, so hostile input cannot exhaust the native stack.
@@ -242,6 +313,24 @@ mod tests {
         let s = FieldPath::snake("receiver.id_type");
         assert_eq!(s, p);
         assert_eq!(FieldPath::snake("cash_account_type").in_case(Case::Camel), "cashAccountType");
+    }
+
+    #[test]
+    fn input_paths_name_fields_in_the_binding_case_and_keep_extra_keys() {
+        let camel = InputPath::request(Case::Camel).key("receiver").key("idType");
+        assert_eq!(camel.as_str(), "receiver.idType");
+        assert_eq!(camel.field_path().in_case(Case::Snake), "receiver.id_type");
+        assert!(!camel.is_extra());
+        let snake = InputPath::request(Case::Snake).key("receiver").key("id_type");
+        assert_eq!(snake.field_path(), camel.field_path());
+        let extra = InputPath::request(Case::Snake).key("extra").key("myKey").index(2);
+        assert!(extra.is_extra());
+        assert_eq!(extra.field_path().in_case(Case::Camel), "extra.myKey[2]");
+        assert_eq!(extra.field_path().in_case(Case::Snake), "extra.myKey[2]");
+        let refused = extra.too_deep();
+        assert_eq!(refused.violations()[0].rule, Rule::Type);
+        assert!(refused.to_string().contains("extra.myKey[2]"), "{refused}");
+        assert_eq!(InputPath::extra_value("extra", Case::Snake).key("a").field_path().in_case(Case::Camel), "extra.a");
     }
 
     #[test]
