@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use smilepayz::signing::{MerchantKey, sign_request, verify_request};
 use smilepayz::{
     CallbackNotification, Case, Decimal, GatewayBody, IndonesiaPayout, IndonesiaReceiver, PayoutRequest,
-    PayoutResponse, UsdtNetwork, UsdtPayout,
+    PayoutResponse, Region, UsdtNetwork, UsdtPayout,
 };
 use smilepayz_tests::{keys, text};
 use std::sync::OnceLock;
@@ -54,8 +54,7 @@ fn json_value() -> impl Strategy<Value = Value> {
         any::<i64>().prop_map(Value::from),
         any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Value::from),
         ".{0,12}".prop_map(Value::String),
-        prop_oneof![Just("IDR"), Just("PEN"), Just("COP"), Just("BRL"), Just("USDT")]
-            .prop_map(|s| Value::String(s.into())),
+        prop::sample::select(Region::ALL.to_vec()).prop_map(|r| Value::String(r.currency().into())),
     ];
     leaf.prop_recursive(3, 24, 6, |inner| {
         let keys = prop_oneof![

@@ -1,7 +1,7 @@
 //! The wire body: common rules and the one serialisation that is signed and sent.
 
 use super::{Common, PayoutRequest, Region, rules};
-use crate::models::amount::{AmountShape, check_amount, to_json_number};
+use crate::models::amount::{check_amount, to_json_number};
 use crate::validation::{Collector, FieldPath, Rule};
 use bytes::Bytes;
 use serde::Serialize;
@@ -15,8 +15,8 @@ pub(super) const COMMON_KEYS: [&str; 7] =
 pub(super) fn check_common(common: &Common<'_>, region: Region, c: &mut Collector) {
     rules::record(c, "orderNo", rules::order_no(common.order_no));
     rules::record(c, "purpose", rules::purpose(common.purpose));
-    let (shape, range, hint) = amount_rules(region);
-    if let Err((rule, msg)) = check_amount(common.amount, shape, range, hint) {
+    let rules = region.amount_rules();
+    if let Err((rule, msg)) = check_amount(common.amount, rules.shape, rules.range(), rules.unit_hint) {
         c.at("amount", rule, msg);
     }
     common.merchant.validate(c);
@@ -45,34 +45,8 @@ fn shadows_a_documented_field(key: &str) -> bool {
     COMMON_KEYS
         .iter()
         .chain(SHADOWED_BY_NAME.iter())
-        .chain(Region::ALL.iter().flat_map(|r| region_keys(*r)))
+        .chain(Region::ALL.iter().flat_map(|r| r.keys()))
         .any(|documented| documented.eq_ignore_ascii_case(key))
-}
-
-fn amount_rules(region: Region) -> (AmountShape, Option<(rust_decimal::Decimal, rust_decimal::Decimal)>, &'static str) {
-    use rust_decimal::Decimal;
-    match region {
-        Region::Indonesia => (AmountShape::Integer, None, "of rupiah"),
-        Region::Peru => (AmountShape::Integer, None, "of céntimos (1050 = PEN 10.50)"),
-        Region::Colombia => (AmountShape::Integer, Some((Decimal::from(100), Decimal::from(999_999_999))), "of pesos"),
-        Region::Brazil => (AmountShape::Integer, None, "of centavos (5000 = BRL 50.00)"),
-        Region::Usdt => (AmountShape::Decimals(4), None, ""),
-    }
-}
-
-pub(super) fn region_keys(region: Region) -> &'static [&'static str] {
-    match region {
-        Region::Indonesia => &["receiver"],
-        Region::Peru => &["cashAccountType", "cci", "receiver"],
-        Region::Colombia => &["cashAccountType", "receiver"],
-        Region::Brazil => &["receiver"],
-        Region::Usdt => &["network"],
-    }
-}
-
-/// Writes the region's own top-level fields, between `cashAccount` and `callbackUrl`.
-pub(crate) trait RegionBody {
-    fn write_region<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error>;
 }
 
 struct Body<'a> {
@@ -102,10 +76,7 @@ impl Serialize for Body<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let common = self.request.common();
         let region = self.request.region();
-        let amount = match region {
-            Region::Usdt => common.amount.normalize(),
-            _ => *common.amount,
-        };
+        let amount = region.amount_rules().wire_amount(common.amount);
         let mut map = s.serialize_map(None)?;
         map.serialize_entry("orderNo", common.order_no)?;
         map.serialize_entry("purpose", common.purpose)?;
@@ -121,13 +92,7 @@ impl Serialize for Body<'_> {
         map.serialize_entry("money", &Money { currency: region.currency(), amount: to_json_number(&amount) })?;
         map.serialize_entry("paymentMethod", common.payment_method)?;
         map.serialize_entry("cashAccount", common.cash_account)?;
-        match self.request {
-            PayoutRequest::Indonesia(p) => p.write_region(&mut map)?,
-            PayoutRequest::Peru(p) => p.write_region(&mut map)?,
-            PayoutRequest::Colombia(p) => p.write_region(&mut map)?,
-            PayoutRequest::Brazil(p) => p.write_region(&mut map)?,
-            PayoutRequest::Usdt(p) => p.write_region(&mut map)?,
-        }
+        self.request.write_region(&mut map)?;
         if let Some(url) = common.callback_url {
             map.serialize_entry("callbackUrl", url)?;
         }

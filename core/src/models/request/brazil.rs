@@ -1,14 +1,12 @@
 //! Brazil (BRL): PIX transfers; the payment method is the PIX key type and the cash
 //! account is the key, checked by type (CPF and CNPJ check digits included).
 
-use super::body::RegionBody;
 use super::fields::{FieldReader, choice_enum};
-use super::{Common, CommonFields, MerchantInfo, PayoutRequest, require_choice, rules};
+use super::region::{AmountRules, RegionPayout, payout};
+use super::{require_choice, rules};
 use crate::validation::{Collector, Rule};
-use rust_decimal::Decimal;
 use serde::Serialize;
 use serde::ser::SerializeMap;
-use serde_json::{Map, Value};
 
 choice_enum! {
     /// The kind of PIX key a pay-out is sent to.
@@ -20,27 +18,18 @@ choice_enum! {
         Evp = "EVP" }
 }
 
-/// A pay-out in reais to a PIX key.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct BrazilPayout {
-    /// Merchant-unique order number, 6–32 letters and digits.
-    pub order_no: String,
-    /// Memo to the payee, 1–64 characters.
-    pub purpose: String,
-    /// Centavos, a whole number: `5000` is BRL 50.00.
-    pub amount: Decimal,
-    /// The PIX key type.
-    pub payment_method: Option<PixKeyType>,
-    /// The PIX key, checked against its type.
-    pub cash_account: String,
-    /// Recommended beneficiary details.
-    pub receiver: Option<BrazilReceiver>,
-    /// Optional merchant details.
-    pub merchant: MerchantInfo,
-    /// HTTPS address for the status callback.
-    pub callback_url: Option<String>,
-    /// Gateway fields the SDK does not model, sent as given.
-    pub extra: Map<String, Value>,
+payout! {
+    /// A pay-out in reais to a PIX key.
+    BrazilPayout {
+        /// Centavos, a whole number: `5000` is BRL 50.00.
+        amount;
+        /// The PIX key type.
+        payment_method: Option<PixKeyType> as PixKeyType;
+        /// The PIX key, checked against its type.
+        cash_account;
+        /// Recommended beneficiary details.
+        receiver: Option<BrazilReceiver>,
+    }
 }
 
 /// The beneficiary of a PIX pay-out; each field, when given, must agree with the key.
@@ -58,39 +47,29 @@ pub struct BrazilReceiver {
     pub tax_number: Option<String>,
 }
 
-impl BrazilPayout {
-    /// A pay-out with the mandatory fields; set the optional ones on the result.
-    pub fn new(
-        order_no: impl Into<String>,
-        purpose: impl Into<String>,
-        amount: Decimal,
-        payment_method: PixKeyType,
-        cash_account: impl Into<String>,
-    ) -> Self {
+impl RegionPayout for BrazilPayout {
+    const CURRENCY: &'static str = "BRL";
+    const AMOUNT: AmountRules = AmountRules::whole("of centavos (5000 = BRL 50.00)");
+    const KEYS: &'static [&'static str] = &["receiver"];
+
+    fn payment_method(&self) -> &str {
+        self.payment_method.map_or("", PixKeyType::as_str)
+    }
+
+    fn read_region(r: &mut FieldReader<'_>) -> Self {
         Self {
-            order_no: order_no.into(),
-            purpose: purpose.into(),
-            amount,
-            payment_method: Some(payment_method),
-            cash_account: cash_account.into(),
+            payment_method: r.choice("paymentMethod"),
+            cash_account: r.string("cashAccount"),
+            receiver: r.object("receiver", |r| BrazilReceiver {
+                pix_type: r.choice("pixType"),
+                pix_account: r.opt_string("pixAccount"),
+                tax_number: r.opt_string("taxNumber"),
+            }),
             ..Self::default()
         }
     }
 
-    pub(crate) fn common(&self) -> Common<'_> {
-        Common {
-            order_no: &self.order_no,
-            purpose: &self.purpose,
-            amount: &self.amount,
-            payment_method: self.payment_method.map_or("", PixKeyType::as_str),
-            cash_account: &self.cash_account,
-            merchant: &self.merchant,
-            callback_url: self.callback_url.as_deref(),
-            extra: &self.extra,
-        }
-    }
-
-    pub(crate) fn check_region(&self, c: &mut Collector) {
+    fn check_region(&self, c: &mut Collector) {
         require_choice(c, "paymentMethod", self.payment_method);
         let key_check = match self.payment_method {
             Some(PixKeyType::Cpf) => rules::cpf(&self.cash_account),
@@ -127,23 +106,11 @@ impl BrazilPayout {
         }
     }
 
-    pub(crate) fn read(r: &mut FieldReader<'_>) -> Self {
-        let common = CommonFields::read(r);
-        Self {
-            payment_method: r.choice("paymentMethod"),
-            cash_account: r.string("cashAccount"),
-            receiver: r.object("receiver", |r| BrazilReceiver {
-                pix_type: r.choice("pixType"),
-                pix_account: r.opt_string("pixAccount"),
-                tax_number: r.opt_string("taxNumber"),
-            }),
-            order_no: common.order_no,
-            purpose: common.purpose,
-            amount: common.amount,
-            merchant: common.merchant,
-            callback_url: common.callback_url,
-            extra: common.extra,
+    fn write_region<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        if let Some(r) = &self.receiver {
+            map.serialize_entry("receiver", r)?;
         }
+        Ok(())
     }
 }
 
@@ -159,19 +126,4 @@ fn max_chars(value: &str, max: usize) -> rules::Check {
         return Err((Rule::Length, format!("must be at most {max} characters long")));
     }
     Ok(())
-}
-
-impl RegionBody for BrazilPayout {
-    fn write_region<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        if let Some(r) = &self.receiver {
-            map.serialize_entry("receiver", r)?;
-        }
-        Ok(())
-    }
-}
-
-impl From<BrazilPayout> for PayoutRequest {
-    fn from(p: BrazilPayout) -> Self {
-        PayoutRequest::Brazil(p)
-    }
 }

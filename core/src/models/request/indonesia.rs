@@ -1,35 +1,24 @@
 //! Indonesia (IDR): bank transfers; receiver optional.
 
-use super::body::RegionBody;
 use super::fields::FieldReader;
-use super::{Common, CommonFields, MerchantInfo, PayoutRequest, rules};
+use super::region::{AmountRules, RegionPayout, payout};
+use super::rules;
 use crate::validation::Collector;
-use rust_decimal::Decimal;
 use serde::Serialize;
 use serde::ser::SerializeMap;
-use serde_json::{Map, Value};
 
-/// A pay-out in rupiah to an Indonesian bank account.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct IndonesiaPayout {
-    /// Merchant-unique order number, 6–32 letters and digits.
-    pub order_no: String,
-    /// Memo to the payee, 1–64 characters.
-    pub purpose: String,
-    /// Whole rupiah, e.g. `150000`.
-    pub amount: Decimal,
-    /// Bank code, e.g. `BRI`.
-    pub payment_method: String,
-    /// Beneficiary bank account number.
-    pub cash_account: String,
-    /// Beneficiary details.
-    pub receiver: Option<IndonesiaReceiver>,
-    /// Optional merchant details.
-    pub merchant: MerchantInfo,
-    /// HTTPS address for the status callback.
-    pub callback_url: Option<String>,
-    /// Gateway fields the SDK does not model, sent as given.
-    pub extra: Map<String, Value>,
+payout! {
+    /// A pay-out in rupiah to an Indonesian bank account.
+    IndonesiaPayout {
+        /// Whole rupiah, e.g. `150000`.
+        amount;
+        /// Bank code, e.g. `BRI`.
+        payment_method: String as impl Into<String>;
+        /// Beneficiary bank account number.
+        cash_account;
+        /// Beneficiary details.
+        receiver: Option<IndonesiaReceiver>,
+    }
 }
 
 /// The beneficiary of an Indonesian pay-out.
@@ -44,41 +33,29 @@ pub struct IndonesiaReceiver {
     pub account_no: Option<String>,
 }
 
-impl IndonesiaPayout {
-    /// A pay-out with the mandatory fields; set the optional ones on the result.
-    pub fn new(
-        order_no: impl Into<String>,
-        purpose: impl Into<String>,
-        amount: Decimal,
-        payment_method: impl Into<String>,
-        cash_account: impl Into<String>,
-    ) -> Self {
+impl RegionPayout for IndonesiaPayout {
+    const CURRENCY: &'static str = "IDR";
+    const AMOUNT: AmountRules = AmountRules::whole("of rupiah");
+    const KEYS: &'static [&'static str] = &["receiver"];
+
+    fn payment_method(&self) -> &str {
+        &self.payment_method
+    }
+
+    fn read_region(r: &mut FieldReader<'_>) -> Self {
         Self {
-            order_no: order_no.into(),
-            purpose: purpose.into(),
-            amount,
-            payment_method: payment_method.into(),
-            cash_account: cash_account.into(),
+            payment_method: r.string("paymentMethod"),
+            cash_account: r.string("cashAccount"),
+            receiver: r.object("receiver", |r| IndonesiaReceiver {
+                name: r.opt_string("name"),
+                account_no: r.opt_string("accountNo"),
+            }),
             ..Self::default()
         }
     }
 
-    pub(crate) fn common(&self) -> Common<'_> {
-        Common {
-            order_no: &self.order_no,
-            purpose: &self.purpose,
-            amount: &self.amount,
-            payment_method: &self.payment_method,
-            cash_account: &self.cash_account,
-            merchant: &self.merchant,
-            callback_url: self.callback_url.as_deref(),
-            extra: &self.extra,
-        }
-    }
-
-    pub(crate) fn check_region(&self, c: &mut Collector) {
-        rules::record(c, "paymentMethod", rules::payment_method(&self.payment_method));
-        rules::record(c, "cashAccount", rules::bank_account(&self.cash_account));
+    fn check_region(&self, c: &mut Collector) {
+        rules::bank_transfer(c, &self.payment_method, &self.cash_account);
         if let Some(r) = &self.receiver {
             if let Some(name) = &r.name {
                 rules::record(c, "receiver.name", rules::name(name));
@@ -89,36 +66,10 @@ impl IndonesiaPayout {
         }
     }
 
-    pub(crate) fn read(r: &mut FieldReader<'_>) -> Self {
-        let common = CommonFields::read(r);
-        Self {
-            payment_method: r.string("paymentMethod"),
-            cash_account: r.string("cashAccount"),
-            receiver: r.object("receiver", |r| IndonesiaReceiver {
-                name: r.opt_string("name"),
-                account_no: r.opt_string("accountNo"),
-            }),
-            order_no: common.order_no,
-            purpose: common.purpose,
-            amount: common.amount,
-            merchant: common.merchant,
-            callback_url: common.callback_url,
-            extra: common.extra,
-        }
-    }
-}
-
-impl RegionBody for IndonesiaPayout {
     fn write_region<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         if let Some(r) = &self.receiver {
             map.serialize_entry("receiver", r)?;
         }
         Ok(())
-    }
-}
-
-impl From<IndonesiaPayout> for PayoutRequest {
-    fn from(p: IndonesiaPayout) -> Self {
-        PayoutRequest::Indonesia(p)
     }
 }

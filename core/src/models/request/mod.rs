@@ -1,5 +1,7 @@
 //! Pay-out requests: one type per region, validated as a whole and serialised once into
-//! the exact bytes that are signed and sent.
+//! the exact bytes that are signed and sent. Each region is declared once, in its own
+//! file (`payout!` and `impl RegionPayout`, see `region.rs`), and listed once, in
+//! `regions!` below; everything that enumerates regions is derived from that list.
 
 mod body;
 mod brazil;
@@ -7,6 +9,7 @@ mod colombia;
 pub(crate) mod fields;
 mod indonesia;
 mod peru;
+pub(crate) mod region;
 pub(crate) mod rules;
 mod usdt;
 mod wire;
@@ -20,44 +23,41 @@ pub use usdt::{UsdtNetwork, UsdtPayout};
 use crate::validation::{Case, Collector, Rule, ValidationError};
 use bytes::Bytes;
 use fields::{Choice, FieldReader};
+use region::{AmountRules, RegionPayout, regions};
 use rust_decimal::Decimal;
+use serde::ser::SerializeMap;
 use serde_json::{Map, Value};
 use std::fmt;
 
-/// The five pay-out regions; each fixes its currency.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Region {
+regions! {
     /// Indonesia, IDR.
-    Indonesia,
+    Indonesia(IndonesiaPayout),
     /// Peru, PEN.
-    Peru,
+    Peru(PeruPayout),
     /// Colombia, COP.
-    Colombia,
+    Colombia(ColombiaPayout),
     /// Brazil, BRL over PIX.
-    Brazil,
+    Brazil(BrazilPayout),
     /// USDT on TRC20 or BEP20.
-    Usdt,
+    Usdt(UsdtPayout),
 }
 
 impl Region {
-    /// The currency code the gateway expects for this region.
-    pub fn currency(self) -> &'static str {
-        match self {
-            Region::Indonesia => "IDR",
-            Region::Peru => "PEN",
-            Region::Colombia => "COP",
-            Region::Brazil => "BRL",
-            Region::Usdt => "USDT",
-        }
-    }
-
     /// The region whose currency is `code`.
     pub fn from_currency(code: &str) -> Option<Region> {
         Region::ALL.iter().copied().find(|r| r.currency() == code)
     }
 
-    /// Every region.
-    pub const ALL: [Region; 5] = [Region::Indonesia, Region::Peru, Region::Colombia, Region::Brazil, Region::Usdt];
+    /// Every region's currency code, separated by `, ` and the last one by `last`, as
+    /// error messages list them.
+    pub(crate) fn currencies(last: &str) -> String {
+        let codes: Vec<&str> = Region::ALL.iter().map(|r| r.currency()).collect();
+        match codes.split_last() {
+            Some((final_code, [])) => (*final_code).to_owned(),
+            Some((final_code, rest)) => format!("{}{last}{final_code}", rest.join(", ")),
+            None => String::new(),
+        }
+    }
 }
 
 impl fmt::Display for Region {
@@ -135,33 +135,6 @@ pub(crate) struct Common<'a> {
     pub(crate) extra: &'a Map<String, Value>,
 }
 
-/// A pay-out to any region.
-#[derive(Clone, Debug, PartialEq)]
-pub enum PayoutRequest {
-    /// Indonesia, IDR.
-    Indonesia(IndonesiaPayout),
-    /// Peru, PEN.
-    Peru(PeruPayout),
-    /// Colombia, COP.
-    Colombia(ColombiaPayout),
-    /// Brazil, BRL over PIX.
-    Brazil(BrazilPayout),
-    /// USDT on TRC20 or BEP20.
-    Usdt(UsdtPayout),
-}
-
-macro_rules! each_region {
-    ($self:expr, $p:ident => $e:expr) => {
-        match $self {
-            PayoutRequest::Indonesia($p) => $e,
-            PayoutRequest::Peru($p) => $e,
-            PayoutRequest::Colombia($p) => $e,
-            PayoutRequest::Brazil($p) => $e,
-            PayoutRequest::Usdt($p) => $e,
-        }
-    };
-}
-
 /// A validated pay-out serialised into the exact bytes to sign and send.
 #[derive(Clone, Debug)]
 pub struct PreparedPayout {
@@ -188,24 +161,9 @@ impl PreparedPayout {
 }
 
 impl PayoutRequest {
-    /// The region of this pay-out.
-    pub fn region(&self) -> Region {
-        match self {
-            PayoutRequest::Indonesia(_) => Region::Indonesia,
-            PayoutRequest::Peru(_) => Region::Peru,
-            PayoutRequest::Colombia(_) => Region::Colombia,
-            PayoutRequest::Brazil(_) => Region::Brazil,
-            PayoutRequest::Usdt(_) => Region::Usdt,
-        }
-    }
-
     /// The order number as given (not yet checked).
     pub fn order_no(&self) -> &str {
-        each_region!(self, p => &p.order_no)
-    }
-
-    pub(crate) fn common(&self) -> Common<'_> {
-        each_region!(self, p => p.common())
+        self.common().order_no
     }
 
     /// Checks every rule and reports all violations at once, paths in snake_case.
@@ -223,7 +181,7 @@ impl PayoutRequest {
     fn check(&self, c: &mut Collector) {
         let common = self.common();
         body::check_common(&common, self.region(), c);
-        each_region!(self, p => p.check_region(c));
+        self.check_region(c);
     }
 
     /// Validates and serialises the body for `merchant_id`, once.
@@ -234,8 +192,8 @@ impl PayoutRequest {
     }
 
     /// Reads a request from loose JSON, as bindings and stored jobs hand it over: a
-    /// `region` (`IDR`, `PEN`, `COP`, `BRL`, `USDT`) and the region's fields, named in
-    /// `case`. Wrong types, unknown fields and every rule are reported together.
+    /// `region` (a region's currency code: `IDR`, `PEN`, …) and the region's fields, named
+    /// in `case`. Wrong types, unknown fields and every rule are reported together.
     pub fn from_json(value: Value, case: Case) -> Result<PayoutRequest, ValidationError> {
         let mut c = Collector::new(case);
         let request = match value {
@@ -257,34 +215,24 @@ impl PayoutRequest {
 
     fn read(mut map: Map<String, Value>, case: Case, c: &mut Collector) -> Option<PayoutRequest> {
         let region = match map.remove("region") {
-            Some(Value::String(s)) => match s.as_str() {
-                "IDR" => Some(Region::Indonesia),
-                "PEN" => Some(Region::Peru),
-                "COP" => Some(Region::Colombia),
-                "BRL" => Some(Region::Brazil),
-                "USDT" => Some(Region::Usdt),
-                _ => {
-                    c.at("region", Rule::OneOf, format!("must be one of IDR, PEN, COP, BRL, USDT, got {s:?}"));
-                    None
+            Some(Value::String(s)) => {
+                let region = Region::from_currency(&s);
+                if region.is_none() {
+                    c.at("region", Rule::OneOf, format!("must be one of {}, got {s:?}", Region::currencies(", ")));
                 }
-            },
+                region
+            }
             Some(_) => {
-                c.at("region", Rule::Type, "must be a string: IDR, PEN, COP, BRL or USDT");
+                c.at("region", Rule::Type, format!("must be a string: {}", Region::currencies(" or ")));
                 None
             }
             None => {
-                c.at("region", Rule::Required, "is required: IDR, PEN, COP, BRL or USDT");
+                c.at("region", Rule::Required, format!("is required: {}", Region::currencies(" or ")));
                 None
             }
         };
         let mut r = FieldReader::new(map, case, c);
-        let request = region.map(|region| match region {
-            Region::Indonesia => PayoutRequest::Indonesia(IndonesiaPayout::read(&mut r)),
-            Region::Peru => PayoutRequest::Peru(PeruPayout::read(&mut r)),
-            Region::Colombia => PayoutRequest::Colombia(ColombiaPayout::read(&mut r)),
-            Region::Brazil => PayoutRequest::Brazil(BrazilPayout::read(&mut r)),
-            Region::Usdt => PayoutRequest::Usdt(UsdtPayout::read(&mut r)),
-        });
+        let request = region.map(|region| region.read(&mut r));
         if request.is_some() {
             r.finish();
         }

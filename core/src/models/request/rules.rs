@@ -86,6 +86,12 @@ pub(crate) fn bank_account(value: &str) -> Check {
     Ok(())
 }
 
+/// A bank transfer's `paymentMethod` (a bank code) and `cashAccount` (an account number).
+pub(crate) fn bank_transfer(c: &mut Collector, payment_method_value: &str, cash_account: &str) {
+    record(c, "paymentMethod", payment_method(payment_method_value));
+    record(c, "cashAccount", bank_account(cash_account));
+}
+
 /// A person's or company's name: 1–128 characters of text.
 pub(crate) fn name(value: &str) -> Check {
     char_len_between(value, 1, 128)?;

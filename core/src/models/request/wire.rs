@@ -1,6 +1,6 @@
 //! Reads a pay-out body as it travels on the wire, for the gateway side (the mock).
 
-use super::body::{COMMON_KEYS, region_keys};
+use super::body::COMMON_KEYS;
 use super::{PayoutRequest, Region};
 use crate::models::amount::deserialize_exact_opt;
 use crate::validation::{Case, Collector, Rule, ValidationError};
@@ -36,7 +36,7 @@ pub(super) fn read(body: &[u8]) -> Result<(PayoutRequest, String), ValidationErr
         Some(code) => match Region::from_currency(code) {
             Some(r) => Some(r),
             None => {
-                c.at("money.currency", Rule::OneOf, format!("must be IDR, PEN, COP, BRL or USDT, got {code:?}"));
+                c.at("money.currency", Rule::OneOf, format!("must be {}, got {code:?}", Region::currencies(" or ")));
                 None
             }
         },
@@ -58,7 +58,7 @@ pub(super) fn read(body: &[u8]) -> Result<(PayoutRequest, String), ValidationErr
     let Some(region) = region else { return Err(c.into_error()) };
     // On the wire, fields the SDK does not write for this region sit at the top level
     // beside the modelled ones: they are extras (including keys such as `amount`).
-    let modelled = |k: &str| COMMON_KEYS.contains(&k) || region_keys(region).contains(&k);
+    let modelled = |k: &str| COMMON_KEYS.contains(&k) || region.keys().contains(&k);
     let extra_keys: Vec<String> = map.keys().filter(|k| !modelled(k)).cloned().collect();
     let extra: Map<String, Value> = extra_keys.into_iter().filter_map(|k| map.remove(&k).map(|v| (k, v))).collect();
     if !extra.is_empty() {
