@@ -121,7 +121,7 @@ impl NativeVerifiedCallback {
     /// `crypto.verify` (benches/node).
     #[napi(catch_unwind)]
     pub fn fields_json(&self) -> String {
-        smilepayz::interop::verified_callback_camel_json(&self.inner)
+        smilepayz_interop::verified_callback_camel_json(&self.inner)
     }
 
     /// The body as received (UTF-8 text).

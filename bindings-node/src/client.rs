@@ -11,7 +11,8 @@ use napi::bindgen_prelude::{PromiseRaw, Unknown};
 use napi_derive::napi;
 use serde_json::Value;
 use smilepayz::transport::MAX_RETRY_ATTEMPTS;
-use smilepayz::{Case, Client, ClientBuilder, Environment, PayoutRequest, RetryPolicy, StatusQuery, interop};
+use smilepayz::{Case, Client, ClientBuilder, Environment, PayoutRequest, RetryPolicy, StatusQuery};
+use smilepayz_interop as interop;
 use std::future::Future;
 use std::time::Duration;
 

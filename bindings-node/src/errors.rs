@@ -2,7 +2,8 @@
 //! (camelCase) travel as JSON in the message after a marker, and `lib/errors.js` builds
 //! the matching class from them. No field is mapped by hand here.
 
-use smilepayz::{Case, Error, OrderNo, UnknownCause, interop};
+use smilepayz::{Case, Error, OrderNo, UnknownCause};
+use smilepayz_interop as interop;
 use std::any::Any;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;

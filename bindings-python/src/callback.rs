@@ -8,7 +8,8 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 use smilepayz::callback::DEFAULT_MAX_BODY_BYTES;
-use smilepayz::{CallbackVerifier, Case, Error, PlatformKey, VerifiedCallback, interop};
+use smilepayz::{CallbackVerifier, Case, Error, PlatformKey, VerifiedCallback};
+use smilepayz_interop as interop;
 use std::time::Duration;
 use time::OffsetDateTime;
 

@@ -11,9 +11,9 @@ use crate::runtime::{PerProcess, runtime};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyInt};
 use serde_json::Value;
-use smilepayz::interop;
 use smilepayz::transport::MAX_RETRY_ATTEMPTS;
 use smilepayz::{Case, Client, ClientBuilder, Environment, Error, OrderNo, RetryPolicy, StatusQuery};
+use smilepayz_interop as interop;
 use std::future::Future;
 use std::time::Duration;
 

@@ -30,7 +30,6 @@
 pub mod callback;
 pub mod client;
 pub mod error;
-pub mod interop;
 pub mod models;
 mod secret;
 pub mod signing;
