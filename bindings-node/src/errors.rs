@@ -17,11 +17,6 @@ pub(crate) fn to_js(error: &Error) -> napi::Error {
     napi::Error::from_reason(format!("{MARKER}{}", interop::error_fields(error, Case::Camel)))
 }
 
-/// A configuration error (e.g. an option of the wrong shape) in the same form.
-pub(crate) fn config(message: impl Into<String>) -> napi::Error {
-    to_js(&Error::config(message))
-}
-
 /// An error of the mock gateway (tests only): plain text, no class of its own.
 pub(crate) fn plain(error: impl std::fmt::Display) -> napi::Error {
     napi::Error::from_reason(error.to_string())

@@ -4,5 +4,7 @@
 //! The `smilepayz` crate itself knows nothing of either binding.
 
 pub mod answers;
+pub mod settings;
 
 pub use answers::*;
+pub use settings::{Binding, ClientSettings, VerifierSettings};
