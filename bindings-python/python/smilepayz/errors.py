@@ -191,7 +191,7 @@ class InternalError(SmilepayzError):
 
 
 def _from_native(fields: dict[str, Any]) -> SmilepayzError:
-    """Builds the exception for the fields of a core error (see ``smilepayz::interop``)."""
+    """Builds the exception for the fields of a core error (see ``smilepayz_interop::error_fields``)."""
     message: str = fields["message"]
     kind = fields["kind"]
     if kind == "validation":
