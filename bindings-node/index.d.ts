@@ -202,11 +202,16 @@ export interface ConfirmedCallback {
 export interface RetryOptions {
   /** Attempts in total, the first included: a whole number from 1 to 10 (default 3). */
   maxAttempts?: number;
+  /** Wait before the first retry, in milliseconds (default 100). */
   initialBackoffMs?: number;
+  /** Longest wait between attempts, in milliseconds (default 2 000). */
   maxBackoffMs?: number;
 }
 
-/** An unknown key in any options object is a `ConfigError` naming it. */
+/**
+ * An unknown key in any options object is a `ConfigError` naming it. Keys may also be
+ * given in snake_case (Python's names); every duration is in milliseconds.
+ */
 export interface ClientOptions {
   merchantId?: string;
   merchantSecret?: string;
@@ -266,8 +271,8 @@ export interface CallbackVerifierOptions {
   platformPublicKey?: string;
   /** Several keys during a rotation (not together with `platformPublicKey`). */
   platformPublicKeys?: string[];
-  /** Refuse callbacks older than this (off by default). */
-  maxAgeSeconds?: number;
+  /** Refuse callbacks older than this many milliseconds (off by default). */
+  maxAgeMs?: number;
   /** Refuse larger bodies (default 64 KiB). */
   maxBodyBytes?: number;
   /** Measure age as if it were this instant (tests). */

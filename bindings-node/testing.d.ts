@@ -14,12 +14,14 @@ export type Endpoint = 'payout' | 'status' | 'balance';
 /** A redirect status: 307 and 308 keep the method and body. */
 export type RedirectStatus = 307 | 308;
 /**
- * Each fault spoils one upcoming request. `…AfterAccept` and `delayMs`: after the gateway
+ * Each fault spoils one upcoming request. `…AfterAccept` and `delay`: after the gateway
  * handled it (a pay-out is accepted and counted). `redirectBeforeAccept` and
  * `resetDuringUpload`: the request is left unhandled (no order). `closeIdleKeepAlive`:
  * answered normally, then the kept-alive connection is reset under the next request.
+ * The same names as Python's, in camelCase.
  */
 export type Fault =
+  | 'delay'
   | 'serverErrorAfterAccept'
   | 'dropAfterAccept'
   | 'malformedAfterAccept'
@@ -28,10 +30,13 @@ export type Fault =
   | 'resetDuringUpload'
   | 'truncatedAfterAccept'
   | 'oversizedAfterAccept'
-  | 'closeIdleKeepAlive'
-  | { delayMs: number }
-  | { redirectBeforeAccept: RedirectStatus }
-  | { redirectAfterAccept: RedirectStatus };
+  | 'closeIdleKeepAlive';
+
+/** Settings of a fault: `delayMs` for `delay` (required), `httpStatus` for the redirects. */
+export interface FaultOptions {
+  delayMs?: number;
+  httpStatus?: RedirectStatus;
+}
 
 /** A callback ready to send: `[name, value]` headers and the body text. */
 export interface SignedCallback {
@@ -88,10 +93,10 @@ export declare class MockGateway {
   readonly orderNotFoundCode: string;
   clientOptions(overrides?: ClientOptions): ClientOptions;
   client(overrides?: ClientOptions): Client;
-  inject(endpoint: Endpoint, fault: Fault): void;
+  inject(endpoint: Endpoint, fault: Fault, options?: FaultOptions): void;
   /** Kept-alive connections `closeIdleKeepAlive` reset under the client's next request. */
   closedKeepAliveConnections(): number;
-  refuseConnectionsFor(ms: number): Promise<void>;
+  refuseConnectionsFor(durationMs: number): Promise<void>;
   /** Sets the status; delivers the signed callback when the order has a callbackUrl. */
   settle(orderNo: string, status: Status): Promise<CallbackDelivery | null>;
   setRemark(orderNo: string, remark: string): boolean;
@@ -102,7 +107,8 @@ export declare class MockGateway {
   payoutRequestsFor(orderNo: string): number;
   received(): ReceivedRequest[];
   setBalance(accountNo: string, balance: { currency: string; balance: string | number; available?: string | number }): void;
-  stop(): Promise<void>;
+  /** Stops the server (idempotent). */
+  close(): Promise<void>;
 }
 
 /** Signs a callback body as the gateway does, to test your own handler. */

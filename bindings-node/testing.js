@@ -69,29 +69,17 @@ class MockGateway {
   /**
    * Spoils the next request to `endpoint` ('payout' | 'status' | 'balance') with `fault`.
    * After the gateway handled it (a pay-out is accepted and counted):
-   * 'serverErrorAfterAccept', 'dropAfterAccept', 'malformedAfterAccept', { delayMs },
-   * 'redirectAfterAccept' (307, or { redirectAfterAccept: 308 }) to a port where nothing
-   * listens, 'truncatedAfterAccept' (fewer body bytes than Content-Length, then closed),
-   * 'oversizedAfterAccept' (past the client's 1 MiB limit). Left unhandled (no order):
-   * 'redirectBeforeAccept' (or { redirectBeforeAccept: 308 }) and 'resetDuringUpload'
-   * (TCP reset once the head is read). 'closeIdleKeepAlive' answers normally, then resets
-   * that kept-alive connection under the client's next request, which is never read.
+   * 'serverErrorAfterAccept', 'dropAfterAccept', 'malformedAfterAccept', 'delay' (with
+   * `{ delayMs }`), 'redirectAfterAccept' (307, or `{ httpStatus: 308 }`) to a port where
+   * nothing listens, 'truncatedAfterAccept' (fewer body bytes than Content-Length, then
+   * closed), 'oversizedAfterAccept' (past the client's 1 MiB limit). Left unhandled (no
+   * order): 'redirectBeforeAccept' and 'resetDuringUpload' (TCP reset once the head is
+   * read). 'closeIdleKeepAlive' answers normally, then resets that kept-alive connection
+   * under the client's next request, which is never read. Names and settings are read by
+   * the testkit, as Python's are.
    */
-  inject(endpoint, fault) {
-    if (typeof fault !== 'object' || fault === null) {
-      this.#native.inject(endpoint, fault);
-      return;
-    }
-    const keys = Object.keys(fault);
-    if (keys.length !== 1) throw new TypeError(`a fault object has one key, got ${JSON.stringify(keys)}`);
-    const [key] = keys;
-    if (key === 'delayMs') {
-      this.#native.inject(endpoint, 'delay', fault.delayMs);
-    } else if (key === 'redirectBeforeAccept' || key === 'redirectAfterAccept') {
-      this.#native.inject(endpoint, key, undefined, fault[key]);
-    } else {
-      throw new TypeError(`unknown fault object key ${JSON.stringify(key)}: delayMs, redirectBeforeAccept or redirectAfterAccept`);
-    }
+  inject(endpoint, fault, options = {}) {
+    callSync(() => this.#native.inject(endpoint, { ...options, fault }));
   }
 
   /** How many kept-alive connections 'closeIdleKeepAlive' reset under the client's next request. */
@@ -99,8 +87,9 @@ class MockGateway {
     return this.#native.closedKeepAliveConnections();
   }
 
-  refuseConnectionsFor(ms) {
-    return callAsync(() => this.#native.refuseConnectionsFor(ms));
+  /** Closes the port for `durationMs` (nothing can be sent); resolves once refused. */
+  refuseConnectionsFor(durationMs) {
+    return callAsync(() => this.#native.refuseConnectionsFor(durationMs));
   }
 
   /** Sets an order's status; delivers its callback when it has a callbackUrl. */
@@ -134,15 +123,16 @@ class MockGateway {
   }
 
   received() {
-    return this.#native.received();
+    return callSync(() => this.#native.received());
   }
 
   setBalance(accountNo, { currency, balance, available }) {
     this.#native.setBalance(accountNo, currency, String(balance), String(available ?? balance));
   }
 
-  stop() {
-    return this.#native.stop();
+  /** Stops the server (idempotent); later calls throw. */
+  close() {
+    return callAsync(() => this.#native.close());
   }
 
   [inspect.custom]() {

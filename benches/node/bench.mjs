@@ -368,7 +368,7 @@ async function main() {
 
     print({ rows, profile, quick, C, baselineAccepted, sign2 });
   } finally {
-    await gw.stop();
+    await gw.close();
   }
 }
 

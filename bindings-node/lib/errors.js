@@ -1,6 +1,6 @@
 'use strict';
 // The error classes, and the one function that turns a native error into one of them.
-// Every field comes from the core's `interop::error_fields`: none is named here.
+// Every field comes from `smilepayz_interop::error_fields`: none is named here.
 
 /** Starts the message of a native error that carries core error fields as JSON. */
 const MARKER = 'SMILEPAYZ_ERROR_JSON:';

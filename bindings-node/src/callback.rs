@@ -2,35 +2,12 @@
 //! verified callback stays an opaque native object so that `confirmCallback` can only be
 //! fed what a verifier accepted.
 
-use crate::errors::{OnPanic, config, shield, to_js};
-use crate::options::{Strict, known_fields};
-use napi::bindgen_prelude::Uint8Array;
+use crate::convert::settings_to_json;
+use crate::errors::{OnPanic, shield, to_js};
+use napi::bindgen_prelude::{Uint8Array, Unknown};
 use napi_derive::napi;
-use smilepayz::{CallbackVerifier, Error, PlatformKey, VerifiedCallback};
-use std::sync::Arc;
-use std::time::Duration;
-use time::OffsetDateTime;
-
-/// Verifier settings, as `CallbackVerifier` takes them (the JavaScript layer turns a
-/// `Date` or date string in `now` into milliseconds).
-#[napi(object)]
-pub struct VerifierOptions {
-    /// The platform public key.
-    pub platform_public_key: Option<String>,
-    /// Several platform public keys, during a rotation.
-    pub platform_public_keys: Option<Vec<String>>,
-    /// Refuse callbacks older than this many seconds.
-    pub max_age_seconds: Option<f64>,
-    /// Refuse bodies larger than this.
-    pub max_body_bytes: Option<f64>,
-    /// Measure age as if it were this instant (milliseconds since the epoch), for tests.
-    pub now: Option<f64>,
-}
-
-known_fields!(
-    "CallbackVerifier",
-    VerifierOptions { platform_public_key, platform_public_keys, max_age_seconds, max_body_bytes, now }
-);
+use smilepayz::{CallbackVerifier, Error, VerifiedCallback};
+use smilepayz_interop::VerifierSettings;
 
 /// A reusable callback verifier.
 #[napi]
@@ -44,53 +21,14 @@ pub struct NativeVerifiedCallback {
     pub(crate) inner: VerifiedCallback,
 }
 
-fn whole(name: &str, value: f64) -> napi::Result<u64> {
-    if value.is_finite() && value >= 0.0 && value.fract() == 0.0 && value <= 9_007_199_254_740_992.0 {
-        // Checked just above: a non-negative integer of at most 2^53.
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        return Ok(value as u64);
-    }
-    Err(config(format!("{name} must be a non-negative whole number, got {value}")))
-}
-
 #[napi]
 impl NativeVerifier {
-    /// Loads the keys once; a bad key is a `ConfigError` with its `keyError`.
-    #[napi(constructor, catch_unwind, ts_args_type = "options: VerifierOptions")]
-    pub fn new(options: Strict<VerifierOptions>) -> napi::Result<Self> {
-        let Strict(options) = options;
-        let texts = match (options.platform_public_key, options.platform_public_keys) {
-            (Some(_), Some(_)) => {
-                return Err(config("give platformPublicKey or platformPublicKeys, not both"));
-            }
-            (Some(key), None) => vec![key],
-            (None, Some(keys)) => keys,
-            (None, None) => Vec::new(),
-        };
-        if texts.is_empty() {
-            return Err(config("a callback verifier needs at least one platform public key"));
-        }
-        let mut keys = Vec::with_capacity(texts.len());
-        for text in &texts {
-            let key = PlatformKey::from_text(text).map_err(|e| {
-                to_js(&Error::Config { message: format!("platform public key: {e}"), key_error: Some(e) })
-            })?;
-            keys.push(key);
-        }
-        let mut inner = CallbackVerifier::with_keys(keys);
-        if let Some(secs) = options.max_age_seconds {
-            inner = inner.max_age(Duration::from_secs(whole("maxAgeSeconds", secs)?));
-        }
-        if let Some(bytes) = options.max_body_bytes {
-            let bytes = usize::try_from(whole("maxBodyBytes", bytes)?).unwrap_or(usize::MAX);
-            inner = inner.max_body_bytes(bytes);
-        }
-        if let Some(ms) = options.now {
-            let nanos = i128::from(whole("now", ms)?) * 1_000_000;
-            let now = OffsetDateTime::from_unix_timestamp_nanos(nanos).map_err(|e| config(format!("now: {e}")))?;
-            inner = inner.clock(Arc::new(move || now));
-        }
-        Ok(Self { inner })
+    /// Loads the keys once; a bad key is a `ConfigError` with its `keyError` (the
+    /// JavaScript layer turns a `Date` or date string in `now` into milliseconds).
+    #[napi(constructor, catch_unwind, ts_args_type = "options: Record<string, unknown>")]
+    pub fn new(options: Unknown<'_>) -> napi::Result<Self> {
+        let settings = VerifierSettings::from_json(settings_to_json(options)?).map_err(|e| to_js(&e))?;
+        Ok(Self { inner: settings.verifier().map_err(|e| to_js(&e))? })
     }
 
     /// Verifies a callback from `[name, value]` pairs (any case) and the raw body.
@@ -121,7 +59,7 @@ impl NativeVerifiedCallback {
     /// `crypto.verify` (benches/node).
     #[napi(catch_unwind)]
     pub fn fields_json(&self) -> String {
-        smilepayz::interop::verified_callback_camel_json(&self.inner)
+        smilepayz_interop::verified_callback_camel_json(&self.inner)
     }
 
     /// The body as received (UTF-8 text).

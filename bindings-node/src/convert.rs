@@ -35,13 +35,26 @@ pub(crate) fn to_json(value: Unknown<'_>) -> napi::Result<Value> {
     let env = Env::from_raw(value.value().env);
     let object_prototype: Unknown<'_> =
         env.get_global()?.get_named_property_unchecked::<Object>("Object")?.get_named_property("prototype")?;
-    let reader = Reader { env, object_prototype };
+    let reader = Reader { env, object_prototype, settings: false };
     reader.convert(value, &InputPath::request(Case::Camel), 0)
+}
+
+/// Converts an options object for `smilepayz_interop::settings`, which judges every
+/// value. A property set to `undefined` becomes `null` (unset) instead of left out, so
+/// that an unknown key is refused by name even then.
+pub(crate) fn settings_to_json(value: Unknown<'_>) -> napi::Result<Value> {
+    let env = Env::from_raw(value.value().env);
+    let object_prototype: Unknown<'_> =
+        env.get_global()?.get_named_property_unchecked::<Object>("Object")?.get_named_property("prototype")?;
+    let reader = Reader { env, object_prototype, settings: true };
+    reader.convert(value, &InputPath::extra_value("options", Case::Camel), 0)
 }
 
 struct Reader<'e> {
     env: Env,
     object_prototype: Unknown<'e>,
+    /// Reading settings: `undefined` is `null`, numbers JSON lacks are text.
+    settings: bool,
 }
 
 impl Reader<'_> {
@@ -52,6 +65,7 @@ impl Reader<'_> {
         // SAFETY of each `cast`: it follows `get_type`, as napi requires.
         Ok(match value.get_type()? {
             ValueType::Null => Value::Null,
+            ValueType::Undefined if self.settings => Value::Null,
             ValueType::Undefined if at.is_extra() => {
                 return Err(refused(
                     at.refuse(Rule::Type, "is undefined, which JSON cannot carry: give null or leave it out"),
@@ -61,7 +75,7 @@ impl Reader<'_> {
             ValueType::Boolean => Value::Bool(unsafe { value.cast::<bool>()? }),
             ValueType::Number => {
                 let n = unsafe { value.cast::<f64>()? };
-                if at.is_extra() && !n.is_finite() {
+                if at.is_extra() && !self.settings && !n.is_finite() {
                     return Err(refused(at.refuse(Rule::Type, format!("is {n}, which JSON cannot carry"))));
                 }
                 number(n)
@@ -97,7 +111,7 @@ impl Reader<'_> {
 
     fn object(&self, value: Unknown<'_>, at: &InputPath, depth: usize) -> napi::Result<Value> {
         let object = unsafe { value.cast::<Object>()? };
-        if at.is_extra() {
+        if at.is_extra() && !self.settings {
             let prototype = object.get_prototype()?;
             let plain =
                 prototype.get_type()? == ValueType::Null || self.env.strict_equals(prototype, self.object_prototype)?;
@@ -128,7 +142,7 @@ impl Reader<'_> {
             let name = text(key, at)?;
             let child = at.key(&name);
             let item = object.get_property::<Unknown, Unknown>(key)?;
-            if item.get_type()? == ValueType::Undefined && !child.is_extra() {
+            if item.get_type()? == ValueType::Undefined && !child.is_extra() && !self.settings {
                 continue; // an optional field left out, the JavaScript way
             }
             map.insert(name, self.convert(item, &child, depth + 1)?);

@@ -2,7 +2,8 @@
 //! (camelCase) travel as JSON in the message after a marker, and `lib/errors.js` builds
 //! the matching class from them. No field is mapped by hand here.
 
-use smilepayz::{Case, Error, OrderNo, UnknownCause, interop};
+use smilepayz::{Case, Error, OrderNo, UnknownCause};
+use smilepayz_interop as interop;
 use std::any::Any;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
@@ -14,11 +15,6 @@ const MARKER: &str = "SMILEPAYZ_ERROR_JSON:";
 /// A core error as a JavaScript error the JS layer turns into its class.
 pub(crate) fn to_js(error: &Error) -> napi::Error {
     napi::Error::from_reason(format!("{MARKER}{}", interop::error_fields(error, Case::Camel)))
-}
-
-/// A configuration error (e.g. an option of the wrong shape) in the same form.
-pub(crate) fn config(message: impl Into<String>) -> napi::Error {
-    to_js(&Error::config(message))
 }
 
 /// An error of the mock gateway (tests only): plain text, no class of its own.

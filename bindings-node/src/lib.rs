@@ -7,7 +7,6 @@ pub mod callback;
 pub mod client;
 pub mod convert;
 pub mod errors;
-pub mod options;
 pub mod panics;
 pub mod signing;
 pub mod testing;

@@ -1,38 +1,21 @@
 //! `smilepayz/testing`: the Rust mock gateway (`smilepayz-testkit`) and the signing
 //! helpers the shared vectors need, exposed for Node tests. Test support only.
 
-use crate::convert::to_json;
+use crate::convert::{settings_to_json, to_json};
 use crate::errors::{OnPanic, guarded, plain, shield, to_js};
-use crate::options::{Strict, known_fields};
 use napi::Env;
 use napi::bindgen_prelude::{PromiseRaw, Uint8Array, Unknown};
 use napi_derive::napi;
 use serde_json::{Value, json};
 use smilepayz::models::amount::parse_decimal;
-use smilepayz::signing::{format_timestamp, sign_request};
-use smilepayz::{Case, MerchantKey, PayoutRequest, Status};
-use smilepayz_testkit::{CallbackDelivery, Endpoint, Fault, MockConfig, MockGateway, SignedCallback};
+use smilepayz::signing::sign_request;
+use smilepayz::{Case, PayoutRequest, SigningKey, Status};
+use smilepayz_interop::settings::read;
+use smilepayz_testkit::{
+    CallbackDelivery, Endpoint, FaultSettings, MockError, MockGateway, MockSettings, SignedCallback,
+    callback_timestamp_now, millis,
+};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
-use time::{OffsetDateTime, UtcOffset};
-
-/// Mock gateway settings; unset ones are generated.
-#[napi(object)]
-pub struct MockOptions {
-    /// The merchant id served.
-    pub merchant_id: Option<String>,
-    /// The merchant secret.
-    pub merchant_secret: Option<String>,
-    /// The merchant private key requests must be signed with.
-    pub merchant_private_key: Option<String>,
-    /// The platform private key callbacks are signed with.
-    pub platform_private_key: Option<String>,
-}
-
-known_fields!(
-    "MockGateway.start",
-    MockOptions { merchant_id, merchant_secret, merchant_private_key, platform_private_key }
-);
 
 /// A running mock gateway.
 #[napi]
@@ -46,8 +29,12 @@ pub struct NativeMockGateway {
     platform_public_key: String,
 }
 
-fn key(text: &str) -> napi::Result<MerchantKey> {
-    MerchantKey::from_text(text).map_err(|e| plain(format!("mock gateway key: {e}")))
+/// A refused setting or fault is a `ConfigError`; anything else a plain `Error`.
+fn refused(e: MockError) -> napi::Error {
+    match e {
+        MockError::Config(message) => to_js(&smilepayz::Error::config(message)),
+        other => plain(other),
+    }
 }
 
 fn signed_json(s: &SignedCallback) -> Value {
@@ -56,40 +43,6 @@ fn signed_json(s: &SignedCallback) -> Value {
 
 fn delivery_json(d: Option<CallbackDelivery>) -> Value {
     d.map_or(Value::Null, |d| json!({ "httpStatus": d.http_status, "body": d.body, "acknowledged": d.acknowledged }))
-}
-
-fn fault(kind: &str, delay_ms: Option<f64>, http_status: Option<u32>) -> napi::Result<Fault> {
-    if http_status.is_some() && !kind.starts_with("redirect") {
-        return Err(plain(format!("only the redirect faults take an HTTP status, not {kind:?}")));
-    }
-    // 307 and 308 keep the method and body: a client that follows them sends the pay-out again.
-    let status = match http_status.map(u16::try_from) {
-        None => 307,
-        Some(Ok(s @ 300..=399)) => s,
-        Some(_) => return Err(plain(format!("a redirect status is 3xx, got {}", http_status.unwrap_or_default()))),
-    };
-    Ok(match kind {
-        "delay" => Fault::Delay(Duration::from_secs_f64(delay_ms.unwrap_or(0.0).max(0.0) / 1000.0)),
-        "serverErrorAfterAccept" => Fault::ServerErrorAfterAccept,
-        "dropAfterAccept" => Fault::DropAfterAccept,
-        "malformedAfterAccept" => Fault::MalformedAfterAccept,
-        "redirectBeforeAccept" => Fault::RedirectBeforeAccept { status },
-        "redirectAfterAccept" => Fault::RedirectAfterAccept { status },
-        "resetDuringUpload" => Fault::ResetDuringUpload,
-        "truncatedAfterAccept" => Fault::TruncatedAfterAccept,
-        "oversizedAfterAccept" => Fault::OversizedAfterAccept,
-        "closeIdleKeepAlive" => Fault::CloseIdleKeepAlive,
-        other => return Err(plain(format!("unknown fault {other:?}"))),
-    })
-}
-
-fn endpoint(name: &str) -> napi::Result<Endpoint> {
-    match name {
-        "payout" => Ok(Endpoint::Payout),
-        "status" => Ok(Endpoint::Status),
-        "balance" => Ok(Endpoint::Balance),
-        other => Err(plain(format!("unknown endpoint {other:?}: payout, status or balance"))),
-    }
 }
 
 impl NativeMockGateway {
@@ -137,16 +90,13 @@ impl NativeMockGateway {
         smilepayz_testkit::codes::ORDER_NOT_FOUND.to_owned()
     }
 
-    /// Queues a fault for the next request to an endpoint.
-    #[napi(catch_unwind)]
-    pub fn inject(
-        &self,
-        endpoint_name: String,
-        fault_kind: String,
-        delay_ms: Option<f64>,
-        http_status: Option<u32>,
-    ) -> napi::Result<()> {
-        self.gateway()?.inject(endpoint(&endpoint_name)?, fault(&fault_kind, delay_ms, http_status)?);
+    /// Queues a fault (its settings, read by the testkit) for the next request to an
+    /// endpoint.
+    #[napi(catch_unwind, ts_args_type = "endpoint: string, fault: Record<string, unknown>")]
+    pub fn inject(&self, endpoint: String, fault: Unknown<'_>) -> napi::Result<()> {
+        let endpoint = Endpoint::parse(&endpoint).map_err(refused)?;
+        let fault: FaultSettings = read("fault", settings_to_json(fault)?).map_err(|e| to_js(&e))?;
+        self.gateway()?.inject(endpoint, fault.fault().map_err(refused)?);
         Ok(())
     }
 
@@ -161,7 +111,7 @@ impl NativeMockGateway {
     #[napi(catch_unwind, ts_return_type = "Promise<void>")]
     pub fn refuse_connections_for<'env>(&self, env: &'env Env, ms: f64) -> napi::Result<PromiseRaw<'env, ()>> {
         let gateway = self.gateway()?;
-        let duration = Duration::from_secs_f64(ms.max(0.0) / 1000.0);
+        let duration = millis("durationMs", ms).map_err(refused)?;
         env.spawn_future(guarded(async move {
             gateway.refuse_connections_for(duration).await;
             Ok(())
@@ -198,7 +148,7 @@ impl NativeMockGateway {
     #[napi(catch_unwind)]
     pub fn sign_callback(&self, body: Uint8Array, timestamp: Option<String>) -> napi::Result<Value> {
         let gateway = self.gateway()?;
-        let timestamp = timestamp.unwrap_or_else(|| format_timestamp(OffsetDateTime::now_utc(), UtcOffset::UTC));
+        let timestamp = timestamp.unwrap_or_else(callback_timestamp_now);
         Ok(signed_json(&smilepayz_testkit::sign_callback(gateway.platform_key(), &body[..], &timestamp)))
     }
 
@@ -223,19 +173,7 @@ impl NativeMockGateway {
     /// Every HTTP request received, oldest first.
     #[napi(catch_unwind)]
     pub fn received(&self) -> napi::Result<Value> {
-        let all = self.gateway()?.received();
-        Ok(Value::Array(
-            all.iter()
-                .map(|r| {
-                    json!({
-                        "method": r.method, "path": r.path,
-                        "headers": r.headers.iter().map(|(k, v)| [k, v]).collect::<Vec<_>>(),
-                        "body": String::from_utf8_lossy(&r.body), "httpStatus": r.http_status, "code": r.code,
-                        "fault": r.fault.as_ref().map(|f| format!("{f:?}")), "handled": r.handled,
-                    })
-                })
-                .collect(),
-        ))
+        Ok(Value::Array(self.gateway()?.received().iter().map(|r| r.to_json(Case::Camel)).collect()))
     }
 
     /// Sets what a balance inquiry for an account answers.
@@ -255,7 +193,7 @@ impl NativeMockGateway {
 
     /// Stops the server (idempotent).
     #[napi(catch_unwind, ts_return_type = "Promise<void>")]
-    pub fn stop<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, ()>> {
+    pub fn close<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, ()>> {
         let taken = self.inner.lock().unwrap_or_else(PoisonError::into_inner).take();
         env.spawn_future(guarded(async move {
             // With calls still in flight the last of them drops (and so stops) it.
@@ -270,24 +208,20 @@ impl NativeMockGateway {
 /// Starts a gateway on 127.0.0.1 on a free port.
 #[napi(
     catch_unwind,
-    ts_args_type = "options?: MockOptions | undefined | null",
+    ts_args_type = "options?: Record<string, unknown> | undefined | null",
     ts_return_type = "Promise<NativeMockGateway>"
 )]
 pub fn start_mock_gateway<'env>(
     env: &'env Env,
-    options: Option<Strict<MockOptions>>,
+    options: Option<Unknown<'_>>,
 ) -> napi::Result<PromiseRaw<'env, NativeMockGateway>> {
-    let mut config = MockConfig::default();
-    if let Some(Strict(o)) = options {
-        if let Some(v) = o.merchant_id {
-            config.merchant_id = v;
+    let settings: MockSettings = match options {
+        Some(o) if !matches!(o.get_type()?, napi::ValueType::Null | napi::ValueType::Undefined) => {
+            read("MockGateway", settings_to_json(o)?).map_err(|e| to_js(&e))?
         }
-        if let Some(v) = o.merchant_secret {
-            config.merchant_secret = v;
-        }
-        config.merchant_key = o.merchant_private_key.as_deref().map(key).transpose()?;
-        config.platform_key = o.platform_private_key.as_deref().map(key).transpose()?;
-    }
+        _ => MockSettings::default(),
+    };
+    let config = settings.into_config().map_err(refused)?;
     env.spawn_future(guarded(async move {
         let gateway = MockGateway::start_with(config).await.map_err(plain)?;
         Ok(NativeMockGateway {
@@ -304,9 +238,9 @@ pub fn start_mock_gateway<'env>(
 /// Signs a callback body with a platform private key, as the gateway does.
 #[napi(catch_unwind)]
 pub fn sign_callback(platform_private_key: String, body: Uint8Array, timestamp: Option<String>) -> napi::Result<Value> {
-    let key = MerchantKey::from_text(&platform_private_key)
+    let key = SigningKey::from_text(&platform_private_key)
         .map_err(|e| to_js(&smilepayz::Error::config(format!("platform private key: {e}"))))?;
-    let timestamp = timestamp.unwrap_or_else(|| format_timestamp(OffsetDateTime::now_utc(), UtcOffset::UTC));
+    let timestamp = timestamp.unwrap_or_else(callback_timestamp_now);
     Ok(signed_json(&smilepayz_testkit::sign_callback(&key, &body[..], &timestamp)))
 }
 
@@ -326,7 +260,7 @@ pub fn sign_request_body(
     merchant_secret: String,
     body: String,
 ) -> napi::Result<String> {
-    let key = MerchantKey::from_text(&private_key)
+    let key = SigningKey::from_text(&private_key)
         .map_err(|e| to_js(&smilepayz::Error::config(format!("private key: {e}"))))?;
     Ok(sign_request(&key, &timestamp, &merchant_secret, body.as_bytes()))
 }

@@ -1,15 +1,15 @@
 //! Callback verification: header pairs and the raw body in, a verified callback (an
 //! object only verification creates) or a `SignatureError` out.
 
-use crate::convert::to_python;
+use crate::convert::{settings_to_json, to_python};
 use crate::errors::to_py_err;
 use crate::guard::{OnPanic, shield};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
-use smilepayz::callback::DEFAULT_MAX_BODY_BYTES;
-use smilepayz::{CallbackVerifier, Case, Error, PlatformKey, VerifiedCallback, interop};
-use std::time::Duration;
+use smilepayz::{CallbackVerifier, Case, Error, VerifiedCallback};
+use smilepayz_interop as interop;
+use smilepayz_interop::VerifierSettings;
 use time::OffsetDateTime;
 
 /// A callback whose signature verified; only `CallbackVerifier.verify` makes one.
@@ -42,10 +42,6 @@ pub(crate) struct NativeCallbackVerifier {
     inner: CallbackVerifier,
 }
 
-fn config_error(message: String) -> PyErr {
-    to_py_err(&Error::config(message))
-}
-
 /// A clock that asks a Python callable for seconds since the epoch (like `time.time`).
 fn python_clock(clock: Py<PyAny>) -> smilepayz::transport::Clock {
     std::sync::Arc::new(move || {
@@ -63,35 +59,13 @@ fn python_clock(clock: Py<PyAny>) -> smilepayz::transport::Clock {
 
 #[pymethods]
 impl NativeCallbackVerifier {
-    /// Loads each platform public key (PEM or bare base64 SPKI) once.
+    /// Loads each platform public key (PEM or bare base64 SPKI) once; `clock` (a Python
+    /// callable) is the one setting that cannot cross as JSON.
     #[new]
-    #[pyo3(signature = (platform_public_keys, *, max_age=None, max_body_bytes=None, clock=None))]
-    fn new(
-        platform_public_keys: Vec<String>,
-        max_age: Option<f64>,
-        max_body_bytes: Option<usize>,
-        clock: Option<Py<PyAny>>,
-    ) -> PyResult<Self> {
-        if platform_public_keys.is_empty() {
-            return Err(config_error("at least one platform public key is required".into()));
-        }
-        let mut keys = Vec::with_capacity(platform_public_keys.len());
-        for (i, text) in platform_public_keys.iter().enumerate() {
-            let key = PlatformKey::from_text(text).map_err(|e| {
-                to_py_err(&Error::Config {
-                    message: format!("platform public key #{}: {e}", i + 1),
-                    key_error: Some(e),
-                })
-            })?;
-            keys.push(key);
-        }
-        let mut inner =
-            CallbackVerifier::with_keys(keys).max_body_bytes(max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES));
-        if let Some(seconds) = max_age {
-            let max_age = Duration::try_from_secs_f64(seconds)
-                .map_err(|_| config_error("max_age must be a finite, non-negative number of seconds".into()))?;
-            inner = inner.max_age(max_age);
-        }
+    #[pyo3(signature = (settings, *, clock=None))]
+    fn new(settings: &Bound<'_, PyAny>, clock: Option<Py<PyAny>>) -> PyResult<Self> {
+        let settings = VerifierSettings::from_json(settings_to_json(settings)?).map_err(|e| to_py_err(&e))?;
+        let mut inner = settings.verifier().map_err(|e| to_py_err(&e))?;
         if let Some(clock) = clock {
             inner = inner.clock(python_clock(clock));
         }

@@ -3,47 +3,23 @@
 
 use crate::aio::awaitable;
 use crate::callback::NativeVerifiedCallback;
-use crate::convert::to_python;
+use crate::convert::{settings_to_json, to_python};
 use crate::errors::{runtime_error, to_py_err};
 use crate::guard::{OnPanic, guarded, shield};
 use crate::request::NativePayoutRequest;
 use crate::runtime::{PerProcess, runtime};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyInt};
 use serde_json::Value;
-use smilepayz::interop;
-use smilepayz::transport::MAX_RETRY_ATTEMPTS;
-use smilepayz::{Case, Client, ClientBuilder, Environment, Error, OrderNo, RetryPolicy, StatusQuery};
+use smilepayz::{Case, Client, ClientBuilder, Error, OrderNo, StatusQuery};
+use smilepayz_interop as interop;
+use smilepayz_interop::{Binding, ClientSettings};
 use std::future::Future;
-use std::time::Duration;
 
 /// The native client behind `smilepayz.Client` and `smilepayz.AsyncClient`.
 #[pyclass(frozen, module = "smilepayz._native", name = "Client")]
 pub(crate) struct NativeClient {
     builder: ClientBuilder,
     client: PerProcess<Client>,
-}
-
-fn seconds(name: &str, value: Option<f64>) -> Result<Option<Duration>, Error> {
-    value
-        .map(|s| {
-            Duration::try_from_secs_f64(s)
-                .map_err(|_| Error::config(format!("{name} must be a finite, non-negative number of seconds")))
-        })
-        .transpose()
-}
-
-/// The retry budget: an `int` (never a `bool`) the core's `u32` holds; the core checks
-/// the range, and anything that cannot reach it is refused with the same words.
-fn attempts(value: &Bound<'_, PyAny>) -> Result<u32, Error> {
-    let refused = || {
-        let shown = value.repr().map_or_else(|_| "?".to_owned(), |r| r.to_string());
-        Error::config(format!("max_attempts must be between 1 and {MAX_RETRY_ATTEMPTS}, got {shown}"))
-    };
-    if value.is_instance_of::<PyBool>() || !value.is_instance_of::<PyInt>() {
-        return Err(refused());
-    }
-    value.extract::<u32>().map_err(|_| refused())
 }
 
 /// What a panic during a pay-out of `request` means: it may have left.
@@ -89,65 +65,17 @@ impl NativeClient {
 impl NativeClient {
     /// Checks every setting (the key is parsed once, here) and builds the client.
     #[new]
-    #[pyo3(signature = (*, merchant_id=None, merchant_secret=None, private_key=None, environment=None,
-        base_url=None, connect_timeout=None, timeout=None, max_attempts=None, user_agent_suffix=None,
-        order_not_found_codes=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        merchant_id: Option<String>,
-        merchant_secret: Option<String>,
-        private_key: Option<String>,
-        environment: Option<String>,
-        base_url: Option<String>,
-        connect_timeout: Option<f64>,
-        timeout: Option<f64>,
-        max_attempts: Option<Bound<'_, PyAny>>,
-        user_agent_suffix: Option<String>,
-        order_not_found_codes: Option<Vec<String>>,
-    ) -> PyResult<Self> {
-        let configure = || -> Result<ClientBuilder, Error> {
-            let mut b = Client::builder();
-            if let Some(v) = merchant_id {
-                b = b.merchant_id(v);
-            }
-            if let Some(v) = merchant_secret {
-                b = b.merchant_secret(v);
-            }
-            if let Some(v) = private_key {
-                b = b.private_key(v);
-            }
-            if let Some(v) = environment {
-                b = b.environment(Environment::parse(&v)?);
-            }
-            if let Some(v) = base_url {
-                b = b.base_url(v);
-            }
-            if let Some(v) = seconds("connect_timeout", connect_timeout)? {
-                b = b.connect_timeout(v);
-            }
-            if let Some(v) = seconds("timeout", timeout)? {
-                b = b.timeout(v);
-            }
-            if let Some(v) = max_attempts {
-                b = b.retry(RetryPolicy { max_attempts: attempts(&v)?, ..RetryPolicy::default() });
-            }
-            if let Some(v) = user_agent_suffix {
-                b = b.user_agent_suffix(format!("python {v}"));
-            } else {
-                b = b.user_agent_suffix("python");
-            }
-            if let Some(v) = order_not_found_codes {
-                b = b.order_not_found_codes(v);
-            }
-            Ok(b)
-        };
-        Self::from_builder(configure().map_err(|e| to_py_err(&e))?)
+    fn new(settings: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let settings = ClientSettings::from_json(settings_to_json(settings)?).map_err(|e| to_py_err(&e))?;
+        Self::from_builder(settings.builder(Binding::Python).map_err(|e| to_py_err(&e))?)
     }
 
-    /// Reads `SMILEPAYZ_*` environment variables.
+    /// Reads `SMILEPAYZ_*` environment variables, then `overrides`.
     #[staticmethod]
-    fn from_env() -> PyResult<Self> {
-        let builder = ClientBuilder::from_env().map_err(|e| to_py_err(&e))?.user_agent_suffix("python");
+    fn from_env(overrides: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let overrides = ClientSettings::from_json(settings_to_json(overrides)?).map_err(|e| to_py_err(&e))?;
+        let builder =
+            ClientBuilder::from_env().and_then(|b| overrides.apply(b, Binding::Python)).map_err(|e| to_py_err(&e))?;
         Self::from_builder(builder)
     }
 

@@ -22,12 +22,26 @@ fn refused(error: ValidationError) -> PyErr {
 
 /// Reads a pay-out request given as Python values (a mapping of snake_case fields).
 pub(crate) fn request_to_json(value: &Bound<'_, PyAny>) -> PyResult<Value> {
-    read(value, &InputPath::request(Case::Snake), 0)
+    read(value, &InputPath::request(Case::Snake), 0, Floats::Refused)
 }
 
 /// Reads a JSON-like Python value; `path` names it in errors.
 pub(crate) fn to_json(value: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
-    read(value, &InputPath::extra_value(path, Case::Snake), 0)
+    read(value, &InputPath::extra_value(path, Case::Snake), 0, Floats::Refused)
+}
+
+/// Reads settings (a mapping of keyword arguments) for `smilepayz_interop::settings`,
+/// which judges every value: here a `float` is a number (NaN and infinities as text,
+/// which JSON has no number for, so the settings name them in their refusal).
+pub(crate) fn settings_to_json(value: &Bound<'_, PyAny>) -> PyResult<Value> {
+    read(value, &InputPath::extra_value("settings", Case::Snake), 0, Floats::Numbers)
+}
+
+/// Whether a `float` is refused (money) or read as a number (settings).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Floats {
+    Refused,
+    Numbers,
 }
 
 fn text(s: &Bound<'_, PyString>, at: &InputPath) -> PyResult<String> {
@@ -35,7 +49,7 @@ fn text(s: &Bound<'_, PyString>, at: &InputPath) -> PyResult<String> {
     s.to_cow().map(|c| c.into_owned()).map_err(|_| refused(at.lone_surrogate()))
 }
 
-fn read(value: &Bound<'_, PyAny>, at: &InputPath, depth: usize) -> PyResult<Value> {
+fn read(value: &Bound<'_, PyAny>, at: &InputPath, depth: usize, floats: Floats) -> PyResult<Value> {
     if depth > MAX_INPUT_DEPTH {
         return Err(refused(at.too_deep()));
     }
@@ -51,6 +65,12 @@ fn read(value: &Bound<'_, PyAny>, at: &InputPath, depth: usize) -> PyResult<Valu
             // Beyond 64 bits: exact as text, which the core reads as a decimal.
             Err(_) => Value::String(value.str()?.to_string()),
         });
+    }
+    if floats == Floats::Numbers
+        && let Ok(f) = value.cast::<PyFloat>()
+    {
+        let f = f.value();
+        return Ok(Number::from_f64(f).map_or_else(|| Value::String(f.to_string()), Value::Number));
     }
     if value.is_instance_of::<PyFloat>() {
         return Err(PyTypeError::new_err(format!(
@@ -78,14 +98,14 @@ fn read(value: &Bound<'_, PyAny>, at: &InputPath, depth: usize) -> PyResult<Valu
             };
             let key = text(key, at)?;
             let child = at.key(&key);
-            map.insert(key, read(&item, &child, depth + 1)?);
+            map.insert(key, read(&item, &child, depth + 1, floats)?);
         }
         return Ok(Value::Object(map));
     }
     if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() {
         let mut items = Vec::new();
         for (i, item) in value.try_iter()?.enumerate() {
-            items.push(read(&item?, &at.index(i), depth + 1)?);
+            items.push(read(&item?, &at.index(i), depth + 1, floats)?);
         }
         return Ok(Value::Array(items));
     }

@@ -1,11 +1,11 @@
 //! Core errors as the exceptions of `smilepayz.errors`: the fields come from
-//! `smilepayz::interop::error_fields`, the class from the Python package's own table.
+//! `smilepayz_interop::error_fields`, the class from the Python package's own table.
 
 use crate::convert::to_python;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
-use smilepayz::interop::error_fields;
 use smilepayz::{Case, Error};
+use smilepayz_interop::error_fields;
 
 /// The `smilepayz.errors` exception for `error`.
 pub(crate) fn to_py_err(error: &Error) -> PyErr {

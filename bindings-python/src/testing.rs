@@ -1,24 +1,32 @@
 //! The Rust mock gateway and callback signing, for `smilepayz.testing`.
 
-use crate::convert::{to_json, to_python};
-use crate::errors::runtime_error;
+use crate::convert::{settings_to_json, to_json, to_python};
+use crate::errors::{runtime_error, to_py_err};
 use crate::runtime::runtime;
 use pyo3::create_exception;
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString};
-use smilepayz::signing::format_timestamp;
-use smilepayz::{Case, Decimal, MerchantKey, Status};
-use smilepayz_testkit::{Endpoint, Fault, MockConfig, MockGateway, SignedCallback};
+use smilepayz::{Case, Decimal, Error, SigningKey, Status};
+use smilepayz_interop::settings::read;
+use smilepayz_testkit::{
+    Endpoint, FaultSettings, MockError, MockGateway, MockSettings, SignedCallback, callback_timestamp_now, millis,
+};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
-use time::{OffsetDateTime, UtcOffset};
 use tokio::runtime::Runtime;
 
 create_exception!(_native, MockGatewayError, PyRuntimeError, "The mock gateway could not do what a test asked.");
 
 fn mock_error(e: impl std::fmt::Display) -> PyErr {
     MockGatewayError::new_err(e.to_string())
+}
+
+/// A refused setting or fault is a `ConfigError`; anything else the mock's own error.
+fn refused(e: MockError) -> PyErr {
+    match e {
+        MockError::Config(message) => to_py_err(&Error::config(message)),
+        other => mock_error(other),
+    }
 }
 
 /// A running mock gateway on 127.0.0.1.
@@ -35,52 +43,6 @@ impl NativeMockGateway {
     }
 }
 
-fn endpoint(name: &str) -> PyResult<Endpoint> {
-    match name {
-        "payout" => Ok(Endpoint::Payout),
-        "status" => Ok(Endpoint::Status),
-        "balance" => Ok(Endpoint::Balance),
-        _ => Err(PyValueError::new_err(format!("endpoint must be payout, status or balance, got {name:?}"))),
-    }
-}
-
-fn fault(name: &str, seconds: Option<f64>, http_status: Option<u16>) -> PyResult<Fault> {
-    if seconds.is_some() && name != "delay" {
-        return Err(PyValueError::new_err("only the delay fault takes seconds="));
-    }
-    let redirect = name.starts_with("redirect_");
-    if http_status.is_some() && !redirect {
-        return Err(PyValueError::new_err("only the redirect faults take http_status="));
-    }
-    // 307 and 308 keep the method and body: a client that follows them sends the pay-out again.
-    let status = match http_status {
-        None => 307,
-        Some(s @ 300..=399) => s,
-        Some(s) => return Err(PyValueError::new_err(format!("http_status must be a redirect (3xx), got {s}"))),
-    };
-    match name {
-        "delay" => {
-            let s = seconds.ok_or_else(|| PyValueError::new_err("the delay fault needs seconds="))?;
-            Duration::try_from_secs_f64(s)
-                .map(Fault::Delay)
-                .map_err(|_| PyValueError::new_err("delay must be a finite, non-negative number of seconds"))
-        }
-        "server_error" => Ok(Fault::ServerErrorAfterAccept),
-        "drop" => Ok(Fault::DropAfterAccept),
-        "malformed" => Ok(Fault::MalformedAfterAccept),
-        "redirect_before_accept" => Ok(Fault::RedirectBeforeAccept { status }),
-        "redirect_after_accept" => Ok(Fault::RedirectAfterAccept { status }),
-        "reset_during_upload" => Ok(Fault::ResetDuringUpload),
-        "truncated" => Ok(Fault::TruncatedAfterAccept),
-        "oversized" => Ok(Fault::OversizedAfterAccept),
-        "close_idle_keep_alive" => Ok(Fault::CloseIdleKeepAlive),
-        _ => Err(PyValueError::new_err(format!(
-            "fault must be delay, server_error, drop, malformed, redirect_before_accept, redirect_after_accept, \
-             reset_during_upload, truncated, oversized or close_idle_keep_alive, got {name:?}"
-        ))),
-    }
-}
-
 fn signed<'py>(py: Python<'py>, callback: &SignedCallback) -> PyResult<(Bound<'py, PyDict>, Bound<'py, PyBytes>)> {
     let headers = PyDict::new(py);
     for (name, value) in &callback.headers {
@@ -93,15 +55,9 @@ fn signed<'py>(py: Python<'py>, callback: &SignedCallback) -> PyResult<(Bound<'p
 impl NativeMockGateway {
     /// Starts a gateway on a free port with generated keys and secret.
     #[new]
-    #[pyo3(signature = (*, merchant_id=None, merchant_secret=None))]
-    fn start(py: Python<'_>, merchant_id: Option<String>, merchant_secret: Option<String>) -> PyResult<Self> {
-        let mut config = MockConfig::default();
-        if let Some(id) = merchant_id {
-            config.merchant_id = id;
-        }
-        if let Some(secret) = merchant_secret {
-            config.merchant_secret = secret;
-        }
+    fn start(py: Python<'_>, settings: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let settings: MockSettings = read("MockGateway", settings_to_json(settings)?).map_err(|e| to_py_err(&e))?;
+        let config = settings.into_config().map_err(refused)?;
         let runtime = runtime().map_err(|e| runtime_error(&e))?;
         let gateway = py.detach(|| runtime.block_on(MockGateway::start_with(config))).map_err(mock_error)?;
         Ok(Self { gateway: Mutex::new(Some(Arc::new(gateway))), runtime })
@@ -168,16 +124,12 @@ impl NativeMockGateway {
         self.gateway()?.signed_callback(order_no).map(|c| signed(py, &c)).transpose()
     }
 
-    /// Spoils the next request to `endpoint` (see `smilepayz.testing.MockGateway.inject`).
-    #[pyo3(signature = (endpoint_name, fault_name, *, seconds=None, http_status=None))]
-    fn inject(
-        &self,
-        endpoint_name: &str,
-        fault_name: &str,
-        seconds: Option<f64>,
-        http_status: Option<u16>,
-    ) -> PyResult<()> {
-        self.gateway()?.inject(endpoint(endpoint_name)?, fault(fault_name, seconds, http_status)?);
+    /// Spoils the next request to `endpoint` (see `smilepayz.testing.MockGateway.inject`):
+    /// `fault` is the fault's settings, read by the testkit.
+    fn inject(&self, endpoint: &str, fault: &Bound<'_, PyAny>) -> PyResult<()> {
+        let endpoint = Endpoint::parse(endpoint).map_err(refused)?;
+        let fault: FaultSettings = read("fault", settings_to_json(fault)?).map_err(|e| to_py_err(&e))?;
+        self.gateway()?.inject(endpoint, fault.fault().map_err(refused)?);
         Ok(())
     }
 
@@ -187,10 +139,9 @@ impl NativeMockGateway {
         Ok(self.gateway()?.closed_keep_alive_connections())
     }
 
-    /// Refuses connections for `seconds`; returns once they are refused.
-    fn refuse_connections_for(&self, py: Python<'_>, seconds: f64) -> PyResult<()> {
-        let duration = Duration::try_from_secs_f64(seconds)
-            .map_err(|_| PyValueError::new_err("seconds must be a finite, non-negative number"))?;
+    /// Refuses connections for `duration_ms`; returns once they are refused.
+    fn refuse_connections_for(&self, py: Python<'_>, duration_ms: f64) -> PyResult<()> {
+        let duration = millis("duration_ms", duration_ms).map_err(refused)?;
         let gateway = self.gateway()?;
         py.detach(|| self.runtime.block_on(gateway.refuse_connections_for(duration)));
         Ok(())
@@ -202,6 +153,11 @@ impl NativeMockGateway {
 
     fn orders<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyAny>>> {
         self.gateway()?.orders().iter().map(|o| to_python(py, &o.to_json(Case::Snake))).collect()
+    }
+
+    /// Every HTTP request received, oldest first (the shape Node's `received()` gives).
+    fn received<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        self.gateway()?.received().iter().map(|r| to_python(py, &r.to_json(Case::Snake))).collect()
     }
 
     fn payout_requests_for(&self, order_no: &str) -> PyResult<usize> {
@@ -234,7 +190,7 @@ impl NativeMockGateway {
 }
 
 /// Signs a callback body as the gateway does: (headers, body). `timestamp` defaults to
-/// now in Jakarta time (+07:00), the form the gateway sends.
+/// now in the gateway's zone (+07:00), as the testkit writes it.
 #[pyfunction]
 #[pyo3(signature = (platform_private_key, body, *, timestamp=None))]
 pub(crate) fn sign_callback<'py>(
@@ -243,12 +199,9 @@ pub(crate) fn sign_callback<'py>(
     body: &Bound<'py, PyAny>,
     timestamp: Option<String>,
 ) -> PyResult<(Bound<'py, PyDict>, Bound<'py, PyBytes>)> {
-    let key = MerchantKey::from_text(platform_private_key)
+    let key = SigningKey::from_text(platform_private_key)
         .map_err(|e| PyValueError::new_err(format!("platform_private_key: {e}")))?;
-    let timestamp = timestamp.unwrap_or_else(|| {
-        let jakarta = UtcOffset::from_hms(7, 0, 0).unwrap_or(UtcOffset::UTC);
-        format_timestamp(OffsetDateTime::now_utc(), jakarta)
-    });
+    let timestamp = timestamp.unwrap_or_else(callback_timestamp_now);
     let callback = if let Ok(bytes) = body.cast::<PyBytes>() {
         smilepayz_testkit::sign_callback(&key, bytes.as_bytes(), &timestamp)
     } else if let Ok(text) = body.cast::<PyString>() {

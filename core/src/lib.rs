@@ -30,7 +30,6 @@
 pub mod callback;
 pub mod client;
 pub mod error;
-pub mod interop;
 pub mod models;
 mod secret;
 pub mod signing;
@@ -47,6 +46,6 @@ pub use error::{ApiError, Error, ProtocolError, UnknownCause};
 pub use models::*;
 pub use rust_decimal::Decimal;
 pub use secret::Secret;
-pub use signing::{KeyError, MerchantKey, PlatformKey};
+pub use signing::{KeyError, MerchantKey, PlatformKey, SigningKey, VerifyingKey};
 pub use transport::RetryPolicy;
 pub use validation::{Case, FieldPath, Rule, ValidationError, Violation};

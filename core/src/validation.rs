@@ -67,6 +67,26 @@ fn snake_to_camel(path: &str) -> String {
     out
 }
 
+/// A camelCase name (a wire field name or dotted path) written in `case`.
+pub fn in_case(camel: &str, case: Case) -> String {
+    match case {
+        Case::Camel => camel.to_owned(),
+        Case::Snake => camel_to_snake(camel),
+    }
+}
+
+/// `value` with every object key (written in camelCase) in `case`, at every depth.
+pub fn recase(value: serde_json::Value, case: Case) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            Value::Object(map.into_iter().map(|(k, v)| (in_case(&k, case), recase(v, case))).collect())
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(|v| recase(v, case)).collect()),
+        other => other,
+    }
+}
+
 pub(crate) fn camel_to_snake(path: &str) -> String {
     let mut out = String::with_capacity(path.len() + 4);
     for c in path.chars() {

@@ -50,7 +50,7 @@ export async function quickstart() {
     privateKey: gateway.merchantPrivateKeyPem,
     baseUrl: gateway.baseUrl,
   });
-  const verifier = new CallbackVerifier({ platformPublicKey: gateway.platformPublicKey, maxAgeSeconds: 300 });
+  const verifier = new CallbackVerifier({ platformPublicKey: gateway.platformPublicKey, maxAgeMs: 300_000 });
   /** @type {Map<string, string>} */
   const confirmed = new Map();
 
@@ -109,7 +109,7 @@ export async function quickstart() {
     }
   } finally {
     server.close();
-    await gateway.stop();
+    await gateway.close();
   }
   return rows;
 }

@@ -118,7 +118,7 @@ def payouts(callback_url: str) -> list[PayoutRequest]:
 def main() -> int:
     with MockGateway() as gateway:
         client = gateway.client()
-        url, received, server = start_callback_endpoint(gateway.callback_verifier(max_age=300))
+        url, received, server = start_callback_endpoint(gateway.callback_verifier(max_age_ms=300_000))
         print(f"{'region':6} {'orderNo':12} {'amount':>8} {'tradeNo':24} {'accepted':11} {'callback':9} confirmed")
         confirmed_count = 0
         for request in payouts(url):

@@ -6,7 +6,7 @@ use crate::orders::MockOrder;
 use crate::state::Shared;
 use crate::wire::CallbackBody;
 use smilepayz::callback::acknowledgement;
-use smilepayz::{CallbackNotification, MerchantKey};
+use smilepayz::{CallbackNotification, SigningKey};
 
 /// A callback ready to send: its headers (`Content-Type`, `X-TIMESTAMP`, `X-SIGNATURE`)
 /// and body.
@@ -91,7 +91,7 @@ impl CallbackPayload for serde_json::Value {
 /// sent as `X-TIMESTAMP`), nothing else. A body without a readable `tradeNo` is signed
 /// with an empty one, which every verifier refuses.
 pub fn sign_callback<B: CallbackPayload + ?Sized>(
-    platform_key: &MerchantKey,
+    platform_key: &SigningKey,
     body: &B,
     timestamp: &str,
 ) -> SignedCallback {

@@ -1,6 +1,6 @@
 //! How a mock gateway is set up: merchant credentials, keys and clock.
 
-use smilepayz::MerchantKey;
+use smilepayz::SigningKey;
 use smilepayz::transport::Clock;
 use std::fmt;
 
@@ -17,9 +17,9 @@ pub struct MockConfig {
     /// The merchant secret every request signature covers.
     pub merchant_secret: String,
     /// The merchant key requests must be signed with; generated when `None`.
-    pub merchant_key: Option<MerchantKey>,
+    pub merchant_key: Option<SigningKey>,
     /// The platform key callbacks are signed with; generated when `None`.
-    pub platform_key: Option<MerchantKey>,
+    pub platform_key: Option<SigningKey>,
     /// The gateway's clock, against which `X-TIMESTAMP` is checked; the system clock when
     /// `None`.
     pub clock: Option<Clock>,

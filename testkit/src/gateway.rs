@@ -10,7 +10,7 @@ use crate::orders::{Balance, MockOrder};
 use crate::received::ReceivedRequest;
 use crate::server::Server;
 use crate::state::Shared;
-use smilepayz::{CallbackVerifier, Client, ClientBuilder, Decimal, MerchantKey, PlatformKey, Status};
+use smilepayz::{CallbackVerifier, Client, ClientBuilder, Decimal, SigningKey, Status, VerifyingKey};
 use std::fmt;
 use std::sync::Arc;
 
@@ -74,12 +74,12 @@ impl MockGateway {
     }
 
     /// The key the gateway signs callbacks with.
-    pub fn platform_key(&self) -> &MerchantKey {
+    pub fn platform_key(&self) -> &SigningKey {
         &self.shared.platform_key
     }
 
     /// The public half of [`platform_key`](Self::platform_key), which verifies callbacks.
-    pub fn platform_public_key(&self) -> PlatformKey {
+    pub fn platform_public_key(&self) -> VerifyingKey {
         self.shared.platform_key.public_key()
     }
 

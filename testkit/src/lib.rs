@@ -48,6 +48,7 @@ mod handler;
 mod orders;
 mod received;
 mod server;
+mod settings;
 mod state;
 mod wire;
 
@@ -58,3 +59,4 @@ pub use faults::{Endpoint, Fault, OVERSIZED_ANSWER_BYTES};
 pub use gateway::MockGateway;
 pub use orders::MockOrder;
 pub use received::ReceivedRequest;
+pub use settings::{FaultSettings, MockSettings, callback_timestamp_now, millis};

@@ -2,7 +2,7 @@
 //! paid out, and account balances.
 
 use serde_json::{Value, json};
-use smilepayz::interop::recase;
+use smilepayz::validation::recase;
 use smilepayz::{Case, Decimal, Region, Status};
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};

@@ -41,6 +41,20 @@ impl ReceivedRequest {
     pub fn json(&self) -> Option<serde_json::Value> {
         serde_json::from_slice(&self.body).ok()
     }
+
+    /// The request as JSON with keys in `case`, as the Python and Node test helpers show
+    /// it: headers as `[name, value]` pairs, the body as (lossy) text.
+    pub fn to_json(&self, case: smilepayz::Case) -> serde_json::Value {
+        smilepayz::validation::recase(
+            serde_json::json!({
+                "method": self.method, "path": self.path,
+                "headers": self.headers.iter().map(|(k, v)| [k, v]).collect::<Vec<_>>(),
+                "body": String::from_utf8_lossy(&self.body), "httpStatus": self.http_status, "code": self.code,
+                "fault": self.fault.as_ref().map(|f| format!("{f:?}")), "handled": self.handled,
+            }),
+            case,
+        )
+    }
 }
 
 /// Every request, in arrival order.

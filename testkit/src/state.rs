@@ -7,7 +7,7 @@ use crate::orders::OrderBook;
 use crate::received::RequestLog;
 use smilepayz::signing::format_timestamp;
 use smilepayz::transport::{Clock, system_clock};
-use smilepayz::{MerchantKey, PlatformKey};
+use smilepayz::{SigningKey, VerifyingKey};
 use std::sync::atomic::AtomicUsize;
 use std::time::Duration;
 use time::macros::offset;
@@ -23,10 +23,10 @@ const CALLBACK_TIMEOUT: Duration = Duration::from_secs(10);
 pub(crate) struct Shared {
     pub(crate) merchant_id: String,
     pub(crate) merchant_secret: String,
-    pub(crate) merchant_key: MerchantKey,
+    pub(crate) merchant_key: SigningKey,
     /// The public half of `merchant_key`, which request signatures are checked against.
-    pub(crate) merchant_public_key: PlatformKey,
-    pub(crate) platform_key: MerchantKey,
+    pub(crate) merchant_public_key: VerifyingKey,
+    pub(crate) platform_key: SigningKey,
     pub(crate) clock: Clock,
     pub(crate) orders: OrderBook,
     pub(crate) faults: FaultQueue,
@@ -47,11 +47,11 @@ impl Shared {
         }
         let merchant_key = match config.merchant_key {
             Some(k) => k,
-            None => MerchantKey::generate()?,
+            None => SigningKey::generate()?,
         };
         let platform_key = match config.platform_key {
             Some(k) => k,
-            None => MerchantKey::generate()?,
+            None => SigningKey::generate()?,
         };
         let callback_http = reqwest::Client::builder()
             .timeout(CALLBACK_TIMEOUT)

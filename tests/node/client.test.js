@@ -37,7 +37,7 @@ test.before(async () => {
   client = gw.client({ timeoutMs: 5000 });
 });
 test.after(async () => {
-  await gw.stop();
+  await gw.close();
 });
 
 const rejection = (promise) =>
@@ -73,14 +73,14 @@ test('five regions end to end: pay-out, status, settle, reconcile', async () => 
 test('faults after the gateway accepted: OutcomeUnknownError with orderNo, then reconciled', async () => {
   const quick = gw.client({ timeoutMs: 400 });
   const faults = [
-    [{ delayMs: 1500 }, 'timeout'],
+    [['delay', { delayMs: 1500 }], 'timeout'],
     ['serverErrorAfterAccept', 'server_error'],
     ['dropAfterAccept', 'connection_lost'],
     ['malformedAfterAccept', 'unreadable'],
   ];
   for (const [fault, cause] of faults) {
     const request = requestFor('IDR');
-    gw.inject('payout', fault);
+    gw.inject('payout', ...[fault].flat());
     const err = await rejection(quick.payout(request));
     assert.ok(err instanceof OutcomeUnknownError, `${cause}: ${err}`);
     assert.ok(err instanceof SmilepayzError);
@@ -235,11 +235,11 @@ test('callbacks: delivered, verified (all header forms), confirmed; mismatch and
   const ok = verifyCallback({ headers: own.headers, body: own.body, platformPublicKey: keys.platform.public_spki_base64 });
   assert.equal(ok.tradeNo, 'T9');
   const old = captureSync(() =>
-    verifyCallback({ headers: own.headers, body: own.body, platformPublicKey: keys.platform.public_spki_base64, maxAgeSeconds: 300 }),
+    verifyCallback({ headers: own.headers, body: own.body, platformPublicKey: keys.platform.public_spki_base64, maxAgeMs: 300_000 }),
   );
   assert.equal(old.check, 'too_old');
   const fresh = gw.signCallback({ tradeNo: 'T10', status: 'FAILED' });
-  const rotated = new CallbackVerifier({ platformPublicKeys: [keys.platform_production.public_spki_base64, gw.platformPublicKey], maxAgeSeconds: 60 });
+  const rotated = new CallbackVerifier({ platformPublicKeys: [keys.platform_production.public_spki_base64, gw.platformPublicKey], maxAgeMs: 60_000 });
   assert.equal(rotated.verify({ headers: fresh.headers, body: fresh.body }).status, 'FAILED');
   const wrongKey = captureSync(() => verifyCallback({ headers: fresh.headers, body: fresh.body, platformPublicKey: keys.platform.public_spki_base64 }));
   assert.equal(wrongKey.check, 'bad_signature');
@@ -364,7 +364,7 @@ test('options: environment, timeouts and retry are checked by the core', () => {
 function assertUnknownKey(err, key, accepted) {
   assert.ok(err instanceof ConfigError, String(err));
   assert.equal(err.code, 'SMILEPAYZ_CONFIG');
-  assert.ok(err.message.includes(`unknown`) && err.message.includes(`"${key}"`), err.message);
+  assert.ok(err.message.includes('unknown') && err.message.includes(`\`${key}\``), err.message);
   assert.ok(err.message.includes(accepted), err.message);
 }
 
@@ -398,7 +398,7 @@ test('Client.fromEnv overrides: an unknown key is a ConfigError naming it', () =
 test('CallbackVerifier and verifyCallback options: an unknown key is a ConfigError naming it', () => {
   const platformPublicKey = keys.platform.public_spki_base64;
   const own = signCallback({ platformPrivateKey: keys.platform.private_pkcs8_pem, body: { tradeNo: 'T1', status: 'SUCCESS' } });
-  assertUnknownKey(captureSync(() => new CallbackVerifier({ platformPublicKey, maxAge: 300 })), 'maxAge', 'maxAgeSeconds');
+  assertUnknownKey(captureSync(() => new CallbackVerifier({ platformPublicKey, maxAge: 300 })), 'maxAge', 'maxAgeMs');
   assertUnknownKey(captureSync(() => new CallbackVerifier({ platformKey: platformPublicKey })), 'platformKey', 'platformPublicKey');
   assertUnknownKey(
     captureSync(() => verifyCallback({ headers: own.headers, body: own.body, platformPublicKey, maxBodySize: 10 })),
@@ -408,7 +408,7 @@ test('CallbackVerifier and verifyCallback options: an unknown key is a ConfigErr
   // Both key options at once is ambiguous: refused, not one silently preferred.
   const both = captureSync(() => new CallbackVerifier({ platformPublicKey, platformPublicKeys: [platformPublicKey] }));
   assert.ok(both instanceof ConfigError && both.message.includes('not both'), String(both));
-  const v = new CallbackVerifier({ platformPublicKey, platformPublicKeys: undefined, maxAgeSeconds: undefined, now: undefined });
+  const v = new CallbackVerifier({ platformPublicKey, platformPublicKeys: undefined, maxAgeMs: undefined, now: undefined });
   assert.equal(v.verify(own).tradeNo, 'T1');
   assert.equal(verifyCallback({ ...own, platformPublicKey, maxBodyBytes: undefined }).tradeNo, 'T1');
 });
@@ -420,7 +420,7 @@ test('MockGateway.start options: an unknown key is a ConfigError naming it', asy
   try {
     assert.equal(started.merchantId, 'M-strict');
   } finally {
-    await started.stop();
+    await started.close();
   }
 });
 
@@ -486,4 +486,26 @@ test('a Rust panic rejects with an Error and the process carries on', async () =
   assert.ok(sync instanceof InternalError, String(sync));
   assert.match(sync.message, /panic/);
   assert.equal((await client.inquireStatus({ orderNo: requestFor('IDR').orderNo }).catch((e) => e)).code, 'SMILEPAYZ_API');
+});
+
+test('settings: snake_case names work too, wrong types name the setting, the User-Agent names node', async () => {
+  const snake = gw.client({ timeout_ms: 5000, retry: { max_attempts: 2, initial_backoff_ms: 10 }, user_agent_suffix: 'shop/2' });
+  const request = requestFor('IDR');
+  await snake.payout(request);
+  const sent = gw.received().filter((r) => r.body.includes(request.orderNo));
+  const agent = Object.fromEntries(sent[0].headers)['user-agent'];
+  assert.match(agent, /^smilepayz-rust\/\S+ node\/\S+ shop\/2$/);
+  const base = { merchantId: 'm1', merchantSecret: 's', privateKey: keys.merchant.pkcs8_pem, baseUrl: 'http://127.0.0.1:9' };
+  const wrong = captureSync(() => new Client({ ...base, timeoutMs: '5000' }));
+  assert.ok(wrong instanceof ConfigError && wrong.message.includes('timeoutMs'), String(wrong));
+  const infinite = captureSync(() => new Client({ ...base, connectTimeoutMs: Infinity }));
+  assert.ok(infinite instanceof ConfigError && infinite.message.includes('connectTimeoutMs must be a finite'), String(infinite));
+  const now = captureSync(() => new CallbackVerifier({ platformPublicKey: keys.platform.public_spki_base64, now: 'not a date' }));
+  assert.ok(now instanceof ConfigError && now.message.includes('now'), String(now));
+});
+
+test('sign_callback and signCallback default to the gateway zone (+07:00), as Python does', () => {
+  const own = signCallback({ platformPrivateKey: keys.platform.private_pkcs8_pem, body: { tradeNo: 'T9' } });
+  assert.match(Object.fromEntries(own.headers)['X-TIMESTAMP'], /\+07:00$/);
+  assert.match(Object.fromEntries(gw.signCallback({ tradeNo: 'T9' }).headers)['X-TIMESTAMP'], /\+07:00$/);
 });

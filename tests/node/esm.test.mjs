@@ -28,6 +28,6 @@ test('ESM and CommonJS entries share one module', async () => {
     });
     assert.equal(answer.orderNo, 'ESM000000001');
   } finally {
-    await gw.stop();
+    await gw.close();
   }
 });

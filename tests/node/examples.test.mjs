@@ -87,6 +87,6 @@ test('express endpoint: books by the confirmed order, books a stale callback at 
     assert.ok(!booked.some(([o]) => o === other));
   } finally {
     server.close();
-    await gw.stop();
+    await gw.close();
   }
 });

@@ -34,7 +34,7 @@ test.before(async () => {
   verifier = new CallbackVerifier({ platformPublicKey: gw.platformPublicKey });
 });
 test.after(async () => {
-  await gw.stop();
+  await gw.close();
 });
 
 /** Settles with the rejection of `promise`; fails when it resolves. */

@@ -22,7 +22,7 @@ const { MockGateway } = require('smilepayz/testing');
   const client = new Client(gw.clientOptions());
   const a = await client.payout({ region: 'IDR', orderNo: 'TARBALL0001', purpose: 'Payroll', amount: 150000,
     paymentMethod: 'BRI', cashAccount: '78120011629261665' });
-  await gw.stop();
+  await gw.close();
   console.log(JSON.stringify({ orderNo: a.orderNo, status: a.status, final: isFinal(a.status) }));
 })().catch((e) => { console.error(e); process.exit(1); });
 `;
@@ -35,7 +35,7 @@ const client = new Client(gw.clientOptions());
 const a = await client.payout({ region: 'USDT', orderNo: 'TARBALL0002', purpose: 'Treasury', amount: '100.5',
   network: 'TRC20', cashAccount: 'TS8taf44vwibX7z4vE7aqrA7xVQjzzGKoZ' });
 const refused = await client.payout({ region: 'USDT' }).catch((e) => e instanceof ValidationError);
-await gw.stop();
+await gw.close();
 console.log(JSON.stringify({ orderNo: a.orderNo, amount: a.money.amount, refused }));
 `;
 

@@ -6,7 +6,7 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { OutcomeUnknownError } = require('smilepayz');
+const { ConfigError, OutcomeUnknownError } = require('smilepayz');
 const { MockGateway } = require('smilepayz/testing');
 const { requestFor } = require('./helpers.js');
 
@@ -20,7 +20,7 @@ test.before(async () => {
   client = gw.client({ timeoutMs: 5000 });
 });
 test.after(async () => {
-  await gw.stop();
+  await gw.close();
 });
 
 async function unknown(request) {
@@ -49,9 +49,9 @@ async function pendingOnce(request) {
 }
 
 test('a redirect before acceptance: unknown outcome, never followed, not found, resent once', async () => {
-  for (const [fault, status] of [['redirectBeforeAccept', 307], [{ redirectBeforeAccept: 308 }, 308]]) {
+  for (const [options, status] of [[{}, 307], [{ httpStatus: 308 }, 308]]) {
     const request = requestFor('IDR');
-    gw.inject('payout', fault);
+    gw.inject('payout', 'redirectBeforeAccept', options);
     const err = await unknown(request);
     assert.equal(err.cause, 'redirect');
     assert.equal(err.httpStatus, status);
@@ -62,9 +62,9 @@ test('a redirect before acceptance: unknown outcome, never followed, not found, 
 });
 
 test('a redirect after acceptance: unknown outcome, never followed, pending', async () => {
-  for (const [fault, status] of [['redirectAfterAccept', 307], [{ redirectAfterAccept: 308 }, 308]]) {
+  for (const [options, status] of [[{}, 307], [{ httpStatus: 308 }, 308]]) {
     const request = requestFor('IDR');
-    gw.inject('payout', fault);
+    gw.inject('payout', 'redirectAfterAccept', options);
     const err = await unknown(request);
     assert.equal(err.cause, 'redirect');
     assert.equal(err.httpStatus, status);
@@ -118,10 +118,19 @@ test('inquiries meeting the new faults are retried', async () => {
 });
 
 test('fault names and statuses are checked; a refused fault queues nothing', async () => {
-  assert.throws(() => gw.inject('payout', 'teapot'), /unknown fault/);
-  assert.throws(() => gw.inject('payout', { redirectAfterAccept: 200 }), /3xx/);
-  assert.throws(() => gw.inject('payout', { redirectAfterAccept: 307, delayMs: 1 }), TypeError);
-  assert.throws(() => gw.inject('payout', { truncatedAfterAccept: 1 }), TypeError);
+  assert.throws(() => gw.inject('payout', 'teapot'), (e) => e instanceof ConfigError && /unknown variant `teapot`/.test(e.message));
+  assert.throws(() => gw.inject('payout', 'redirectAfterAccept', { httpStatus: 200 }), /3xx/);
+  assert.throws(() => gw.inject('payout', 'redirectAfterAccept', { delayMs: 1 }), /only the delay fault/);
+  assert.throws(() => gw.inject('payout', 'truncatedAfterAccept', { httpStatus: 307 }), /only the redirect faults/);
+  assert.throws(() => gw.inject('payout', 'delayMs'), ConfigError);
+  assert.throws(() => gw.inject('refund', 'dropAfterAccept'), /payout, status or balance/);
+  // A delay JSON cannot hold is refused by name, never a panic of the addon.
+  for (const bad of [Infinity, -Infinity, NaN, -1]) {
+    assert.throws(() => gw.inject('payout', 'delay', { delayMs: bad }), (e) => e instanceof ConfigError && /delayMs|delay_ms/.test(e.message), String(bad));
+  }
+  assert.throws(() => gw.inject('payout', 'delay'), /needs delay_ms/);
+  assert.throws(() => gw.inject('payout', 'delay', { seconds: 1 }), /unknown field `seconds`/);
+  await assert.rejects(gw.refuseConnectionsFor(Infinity), ConfigError);
   const request = requestFor('IDR');
   assert.equal((await client.payout(request)).orderNo, request.orderNo);
 });

@@ -90,6 +90,6 @@ test('typed pay-out, reconciliation and callback', async () => {
     assert.equal(bookedUnder, fresh.orderNo);
     assert.ok(InternalError.prototype instanceof SmilepayzError);
   } finally {
-    await gw.stop();
+    await gw.close();
   }
 });

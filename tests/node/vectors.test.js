@@ -151,7 +151,7 @@ test('callbacks.json: every case gives its verdict', () => {
     const verifier = new CallbackVerifier({
       platformPublicKeys: c.keys.map(keyFor),
       maxBodyBytes: callbacks.maxBodyBytes,
-      maxAgeSeconds: c.maxAgeSeconds,
+      maxAgeMs: c.maxAgeSeconds === undefined ? undefined : c.maxAgeSeconds * 1000,
       now: c.now,
     });
     const body = c.bodyBase64 !== undefined ? Buffer.from(c.bodyBase64, 'base64') : c.body;
@@ -218,7 +218,7 @@ test('golden requests: a mock gateway holding the vector keys accepts each one',
       assert.equal(sent.body, c.body, c.name);
     }
   } finally {
-    await gw.stop();
+    await gw.close();
   }
 });
 

@@ -50,4 +50,4 @@ def gateway() -> Iterator[MockGateway]:
 
 @pytest.fixture
 def client(gateway: MockGateway) -> Client:
-    return gateway.client(timeout=2.0)
+    return gateway.client(timeout_ms=2000)

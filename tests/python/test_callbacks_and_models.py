@@ -71,21 +71,21 @@ def test_rotation_and_maximum_age(keys: Any, signed: tuple[dict[str, str], bytes
         CallbackVerifier(production).verify(headers, body)
     assert CallbackVerifier([production, sandbox_key]).verify(headers, body).trade_no == "T0001"
     sent = 1712713532.0  # TIMESTAMP as seconds since the epoch
-    fresh = CallbackVerifier(sandbox_key, max_age=300, clock=lambda: sent + 60)
+    fresh = CallbackVerifier(sandbox_key, max_age_ms=300_000, clock=lambda: sent + 60)
     assert fresh.verify(headers, body).timestamp == TIMESTAMP
-    stale = CallbackVerifier(sandbox_key, max_age=300, clock=lambda: sent + 301)
+    stale = CallbackVerifier(sandbox_key, max_age_ms=300_000, clock=lambda: sent + 301)
     with pytest.raises(errors.SignatureError) as caught:
         stale.verify(headers, body)
     assert caught.value.check == "too_old"
     with pytest.raises(errors.SignatureError) as caught:
-        CallbackVerifier(sandbox_key, max_age=300).verify(headers, body)  # the system clock: years later
+        CallbackVerifier(sandbox_key, max_age_ms=300_000).verify(headers, body)  # the system clock: years later
     assert caught.value.check == "too_old"
 
 
 def test_sign_callback_defaults_to_now_and_accepts_dicts(sandbox_key: str, keys: Any) -> None:
     private = str(pointer(keys, "/platform/private_pkcs8_pem"))
     headers, body = sign_callback(private, {"tradeNo": "T0002", "status": "FAILED"})
-    verified = CallbackVerifier(sandbox_key, max_age=60).verify(headers, body)
+    verified = CallbackVerifier(sandbox_key, max_age_ms=60_000).verify(headers, body)
     assert verified.status is Status.FAILED and verified.is_final
     assert verified.timestamp.endswith("+07:00")
     assert verified.to_dict()["trade_no"] == "T0002" and "_native" not in verified.to_dict()

@@ -76,7 +76,11 @@ def test_many_async_payouts_in_flight_at_once(gateway: MockGateway) -> None:
 
 @pytest.mark.parametrize(
     ("fault", "cause"),
-    [("server_error", "server_error"), ("drop", "connection_lost"), ("malformed", "unreadable")],
+    [
+        ("server_error_after_accept", "server_error"),
+        ("drop_after_accept", "connection_lost"),
+        ("malformed_after_accept", "unreadable"),
+    ],
 )
 def test_a_spoilt_answer_is_an_unknown_outcome_sent_once_and_reconciled(
     gateway: MockGateway, client: Client, fault: str, cause: str
@@ -94,8 +98,8 @@ def test_a_spoilt_answer_is_an_unknown_outcome_sent_once_and_reconciled(
 
 
 def test_no_answer_before_the_timeout_is_an_unknown_outcome(gateway: MockGateway) -> None:
-    client = gateway.client(timeout=0.3)
-    gateway.inject("payout", "delay", seconds=1.0)
+    client = gateway.client(timeout_ms=300)
+    gateway.inject("payout", "delay", delay_ms=1000)
     with pytest.raises(errors.OutcomeUnknownError) as caught:
         client.payout(indonesia("SLOW00000001"))
     assert caught.value.cause == "timeout"
@@ -104,7 +108,7 @@ def test_no_answer_before_the_timeout_is_an_unknown_outcome(gateway: MockGateway
 
 def test_async_faults_map_to_the_same_exceptions(gateway: MockGateway) -> None:
     async def run() -> errors.OutcomeUnknownError:
-        gateway.inject("payout", "drop")
+        gateway.inject("payout", "drop_after_accept")
         with pytest.raises(errors.OutcomeUnknownError) as caught:
             await gateway.async_client().payout(indonesia("AFAULT000001"))
         return caught.value
@@ -113,8 +117,8 @@ def test_async_faults_map_to_the_same_exceptions(gateway: MockGateway) -> None:
 
 
 def test_refused_connections_are_retried_and_then_a_transport_error(gateway: MockGateway) -> None:
-    client = gateway.client(max_attempts=1, connect_timeout=1.0)
-    gateway.refuse_connections_for(1.5)
+    client = gateway.client(retry={"max_attempts": 1}, connect_timeout_ms=1000)
+    gateway.refuse_connections_for(1500)
     with pytest.raises(errors.TransportError):
         client.payout(indonesia("REFUSED00001"))
     assert gateway.payout_requests_for("REFUSED00001") == 0
@@ -124,9 +128,9 @@ def test_a_duplicate_order_is_an_api_error_with_the_gateway_code(gateway: MockGa
     client.payout(indonesia("DUP000000001"))
     with pytest.raises(errors.ApiError) as caught:
         client.payout(indonesia("DUP000000001"))
-    assert caught.value.code == "4090001"
+    assert caught.value.api_code == "4090001"
     assert caught.value.http_status >= 200 and caught.value.raw_body.startswith("{")
-    assert caught.value.gateway_message
+    assert caught.value.api_message
 
 
 def test_reconciling_an_order_the_gateway_never_saw_is_not_found(client: Client) -> None:
@@ -135,9 +139,9 @@ def test_reconciling_an_order_the_gateway_never_saw_is_not_found(client: Client)
 
 
 def test_an_unreadable_inquiry_answer_is_a_protocol_error(gateway: MockGateway) -> None:
-    client = gateway.client(max_attempts=1)
+    client = gateway.client(retry={"max_attempts": 1})
     client.payout(indonesia("PROTO0000001"))
-    gateway.inject("status", "malformed")
+    gateway.inject("status", "malformed_after_accept")
     with pytest.raises(errors.ProtocolError) as caught:
         client.inquire_status(order_no="PROTO0000001")
     assert caught.value.http_status == 200 and caught.value.body_excerpt.startswith('{"code"')

@@ -26,7 +26,7 @@ class Handler:
     acknowledge it, book a confirmed callback by its CONFIRMED order number."""
 
     def __init__(self, gateway: MockGateway) -> None:
-        self.client = gateway.client(timeout=5.0)
+        self.client = gateway.client(timeout_ms=5000)
         self.verifier = gateway.callback_verifier()
         self.booked: dict[str, Optional[Status]] = {}
 
@@ -260,13 +260,13 @@ def test_nesting_up_to_the_limit_is_accepted() -> None:
 @pytest.mark.parametrize("bad", [10**30, -1, 0, 11, True, False, 2.5, "3"])
 def test_max_attempts_out_of_range_is_a_config_error(gateway: MockGateway, bad: Any) -> None:
     with pytest.raises(errors.ConfigError) as caught:
-        gateway.client(max_attempts=bad)
+        gateway.client(retry={"max_attempts": bad})
     assert "max_attempts must be between 1 and 10" in str(caught.value), str(caught.value)
 
 
 def test_max_attempts_in_range_is_accepted(gateway: MockGateway) -> None:
     for good in (1, 10):
-        assert gateway.client(max_attempts=good).payout(indonesia(f"ATTEMPTS{good:04d}")).order_no
+        assert gateway.client(retry={"max_attempts": good}).payout(indonesia(f"ATTEMPTS{good:04d}")).order_no
 
 
 def test_a_lone_surrogate_is_a_validation_error_naming_the_field() -> None:

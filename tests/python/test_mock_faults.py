@@ -73,13 +73,13 @@ def test_a_reset_during_upload_is_an_unknown_outcome_then_not_found(gateway: Moc
 
 
 def test_a_truncated_answer_is_an_unknown_outcome(gateway: MockGateway, client: Client) -> None:
-    gateway.inject("payout", "truncated")
+    gateway.inject("payout", "truncated_after_accept")
     assert unknown(client, "TRUNC0000001").cause == "connection_lost"
     pending_once(gateway, client, "TRUNC0000001")
 
 
 def test_an_oversized_answer_is_an_unknown_outcome(gateway: MockGateway, client: Client) -> None:
-    gateway.inject("payout", "oversized")
+    gateway.inject("payout", "oversized_after_accept")
     assert unknown(client, "BIGANSWER001").cause == "unreadable"
     pending_once(gateway, client, "BIGANSWER001")
 
@@ -98,19 +98,33 @@ def test_a_pay_out_written_onto_a_dead_kept_alive_connection_is_an_unknown_outco
 
 def test_inquiries_meeting_the_new_faults_are_retried(gateway: MockGateway, client: Client) -> None:
     trade_no = client.payout(indonesia("INQUIRY00001")).trade_no
-    for fault in ["redirect_before_accept", "redirect_after_accept", "reset_during_upload", "truncated", "oversized"]:
+    for fault in [
+        "redirect_before_accept",
+        "redirect_after_accept",
+        "reset_during_upload",
+        "truncated_after_accept",
+        "oversized_after_accept",
+    ]:
         gateway.inject("status", fault)  # type: ignore[arg-type]
         assert client.inquire_status(order_no="INQUIRY00001").trade_no == trade_no, fault
     assert gateway.payout_requests_for("INQUIRY00001") == 1
 
 
 def test_fault_names_and_arguments_are_checked(gateway: MockGateway) -> None:
-    with pytest.raises(ValueError, match="close_idle_keep_alive"):
+    with pytest.raises(errors.ConfigError, match="close_idle_keep_alive"):
         gateway.inject("payout", "teapot")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="redirect"):
-        gateway.inject("payout", "truncated", http_status=307)
-    with pytest.raises(ValueError, match="3xx"):
+    with pytest.raises(errors.ConfigError, match="only the redirect faults"):
+        gateway.inject("payout", "truncated_after_accept", http_status=307)
+    with pytest.raises(errors.ConfigError, match="3xx"):
         gateway.inject("payout", "redirect_before_accept", http_status=200)
-    with pytest.raises(ValueError, match="seconds"):
-        gateway.inject("payout", "oversized", seconds=1.0)
+    with pytest.raises(errors.ConfigError, match="only the delay fault"):
+        gateway.inject("payout", "oversized_after_accept", delay_ms=1000)
+    with pytest.raises(errors.ConfigError, match="payout, status or balance"):
+        gateway.inject("refund", "drop_after_accept")  # type: ignore[arg-type]
+    # A delay no duration can hold is refused by name, never a panic of the extension.
+    for bad in [float("inf"), float("-inf"), float("nan"), -1.0]:
+        with pytest.raises(errors.ConfigError, match="delay_ms"):
+            gateway.inject("payout", "delay", delay_ms=bad)
+    with pytest.raises(errors.ConfigError, match="duration_ms"):
+        gateway.refuse_connections_for(float("inf"))
     assert gateway.orders() == []

@@ -132,7 +132,7 @@ def test_every_callback_case_gives_its_verdict(keys: Any) -> None:
             clock = lambda now=now: now  # noqa: E731
         verifier = CallbackVerifier(
             [named[k] for k in case["keys"]],
-            max_age=case.get("maxAgeSeconds"),
+            max_age_ms=None if "maxAgeSeconds" not in case else case["maxAgeSeconds"] * 1000,
             max_body_bytes=table["maxBodyBytes"],
             clock=clock,
         )
@@ -222,7 +222,7 @@ def check_hostile_case(case: dict[str, Any], golden: dict[str, Any], keys: Any) 
                 merchant_secret="s",
                 private_key=str(pointer(keys, "/merchant/pkcs8_pem")),
                 base_url="http://127.0.0.1:9",
-                max_attempts=value,
+                retry={"max_attempts": value},
             )
         assert case["messageContains"] in str(caught.value), f"{name}: {caught.value}"
         return

@@ -321,7 +321,7 @@ async fn a_callback_the_gateway_has_moved_past_is_stale_not_forged() {
     let processing = callback(callback_body(&STALE, Some(STALE.order_no), "PROCESSING"));
     let err = client.confirm_callback(&processing).await.expect_err("stale");
     assert_eq!(err.kind(), "stale_callback", "{err:?}");
-    let fields = smilepayz::interop::error_fields(&err, Case::Camel);
+    let fields = smilepayz_interop::error_fields(&err, Case::Camel);
     assert_eq!(fields["announcedStatus"], "PROCESSING");
     assert_eq!(fields["gatewayStatus"], "SUCCESS");
     // A final status that differs is a lie, not old news: statuses never leave a final one.

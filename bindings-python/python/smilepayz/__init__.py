@@ -5,7 +5,7 @@ a Rust core; a pay-out that may have reached the gateway is never sent again."""
 from . import errors
 from ._native import RequestSigner, __version__, sign_request
 from .callbacks import ACKNOWLEDGEMENT, CallbackVerifier, ConfirmedCallback, VerifiedCallback, verify_callback
-from .client import AsyncClient, Client
+from .client import AsyncClient, Client, RetrySettings
 from .errors import (
     ApiError,
     CallbackMismatchError,
@@ -76,6 +76,7 @@ __all__ = [
     "ProtocolError",
     "Reconciliation",
     "RequestSigner",
+    "RetrySettings",
     "SignatureError",
     "SmilepayzError",
     "StaleCallbackError",

@@ -204,20 +204,21 @@ class CallbackVerifier:
     """Verifies callbacks; build it once (the keys are parsed here) and reuse it.
 
     ``platform_public_key``: the Smilepayz platform public key (PEM or bare base64), or
-    several during a key rotation. ``max_age``: refuse callbacks whose ``X-TIMESTAMP`` is
-    older, in seconds (off by default: Smilepayz documents none). ``clock``: seconds
+    several during a key rotation. ``max_age_ms``: refuse callbacks whose ``X-TIMESTAMP``
+    is older, in milliseconds (off by default: Smilepayz documents none). ``clock``: seconds
     since the epoch, like :func:`time.time` (for tests)."""
 
     def __init__(
         self,
         platform_public_key: Union[str, Sequence[str]],
         *,
-        max_age: Optional[float] = None,
+        max_age_ms: Optional[float] = None,
         max_body_bytes: Optional[int] = None,
         clock: Optional[Callable[[], float]] = None,
     ) -> None:
         keys = [platform_public_key] if isinstance(platform_public_key, str) else list(platform_public_key)
-        self._native = _native.CallbackVerifier(keys, max_age=max_age, max_body_bytes=max_body_bytes, clock=clock)
+        settings = {"platform_public_keys": keys, "max_age_ms": max_age_ms, "max_body_bytes": max_body_bytes}
+        self._native = _native.CallbackVerifier(settings, clock=clock)
 
     def verify(self, headers: Headers, body: Union[bytes, bytearray, memoryview]) -> VerifiedCallback:
         """Checks the signature over the raw ``body``; raises
@@ -233,7 +234,7 @@ def verify_callback(
     body: Union[bytes, bytearray, memoryview],
     *,
     platform_public_key: Union[str, Sequence[str]],
-    max_age: Optional[float] = None,
+    max_age_ms: Optional[float] = None,
 ) -> VerifiedCallback:
     """One-off verification; prefer a :class:`CallbackVerifier` built once per process."""
-    return CallbackVerifier(platform_public_key, max_age=max_age).verify(headers, body)
+    return CallbackVerifier(platform_public_key, max_age_ms=max_age_ms).verify(headers, body)

@@ -5,7 +5,7 @@ runtime the package owns and restarts in a forked child."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Optional, TypeVar
+from typing import Any, Optional, TypedDict, TypeVar
 
 from . import _native
 from .callbacks import ConfirmedCallback, VerifiedCallback
@@ -13,9 +13,21 @@ from .errors import StaleCallbackError
 from .models import BalanceResult, PayoutResult, Reconciliation, StatusResult
 from .requests import PayoutRequest
 
-__all__ = ["AsyncClient", "Client"]
+__all__ = ["AsyncClient", "Client", "RetrySettings"]
 
 _C = TypeVar("_C", bound="_Configured")
+
+
+class RetrySettings(TypedDict, total=False):
+    """Retries of requests that are safe to repeat (a pay-out is retried only when it
+    never left); unset keys keep the defaults (3 attempts, 100 ms doubling to 2 s)."""
+
+    max_attempts: int
+    """Attempts in total, the first included: an ``int`` from 1 to 10."""
+    initial_backoff_ms: float
+    """Wait before the first retry, in milliseconds."""
+    max_backoff_ms: float
+    """Longest wait between attempts, in milliseconds."""
 
 
 class _Configured:
@@ -27,9 +39,9 @@ class _Configured:
         private_key: Optional[str] = None,
         environment: Optional[str] = None,
         base_url: Optional[str] = None,
-        connect_timeout: Optional[float] = None,
-        timeout: Optional[float] = None,
-        max_attempts: Optional[int] = None,
+        connect_timeout_ms: Optional[float] = None,
+        timeout_ms: Optional[float] = None,
+        retry: Optional[RetrySettings] = None,
         user_agent_suffix: Optional[str] = None,
         order_not_found_codes: Optional[Sequence[str]] = None,
     ) -> None:
@@ -37,30 +49,33 @@ class _Configured:
         :class:`~smilepayz.errors.ConfigError` here, not at the first pay-out.
 
         ``environment`` is ``sandbox`` or ``production``; ``base_url`` (e.g. a mock
-        gateway) replaces it. Timeouts are seconds. ``max_attempts`` (an ``int`` from 1 to
-        10) bounds retries of requests that are safe to repeat (a pay-out is retried only
-        when it never left).
+        gateway) replaces it. Durations are milliseconds. ``retry`` bounds retries of
+        requests that are safe to repeat (see :class:`RetrySettings`).
         ``order_not_found_codes``: gateway codes that mean "no such order" to
-        ``reconcile_payout``."""
+        ``reconcile_payout``. The settings are read (and checked) by the Rust core, as
+        Node's options are."""
         self._native = _native.Client(
-            merchant_id=merchant_id,
-            merchant_secret=merchant_secret,
-            private_key=private_key,
-            environment=environment,
-            base_url=base_url,
-            connect_timeout=connect_timeout,
-            timeout=timeout,
-            max_attempts=max_attempts,
-            user_agent_suffix=user_agent_suffix,
-            order_not_found_codes=None if order_not_found_codes is None else list(order_not_found_codes),
+            {
+                "merchant_id": merchant_id,
+                "merchant_secret": merchant_secret,
+                "private_key": private_key,
+                "environment": environment,
+                "base_url": base_url,
+                "connect_timeout_ms": connect_timeout_ms,
+                "timeout_ms": timeout_ms,
+                "retry": retry,
+                "user_agent_suffix": user_agent_suffix,
+                "order_not_found_codes": order_not_found_codes,
+            }
         )
 
     @classmethod
-    def from_env(cls: type[_C]) -> _C:
+    def from_env(cls: type[_C], **overrides: Any) -> _C:
         """Reads ``SMILEPAYZ_MERCHANT_ID``, ``SMILEPAYZ_MERCHANT_SECRET``,
-        ``SMILEPAYZ_PRIVATE_KEY``, ``SMILEPAYZ_ENVIRONMENT`` and ``SMILEPAYZ_BASE_URL``."""
+        ``SMILEPAYZ_PRIVATE_KEY``, ``SMILEPAYZ_ENVIRONMENT`` and ``SMILEPAYZ_BASE_URL``;
+        ``overrides`` (the constructor's keyword arguments) are applied on top."""
         client = cls.__new__(cls)
-        client._native = _native.Client.from_env()
+        client._native = _native.Client.from_env(overrides)
         return client
 
     @property

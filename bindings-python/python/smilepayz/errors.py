@@ -67,14 +67,15 @@ class ConfigError(SmilepayzError):
 
 
 class ApiError(SmilepayzError):
-    """The gateway answered with a ``code`` other than ``00``."""
+    """The gateway answered with a ``code`` other than ``00``: ``api_code`` and
+    ``api_message`` are the gateway's (Node: ``apiCode``, ``apiMessage``)."""
 
     kind = "api"
 
-    def __init__(self, message: str, *, code: str, gateway_message: str, http_status: int, raw_body: str) -> None:
+    def __init__(self, message: str, *, api_code: str, api_message: str, http_status: int, raw_body: str) -> None:
         super().__init__(message)
-        self.code = code
-        self.gateway_message = gateway_message
+        self.api_code = api_code
+        self.api_message = api_message
         self.http_status = http_status
         self.raw_body = raw_body
 
@@ -190,7 +191,7 @@ class InternalError(SmilepayzError):
 
 
 def _from_native(fields: dict[str, Any]) -> SmilepayzError:
-    """Builds the exception for the fields of a core error (see ``smilepayz::interop``)."""
+    """Builds the exception for the fields of a core error (see ``smilepayz_interop::error_fields``)."""
     message: str = fields["message"]
     kind = fields["kind"]
     if kind == "validation":
@@ -200,8 +201,8 @@ def _from_native(fields: dict[str, Any]) -> SmilepayzError:
     if kind == "api":
         return ApiError(
             message,
-            code=fields["api_code"],
-            gateway_message=fields["api_message"],
+            api_code=fields["api_code"],
+            api_message=fields["api_message"],
             http_status=fields["http_status"],
             raw_body=fields["raw_body"],
         )

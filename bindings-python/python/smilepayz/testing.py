@@ -4,6 +4,7 @@ injects faults; and :func:`sign_callback` for testing your own callback handler.
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
 from types import TracebackType
 from typing import Any, Literal, Optional, Union
@@ -21,34 +22,51 @@ MockGatewayError = _native.MockGatewayError
 Endpoint = Literal["payout", "status", "balance"]
 Fault = Literal[
     "delay",
-    "server_error",
-    "drop",
-    "malformed",
+    "server_error_after_accept",
+    "drop_after_accept",
+    "malformed_after_accept",
     "redirect_before_accept",
     "redirect_after_accept",
     "reset_during_upload",
-    "truncated",
-    "oversized",
+    "truncated_after_accept",
+    "oversized_after_accept",
     "close_idle_keep_alive",
 ]
+"""The fault names (Node's, in snake_case); the testkit reads them."""
 
 
 class MockGateway:
     """A running mock gateway; use it as a context manager or call :meth:`close`.
 
     Most faults spoil the answer to the next request on an endpoint *after* the gateway
-    handled it (a pay-out is accepted and counted): ``delay`` (with ``seconds``),
-    ``server_error`` (HTTP 500), ``drop`` (connection closed), ``malformed`` (not JSON),
-    ``redirect_after_accept`` (a 307, or ``http_status``, to a port where nothing
-    listens), ``truncated`` (fewer body bytes than ``Content-Length``, then closed),
-    ``oversized`` (a body past the client's 1 MiB limit). Two leave the request
+    handled it (a pay-out is accepted and counted): ``delay`` (with ``delay_ms``),
+    ``server_error_after_accept`` (HTTP 500), ``drop_after_accept`` (connection closed),
+    ``malformed_after_accept`` (not JSON), ``redirect_after_accept`` (a 307, or
+    ``http_status``, to a port where nothing listens), ``truncated_after_accept`` (fewer
+    body bytes than ``Content-Length``, then closed), ``oversized_after_accept`` (a body
+    past the client's 1 MiB limit). Two leave the request
     unhandled — no order, not counted: ``redirect_before_accept`` and
     ``reset_during_upload`` (TCP reset once the head is read). ``close_idle_keep_alive``
     answers normally, then resets that kept-alive connection under the client's next
     request, which is never read (see :meth:`closed_keep_alive_connections`)."""
 
-    def __init__(self, *, merchant_id: Optional[str] = None, merchant_secret: Optional[str] = None) -> None:
-        self._native = _native.MockGateway(merchant_id=merchant_id, merchant_secret=merchant_secret)
+    def __init__(
+        self,
+        *,
+        merchant_id: Optional[str] = None,
+        merchant_secret: Optional[str] = None,
+        merchant_private_key: Optional[str] = None,
+        platform_private_key: Optional[str] = None,
+    ) -> None:
+        """Starts a gateway on a free port; unset settings (the keys too) are generated."""
+        self._native = _native.MockGateway(
+            {
+                "merchant_id": merchant_id,
+                "merchant_secret": merchant_secret,
+                "merchant_private_key": merchant_private_key,
+                "platform_private_key": platform_private_key,
+            }
+        )
 
     def __enter__(self) -> MockGateway:
         return self
@@ -59,6 +77,7 @@ class MockGateway:
         self.close()
 
     def close(self) -> None:
+        """Stops the server (idempotent); later calls raise :class:`MockGatewayError`."""
         self._native.close()
 
     @property
@@ -113,25 +132,31 @@ class MockGateway:
         callback and returns the answer (``http_status``, ``body``, ``acknowledged``)."""
         return self._native.settle(order_no, status)
 
+    async def settle_async(self, order_no: str, status: str) -> Optional[dict[str, Any]]:
+        """:meth:`settle` for asyncio code: the event loop keeps running (and can answer
+        the callback, e.g. an ASGI app in the same loop) while the callback is delivered."""
+        return await asyncio.to_thread(self._native.settle, order_no, status)
+
     def signed_callback(self, order_no: str) -> Optional[tuple[dict[str, str], bytes]]:
         """The signed callback (headers, body) the gateway would send for an order now."""
         return self._native.signed_callback(order_no)
 
     def inject(
-        self, endpoint: Endpoint, fault: Fault, *, seconds: Optional[float] = None, http_status: Optional[int] = None
+        self, endpoint: Endpoint, fault: Fault, *, delay_ms: Optional[float] = None, http_status: Optional[int] = None
     ) -> None:
-        """Spoils the next request to ``endpoint`` with ``fault``; ``seconds`` for ``delay``,
-        ``http_status`` (307 by default, or 308) for the redirects."""
-        self._native.inject(endpoint, fault, seconds=seconds, http_status=http_status)
+        """Spoils the next request to ``endpoint`` with ``fault``; ``delay_ms`` for ``delay``,
+        ``http_status`` (307 by default, or 308) for the redirects. A bad name or setting
+        is a :class:`~smilepayz.errors.ConfigError`."""
+        self._native.inject(endpoint, {"fault": fault, "delay_ms": delay_ms, "http_status": http_status})
 
     def closed_keep_alive_connections(self) -> int:
         """How many kept-alive connections ``close_idle_keep_alive`` reset under the
         client's next request: each one is a request written onto a dead connection."""
         return self._native.closed_keep_alive_connections()
 
-    def refuse_connections_for(self, seconds: float) -> None:
-        """Closes the port for ``seconds`` (nothing can be sent); returns once refused."""
-        self._native.refuse_connections_for(seconds)
+    def refuse_connections_for(self, duration_ms: float) -> None:
+        """Closes the port for ``duration_ms`` (nothing can be sent); returns once refused."""
+        self._native.refuse_connections_for(duration_ms)
 
     def order(self, order_no: str) -> Optional[dict[str, Any]]:
         """An order as the gateway holds it (snake_case keys, ``amount`` a ``Decimal``)."""
@@ -140,6 +165,12 @@ class MockGateway:
 
     def orders(self) -> list[dict[str, Any]]:
         return [_with_decimal_amount(order) for order in self._native.orders()]
+
+    def received(self) -> list[dict[str, Any]]:
+        """Every HTTP request received, oldest first: ``method``, ``path``, ``headers``
+        (``[name, value]`` pairs), ``body`` (text), ``http_status``, ``code``, ``fault``,
+        ``handled``."""
+        return self._native.received()
 
     def payout_requests_for(self, order_no: str) -> int:
         """How many authenticated pay-out requests named ``order_no``."""
@@ -163,5 +194,6 @@ def sign_callback(
     platform_private_key: str, body: Union[bytes, str, dict[str, Any]], *, timestamp: Optional[str] = None
 ) -> tuple[dict[str, str], bytes]:
     """Signs a callback body as Smilepayz does: returns (headers, body bytes).
-    ``timestamp`` defaults to now, ``yyyy-MM-ddTHH:mm:ss+07:00``."""
+    ``timestamp`` defaults to now in the gateway's zone, ``yyyy-MM-ddTHH:mm:ss+07:00``
+    (as Node's ``signCallback``)."""
     return _native.sign_callback(platform_private_key, body, timestamp=timestamp)

@@ -90,13 +90,14 @@ fn decode(text: &str) -> Result<Decoded, KeyError> {
         .map_err(|_| KeyError::NotPemOrBase64)
 }
 
-/// The merchant's RSA private key, parsed once; signs requests.
+/// An RSA private key, parsed once, that signs: the merchant's key signs requests (the
+/// mock gateway's platform key signs callbacks).
 #[derive(Clone)]
-pub struct MerchantKey {
+pub struct SigningKey {
     pair: Arc<KeyPair>,
 }
 
-impl MerchantKey {
+impl SigningKey {
     /// Loads a private key from PEM (`PRIVATE KEY`, `RSA PRIVATE KEY`) or bare base64
     /// DER (PKCS#8 or PKCS#1).
     pub fn from_text(text: &str) -> Result<Self, KeyError> {
@@ -119,7 +120,7 @@ impl MerchantKey {
             Err((e8, e1)) => {
                 if e8.description_() == "TooSmall" || e1.description_() == "TooSmall" {
                     Err(KeyError::TooSmall)
-                } else if PlatformKey::from_der(der).is_ok() {
+                } else if VerifyingKey::from_der(der).is_ok() {
                     Err(KeyError::WrongKind { found: "public key".into(), expected: "a private key" })
                 } else {
                     Err(KeyError::NotRsa { expected: "private key" })
@@ -153,10 +154,10 @@ impl MerchantKey {
     }
 
     /// The matching public key.
-    pub fn public_key(&self) -> PlatformKey {
+    pub fn public_key(&self) -> VerifyingKey {
         let pkcs1 = self.pair.public_key().as_ref().to_vec();
         // The public half of a key that loaded always parses.
-        match PlatformKey::from_der(&pkcs1) {
+        match VerifyingKey::from_der(&pkcs1) {
             Ok(k) => k,
             Err(_) => unreachable_public_key(),
         }
@@ -178,27 +179,33 @@ impl MerchantKey {
     }
 }
 
-fn unreachable_public_key() -> PlatformKey {
+fn unreachable_public_key() -> VerifyingKey {
     // Never reached: kept total so that no input can make key handling panic.
-    PlatformKey { parsed: None, spki: Arc::from(Vec::new()), bits: 0 }
+    VerifyingKey { parsed: None, spki: Arc::from(Vec::new()), bits: 0 }
 }
 
-impl fmt::Debug for MerchantKey {
+impl fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "MerchantKey(RSA-{}, ***)", self.bits())
+        write!(f, "SigningKey(RSA-{}, ***)", self.bits())
     }
 }
+
+/// The merchant's key, as the SDK uses it: a [`SigningKey`] that signs requests.
+pub type MerchantKey = SigningKey;
+
+/// Smilepayz's platform key, as the SDK uses it: a [`VerifyingKey`] that checks callbacks.
+pub type PlatformKey = VerifyingKey;
 
 /// An RSA public key that verifies signatures: the gateway's platform key for callbacks
 /// (or, in the mock gateway, a merchant's public key).
 #[derive(Clone)]
-pub struct PlatformKey {
+pub struct VerifyingKey {
     parsed: Option<Arc<ParsedPublicKey>>,
     spki: Arc<[u8]>,
     bits: usize,
 }
 
-impl PlatformKey {
+impl VerifyingKey {
     /// Loads a public key from bare base64 DER (SubjectPublicKeyInfo or PKCS#1) or PEM
     /// (`PUBLIC KEY`, `RSA PUBLIC KEY`).
     pub fn from_text(text: &str) -> Result<Self, KeyError> {
@@ -248,13 +255,13 @@ impl PlatformKey {
     }
 }
 
-impl fmt::Debug for PlatformKey {
+impl fmt::Debug for VerifyingKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "PlatformKey(RSA-{})", self.bits)
+        write!(f, "VerifyingKey(RSA-{})", self.bits)
     }
 }
 
-impl PartialEq for PlatformKey {
+impl PartialEq for VerifyingKey {
     fn eq(&self, other: &Self) -> bool {
         self.spki == other.spki
     }

@@ -1,15 +1,14 @@
-//! What the Python and Node bindings share: errors and answers as JSON values with keys
-//! in the binding's naming style, so that neither binding maps a field by hand and both
-//! expose the same fields. Amounts are strings (exact), times are kept as written, and
-//! each answer carries its raw body under `raw`.
+//! Errors and answers as JSON values with keys in the binding's naming style, so that
+//! neither binding maps a field by hand and both expose the same fields. Amounts are
+//! strings (exact), times are kept as written, and each answer carries its raw body under
+//! `raw`.
 
-use crate::callback::{ConfirmedCallback, SignatureError, VerifiedCallback};
-use crate::client::Reconciliation;
-use crate::error::{Error, UnknownCause};
-use crate::models::{BalanceResponse, CallbackNotification, PayoutResponse, RawJson, StatusResponse};
-use crate::validation::{Case, ValidationError, camel_to_snake};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
+use smilepayz::callback::{ConfirmedCallback, SignatureError, VerifiedCallback};
+use smilepayz::models::{BalanceResponse, CallbackNotification, PayoutResponse, RawJson, StatusResponse};
+use smilepayz::validation::{Case, ValidationError, in_case, recase};
+use smilepayz::{Error, Reconciliation, UnknownCause};
 
 /// A pay-out answer.
 pub fn payout_response(response: &PayoutResponse, case: Case) -> Value {
@@ -41,15 +40,16 @@ pub fn verified_callback(callback: &VerifiedCallback, case: Case) -> Value {
 /// [`verified_callback`] in camelCase as JSON text, without `raw` (a binding hands the
 /// body over apart): one serialisation, for JavaScript's `JSON.parse`.
 pub fn verified_callback_camel_json(callback: &VerifiedCallback) -> String {
+    /// The callback's own fields (camelCase, as it serialises) and its `X-TIMESTAMP`.
+    #[derive(Serialize)]
+    struct Fields<'a> {
+        #[serde(flatten)]
+        notification: &'a CallbackNotification,
+        timestamp: &'a str,
+    }
+    let fields = Fields { notification: &callback.notification, timestamp: &callback.timestamp };
     // Our own derive-only types always serialise; the fallback is the empty object.
-    let mut text = serde_json::to_string(&callback.notification).unwrap_or_else(|_| "{}".to_owned());
-    let timestamp = serde_json::to_string(&callback.timestamp).unwrap_or_else(|_| "\"\"".to_owned());
-    // Reopen the object (it always has tradeNo, so it is never `{}`) for `timestamp`.
-    text.pop();
-    text.push_str(",\"timestamp\":");
-    text.push_str(&timestamp);
-    text.push('}');
-    text
+    serde_json::to_string(&fields).unwrap_or_else(|_| "{}".to_owned())
 }
 
 /// A confirmed callback: the confirmed order and trade numbers, the callback and the
@@ -129,6 +129,8 @@ pub fn error_fields(error: &Error, case: Case) -> Value {
             put("inquiry", status_response(&stale.inquiry, case));
         }
         Error::Internal(_) => {}
+        // A kind the core adds later (`Error` is non-exhaustive): kind, code and message.
+        _ => {}
     }
     Value::Object(fields)
 }
@@ -160,26 +162,14 @@ fn insert(value: &mut Value, key: &str, item: Value) {
 }
 
 fn name(camel: &str, case: Case) -> String {
-    match case {
-        Case::Camel => camel.to_owned(),
-        Case::Snake => camel_to_snake(camel),
-    }
-}
-
-/// `value` with every object key (written in camelCase) in `case`.
-pub fn recase(value: Value, case: Case) -> Value {
-    match value {
-        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (name(&k, case), recase(v, case))).collect()),
-        Value::Array(items) => Value::Array(items.into_iter().map(|v| recase(v, case)).collect()),
-        other => other,
-    }
+    in_case(camel, case)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Client;
-    use crate::models::GatewayBody;
+    use smilepayz::Client;
+    use smilepayz::models::GatewayBody;
 
     #[test]
     fn answers_keep_exact_amounts_raw_body_and_case() {
@@ -214,7 +204,7 @@ mod tests {
     #[test]
     fn error_fields_name_every_detail() {
         let unknown = Error::OutcomeUnknown {
-            order_no: crate::models::OrderNo::parse("ORDER0001").expect("valid"),
+            order_no: smilepayz::models::OrderNo::parse("ORDER0001").expect("valid"),
             cause: UnknownCause::ServerError { http_status: 502, body_excerpt: String::new() },
         };
         let fields = error_fields(&unknown, Case::Snake);
