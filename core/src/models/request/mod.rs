@@ -12,6 +12,7 @@ mod peru;
 pub(crate) mod region;
 pub(crate) mod rules;
 mod usdt;
+#[cfg(feature = "gateway-side")]
 mod wire;
 
 pub use brazil::{BrazilPayout, BrazilReceiver, PixKeyType};
@@ -240,7 +241,9 @@ impl PayoutRequest {
     }
 
     /// Reads a body as it travels on the wire (what the gateway receives), checking its
-    /// currency and returning the merchant id it names. Used by the mock gateway.
+    /// currency and returning the merchant id it names. For test gateways: feature
+    /// `gateway-side`, which the testkit enables.
+    #[cfg(feature = "gateway-side")]
     pub fn from_wire(body: &[u8]) -> Result<(PayoutRequest, String), ValidationError> {
         wire::read(body)
     }
