@@ -5,10 +5,10 @@
 //! runs; the disagreements are listed together.
 
 use serde_json::{Map, Value, json};
-use smilepayz::{Case, Error, PayoutRequest, StatusQuery};
+use smilepayz::{Case, Error, StatusQuery};
 use smilepayz_interop::{Binding, ClientSettings, error_fields, reconciliation};
 use smilepayz_testkit::{Endpoint, FaultSettings, MockGateway, MockSettings, millis};
-use smilepayz_tests::{keys, load, text};
+use smilepayz_tests::{golden_request, keys, load, text};
 use std::time::Duration;
 use tokio::time::{Instant, sleep, sleep_until};
 
@@ -26,18 +26,9 @@ async fn every_case_of_the_fault_table() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// The golden request `name` of requests.json under the order number `order_no`.
-fn golden(name: &Value, order_no: &str) -> Result<PayoutRequest, String> {
-    let golden = load("requests.json");
-    let found = golden["cases"].as_array().and_then(|c| c.iter().find(|c| c["name"] == *name));
-    let mut input = found.ok_or(format!("no golden request {name}"))?["request"].clone();
-    input["orderNo"] = order_no.into();
-    PayoutRequest::from_json(input, Case::Camel).map_err(|e| e.to_string())
-}
-
 async fn run(table: &Value, index: usize, case: &Value) -> Result<(), String> {
     let fail = |e: &dyn std::fmt::Display| e.to_string();
-    let request = golden(&case["request"]["golden"], &format!("SCN{index:06}"))?;
+    let request = golden_request(text(case, "/request/golden"), &format!("SCN{index:06}"));
     let order_no = request.order_no().to_owned();
     let keys = keys();
     let settings: MockSettings = serde_json::from_value(json!({
