@@ -50,7 +50,7 @@ console.log(`\nNode tests: ${count('tests')} run, ${count('pass')} passed, ${cou
 console.log(
   `vector cases: ${v('requests.json').cases.length} golden requests, ${bad.requests.length} bad requests, ` +
     `${bad.privateKeys.length + bad.goodPrivateKeys.length} private keys, ${bad.publicKeys.length + bad.goodPublicKeys.length} public keys, ` +
-    `${bad.config.length} configs, ${v('callbacks.json').cases.length} callbacks, 1 real sandbox callback`,
+    `${bad.config.length} configs, ${v('callbacks.json').cases.length} callbacks, 1 real sandbox callback, ${v('scenarios.json').cases.length} fault scenarios`,
 );
 if (count('fail') > 0 || count('tests') === 0) process.exit(1);
 JS

@@ -38,42 +38,20 @@ function orderNo(prefix = 'ORD') {
   return `${prefix}${process.pid}${Date.now() % 1e8}${String(counter).padStart(4, '0')}`.slice(0, 32);
 }
 
-/** A valid request for each region. */
-function requestFor(region, overrides = {}) {
-  const base = {
-    IDR: { region: 'IDR', purpose: 'Payroll', amount: '150000', paymentMethod: 'BRI', cashAccount: '78120011629261665' },
-    PEN: {
-      region: 'PEN',
-      purpose: 'Pago a proveedor',
-      amount: '1050',
-      paymentMethod: 'BCP',
-      cashAccount: '19312345678012',
-      cashAccountType: 'SAVINGS',
-      cci: '00219300123456780123',
-      receiver: { name: 'José Pérez', email: 'jose.perez@example.pe', phone: '987654321', idType: 'NID', idNumber: '45678912' },
-    },
-    COP: {
-      region: 'COP',
-      purpose: 'Pago de nómina',
-      amount: '10000',
-      paymentMethod: 'BANCOLOMBIA',
-      cashAccount: '12345678901',
-      cashAccountType: 'AHORROS',
-      receiver: { name: 'Maria Rodriguez Lopez', email: 'maria@example.co', phone: '3001234567', idType: 'CC', identity: '1234567890' },
-    },
-    BRL: {
-      region: 'BRL',
-      purpose: 'Reembolso',
-      amount: '5000',
-      paymentMethod: 'CPF',
-      cashAccount: '52998224725',
-      receiver: { pixAccount: '52998224725', pixType: 'CPF', taxNumber: '52998224725' },
-    },
-    USDT: { region: 'USDT', purpose: 'Treasury', amount: '100.5', network: 'TRC20', cashAccount: 'TS8taf44vwibX7z4vE7aqrA7xVQjzzGKoZ' },
-  }[region];
-  return { ...base, orderNo: orderNo(region), ...overrides };
+const golden = Object.fromEntries(load('requests.json').cases.map((c) => [c.name, c.request]));
+
+/** The golden request `name` of requests.json under a fresh order number, without its callbackUrl. */
+function goldenRequest(name, overrides = {}) {
+  const { callbackUrl: _callbackUrl, ...request } = structuredClone(golden[name]);
+  return { ...request, orderNo: orderNo(request.region), ...overrides };
 }
 
-const REGIONS = ['IDR', 'PEN', 'COP', 'BRL', 'USDT'];
+/** The regions of the golden requests, and the first golden request of each. */
+const firstOfRegion = {};
+for (const [name, request] of Object.entries(golden)) firstOfRegion[request.region] ??= name;
+const REGIONS = Object.keys(firstOfRegion);
 
-module.exports = { load, keys, keyText, assertNoKeyMaterial, orderNo, requestFor, REGIONS };
+/** A valid request for `region` (its first golden request), under a fresh order number. */
+const requestFor = (region, overrides = {}) => goldenRequest(firstOfRegion[region], overrides);
+
+module.exports = { load, keys, keyText, assertNoKeyMaterial, orderNo, goldenRequest, requestFor, REGIONS };

@@ -1,96 +1,49 @@
-"""One valid pay-out per region, built with the typed request classes."""
+"""Sample pay-outs: the golden requests of tests/vectors/requests.json (the camelCase
+input form every language reads), in the form a Python caller writes them."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Callable, Optional
+from typing import Any, Optional
 
-from smilepayz import (
-    BrazilPayout,
-    ColombiaPayout,
-    ColombiaReceiver,
-    IndonesiaPayout,
-    IndonesiaReceiver,
-    Merchant,
-    PayoutRequest,
-    PeruPayout,
-    PeruReceiver,
-    UsdtPayout,
-)
+from smilepayz import PayoutRequest
 
-Factory = Callable[[str, Optional[str]], PayoutRequest]
+from .conftest import load
+
+GOLDEN: dict[str, Any] = {case["name"]: case["request"] for case in load("requests.json")["cases"]}
+
+
+def snake(key: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in key)
+
+
+def snake_keys(value: Any, under_extra: bool = False) -> Any:
+    """A camelCase vector request in the form a Python caller writes it."""
+    if isinstance(value, dict):
+        return {(k if under_extra else snake(k)): snake_keys(v, under_extra or k == "extra") for k, v in value.items()}
+    if isinstance(value, list):
+        return [snake_keys(v, under_extra) for v in value]
+    return value
+
+
+def golden(name: str, order_no: str, callback_url: Optional[str] = None) -> PayoutRequest:
+    """The golden request ``name`` under ``order_no``, with ``callback_url`` (or none)."""
+    fields = snake_keys({**GOLDEN[name], "orderNo": order_no})
+    fields.pop("callback_url", None)
+    if callback_url is not None:
+        fields["callback_url"] = callback_url
+    return PayoutRequest.from_dict(fields)
+
+
+# The first golden request of each region, by currency.
+FIRST_OF_REGION: dict[str, str] = {}
+for _name, _request in GOLDEN.items():
+    FIRST_OF_REGION.setdefault(_request["region"], _name)
+REGIONS = sorted(FIRST_OF_REGION)
+
+
+def region_request(region: str, order_no: str, callback_url: Optional[str] = None) -> PayoutRequest:
+    return golden(FIRST_OF_REGION[region], order_no, callback_url)
 
 
 def indonesia(order_no: str, callback_url: Optional[str] = None) -> PayoutRequest:
-    return IndonesiaPayout(
-        order_no=order_no,
-        purpose="Payroll",
-        amount=150000,
-        payment_method="BRI",
-        cash_account="78120011629261665",
-        receiver=IndonesiaReceiver(name="Budi Santoso"),
-        merchant=Merchant(merchant_name="Toko Demo"),
-        callback_url=callback_url,
-    )
-
-
-def peru(order_no: str, callback_url: Optional[str] = None) -> PayoutRequest:
-    return PeruPayout(
-        order_no=order_no,
-        purpose="Pago a proveedor",
-        amount=1050,
-        payment_method="BCP",
-        cash_account="19312345678012",
-        cash_account_type="SAVINGS",
-        cci="00219300123456780123",
-        receiver=PeruReceiver(
-            name="José Pérez", email="jose.perez@example.pe", phone="987654321", id_type="NID", id_number="45678912"
-        ),
-        callback_url=callback_url,
-    )
-
-
-def colombia(order_no: str, callback_url: Optional[str] = None) -> PayoutRequest:
-    return ColombiaPayout(
-        order_no=order_no,
-        purpose="Pago de nómina",
-        amount=Decimal("10000"),
-        payment_method="BANCOLOMBIA",
-        cash_account="12345678901",
-        cash_account_type="AHORROS",
-        receiver=ColombiaReceiver(
-            name="Maria Rodriguez Lopez",
-            email="maria@example.co",
-            phone="3001234567",
-            id_type="CC",
-            identity="1234567890",
-        ),
-        callback_url=callback_url,
-    )
-
-
-def brazil(order_no: str, callback_url: Optional[str] = None) -> PayoutRequest:
-    # A plain dict works wherever a receiver class does.
-    return BrazilPayout(
-        order_no=order_no,
-        purpose="Reembolso pedido 42",
-        amount=5000,
-        payment_method="CPF",
-        cash_account="52998224725",
-        receiver={"tax_number": "52998224725", "pix_type": "CPF", "pix_account": "52998224725"},
-        callback_url=callback_url,
-    )
-
-
-def usdt(order_no: str, callback_url: Optional[str] = None) -> PayoutRequest:
-    return UsdtPayout(
-        order_no=order_no,
-        purpose="Treasury transfer",
-        amount=Decimal("100.5"),
-        network="TRC20",
-        cash_account="TS8taf44vwibX7z4vE7aqrA7xVQjzzGKoZ",
-        callback_url=callback_url,
-    )
-
-
-REGIONS: dict[str, Factory] = {"IDR": indonesia, "PEN": peru, "COP": colombia, "BRL": brazil, "USDT": usdt}
+    return region_request("IDR", order_no, callback_url)

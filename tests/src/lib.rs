@@ -20,6 +20,22 @@ pub fn text<'a>(value: &'a Value, pointer: &str) -> &'a str {
     value.pointer(pointer).and_then(Value::as_str).unwrap_or_else(|| panic!("no string at {pointer}"))
 }
 
+/// The camelCase input of the golden request `name` of requests.json (a sample request
+/// every suite shares), or a test failure.
+pub fn golden_input(name: &str) -> Value {
+    let requests = load("requests.json");
+    let found = requests["cases"].as_array().and_then(|cases| cases.iter().find(|c| c["name"] == name));
+    found.unwrap_or_else(|| panic!("no golden request {name:?}"))["request"].clone()
+}
+
+/// The golden request `name` under `order_no`, without its `callbackUrl`.
+pub fn golden_request(name: &str, order_no: &str) -> smilepayz::PayoutRequest {
+    let mut input = golden_input(name);
+    input["orderNo"] = order_no.into();
+    input.as_object_mut().map(|o| o.remove("callbackUrl"));
+    smilepayz::PayoutRequest::from_json(input, smilepayz::Case::Camel).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
 /// The `headers` of a callbacks.json case as (name, value) pairs.
 pub fn header_pairs(case: &Value) -> Vec<(String, String)> {
     case["headers"]

@@ -4,7 +4,7 @@
 use smilepayz::{
     BlockingClient, Client, ClientBuilder, Decimal, Error, IndonesiaPayout, PayoutRequest, RetryPolicy, StatusQuery,
 };
-use smilepayz_tests::{keys, text};
+use smilepayz_tests::{golden_request, keys, text};
 use std::time::{Duration, Instant};
 
 const SECRET: &str = "client-test-secret-9f8e7d";
@@ -31,7 +31,7 @@ fn closed_port_url() -> String {
 }
 
 fn payout(order_no: &str) -> PayoutRequest {
-    IndonesiaPayout::new(order_no, "Payroll", Decimal::from(150_000), "BRI", "78120011629261665").into()
+    golden_request("idr-minimal", order_no)
 }
 
 #[tokio::test]
@@ -48,7 +48,9 @@ async fn a_refused_connection_is_a_transport_error_after_the_retry_budget() {
 #[tokio::test]
 async fn an_invalid_request_is_refused_before_anything_is_sent() {
     let client = builder(&closed_port_url()).build().expect("client");
-    let err = client.payout(&payout("BAD-ORDER")).await.expect_err("invalid");
+    // Built unchecked (the typed constructor), so that the client is the one to refuse it.
+    let invalid = IndonesiaPayout::new("BAD-ORDER", "Payroll", Decimal::from(150_000), "BRI", "78120011629261665");
+    let err = client.payout(&invalid.into()).await.expect_err("invalid");
     match err {
         Error::Validation(v) => assert_eq!(v.violations()[0].path.to_string(), "order_no"),
         other => panic!("expected a validation error, got {other}"),

@@ -1,33 +1,24 @@
-//! End to end against the loopback mock gateway: every region, every fault, money never
-//! sent twice, reconciliation, callbacks verified and confirmed.
+//! End to end against the loopback mock gateway: every region, inquiry retries,
+//! reconciliation, callbacks verified and confirmed. What each fault gives is the table
+//! of tests/vectors/scenarios.json (tests/scenarios.rs).
 
 use smilepayz::{
-    BlockingClient, CallbackVerifier, Case, Client, Decimal, Error, IndonesiaPayout, PayoutRequest, Reconciliation,
-    Region, RetryPolicy, Status, StatusQuery,
+    BlockingClient, CallbackVerifier, Client, Decimal, Error, PayoutRequest, Reconciliation, Region, Status,
+    StatusQuery,
 };
 use smilepayz_testkit::{Endpoint, Fault, MockGateway, codes, sign_callback};
-use smilepayz_tests::load;
+use smilepayz_tests::{golden_request, load, text};
 use std::time::Duration;
 
 fn idr(order_no: &str) -> PayoutRequest {
-    IndonesiaPayout::new(order_no, "Payroll", Decimal::from(150_000), "BRI", "78120011629261665").into()
+    golden_request("idr-minimal", order_no)
 }
 
-/// The golden request of each region, renamed to a fresh order number.
+/// Every golden request, renamed to a fresh order number.
 fn region_requests(prefix: &str) -> Vec<PayoutRequest> {
     let vectors = load("requests.json");
-    vectors["cases"]
-        .as_array()
-        .expect("cases")
-        .iter()
-        .enumerate()
-        .map(|(i, case)| {
-            let mut input = case["request"].clone();
-            input["orderNo"] = format!("{prefix}{i:06}").into();
-            input.as_object_mut().expect("object").remove("callbackUrl");
-            PayoutRequest::from_json(input, Case::Camel).expect("golden requests are valid")
-        })
-        .collect()
+    let cases = vectors["cases"].as_array().expect("cases").iter().enumerate();
+    cases.map(|(i, case)| golden_request(text(case, "/name"), &format!("{prefix}{i:06}"))).collect()
 }
 
 async fn gateway_and_client() -> (MockGateway, Client) {
@@ -62,52 +53,13 @@ async fn every_region_pays_out_settles_and_confirms() {
         assert!(confirmed.is_final());
         let order = gateway.order(order_no).expect("order at the gateway");
         assert_eq!(confirmed.money().map(|m| m.amount), Some(order.amount));
+        assert!(client.reconcile_payout(order_no).await.expect("reconciled").is_settled());
         assert_eq!(gateway.payout_requests_for(order_no), 1);
     }
     assert_eq!(gateway.orders().len(), requests.len());
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_pay_out_dropped_after_acceptance_is_unknown_recorded_once_and_reconciled() {
-    let (gateway, client) = gateway_and_client().await;
-    gateway.inject(Endpoint::Payout, Fault::DropAfterAccept);
-    let err = client.payout(&idr("DROP000001")).await.expect_err("the connection was dropped");
-    match &err {
-        Error::OutcomeUnknown { order_no, .. } => assert_eq!(order_no.as_str(), "DROP000001"),
-        other => panic!("expected OutcomeUnknown, got {other}"),
-    }
-    assert_eq!(gateway.payout_requests_for("DROP000001"), 1, "never resent");
-    match client.reconcile_payout("DROP000001").await.expect("reconciled") {
-        Reconciliation::Pending(s) => assert_eq!(s.status, Some(Status::Processing)),
-        other => panic!("expected Pending, got {other:?}"),
-    }
-    gateway.settle("DROP000001", Status::Success).await.expect("settled");
-    let done = client.reconcile_payout("DROP000001").await.expect("reconciled");
-    assert!(done.is_settled());
-    assert_eq!(gateway.payout_requests_for("DROP000001"), 1);
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn every_fault_after_acceptance_is_an_unknown_outcome_never_a_resend() {
-    let gateway = MockGateway::start().await.expect("mock");
-    let client = gateway.client_builder().timeout(Duration::from_millis(400)).build().expect("client");
-    let faults = [
-        ("FAULT00001", Fault::ServerErrorAfterAccept, "gateway error HTTP 500"),
-        ("FAULT00002", Fault::MalformedAfterAccept, "unreadable answer"),
-        ("FAULT00003", Fault::Delay(Duration::from_millis(1500)), "no answer before the timeout"),
-        ("FAULT00004", Fault::DropAfterAccept, "connection lost"),
-    ];
-    for (order_no, fault, cause) in faults {
-        gateway.inject(Endpoint::Payout, fault);
-        let err = client.payout(&idr(order_no)).await.expect_err(order_no);
-        assert_eq!(err.kind(), "outcome_unknown", "{order_no}: {err}");
-        assert!(err.to_string().contains(cause), "{order_no}: {err}");
-        assert_eq!(gateway.payout_requests_for(order_no), 1, "{order_no} sent once");
-        let state = client.reconcile_payout(order_no).await.expect("reconciled");
-        assert!(matches!(state, Reconciliation::Pending(_)), "{order_no}: {state:?}");
-    }
-}
-
+/// How often an inquiry is sent: once more per spoilt answer.
 #[tokio::test(flavor = "multi_thread")]
 async fn inquiries_are_retried_through_faults() {
     let (gateway, client) = gateway_and_client().await;
@@ -118,11 +70,6 @@ async fn inquiries_are_retried_through_faults() {
     assert_eq!(status.status, Some(Status::Processing));
     let status_requests = gateway.received().iter().filter(|r| r.path == smilepayz::transport::STATUS_PATH).count();
     assert_eq!(status_requests, 3);
-
-    let no_retry = gateway.client_builder().retry(RetryPolicy::none()).build().expect("client");
-    gateway.inject(Endpoint::Status, Fault::ServerErrorAfterAccept);
-    let err = no_retry.inquire_status(&StatusQuery::OrderNo("RETRY00001".into())).await.expect_err("no retry");
-    assert_eq!(err.kind(), "protocol", "{err}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

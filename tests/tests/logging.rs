@@ -1,9 +1,8 @@
 //! `tracing` events: one per request and answer, with order number and elapsed time,
 //! and never the merchant secret, the signature or the private key.
 
-use smilepayz::{Decimal, IndonesiaPayout, PayoutRequest};
 use smilepayz_testkit::{Endpoint, Fault, MockGateway};
-use smilepayz_tests::CapturedLog;
+use smilepayz_tests::{CapturedLog, golden_input, golden_request};
 
 #[tokio::test]
 async fn requests_and_answers_are_logged_without_credentials() {
@@ -18,12 +17,10 @@ async fn requests_and_answers_are_logged_without_credentials() {
 
     let gateway = MockGateway::start().await.expect("mock");
     let client = gateway.client_builder().build().expect("client");
-    let request: PayoutRequest =
-        IndonesiaPayout::new("TRACE00001", "Payroll", Decimal::from(150_000), "BRI", "78120011629261665").into();
+    let request = golden_request("idr-minimal", "TRACE00001");
     client.payout(&request).await.expect("accepted");
     gateway.inject(Endpoint::Payout, Fault::ServerErrorAfterAccept);
-    let unknown: PayoutRequest =
-        IndonesiaPayout::new("TRACE00002", "Payroll", Decimal::from(150_000), "BRI", "78120011629261665").into();
+    let unknown = golden_request("idr-minimal", "TRACE00002");
     client.payout(&unknown).await.expect_err("unknown outcome");
 
     let log = captured.text();
@@ -41,5 +38,6 @@ async fn requests_and_answers_are_logged_without_credentials() {
         .find(|(k, _)| k.eq_ignore_ascii_case("x-signature"))
         .map(|(_, v)| v.clone());
     assert!(!log.contains(&signature.expect("signature header")), "signature in log");
-    assert!(!log.contains("78120011629261665"), "beneficiary account in log");
+    let account = golden_input("idr-minimal")["cashAccount"].as_str().unwrap_or_default().to_owned();
+    assert!(!log.contains(&account), "beneficiary account in log");
 }

@@ -8,11 +8,9 @@
 
 use serde_json::{Value, json};
 use smilepayz::signing::MerchantKey;
-use smilepayz::{
-    CallbackVerifier, Case, Client, Decimal, Error, IndonesiaPayout, PayoutRequest, PlatformKey, StatusQuery,
-};
+use smilepayz::{CallbackVerifier, Case, Client, Error, PayoutRequest, PlatformKey, StatusQuery};
 use smilepayz_testkit::sign_callback;
-use smilepayz_tests::{keys, text};
+use smilepayz_tests::{golden_request, keys, text};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -111,7 +109,7 @@ fn client_for(base_url: &str) -> Client {
 }
 
 fn idr(order_no: &str) -> PayoutRequest {
-    IndonesiaPayout::new(order_no, "Payroll", Decimal::from(150_000), "BRI", "78120011629261665").into()
+    golden_request("idr-minimal", order_no)
 }
 
 #[tokio::test(flavor = "multi_thread")]
