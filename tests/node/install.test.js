@@ -69,7 +69,7 @@ test('npm pack of the main and a platform package, npm install of both in a fres
     fs.copyFileSync(path.join(REPO, 'npm', platform, 'package.json'), path.join(platformDir, 'package.json'));
     fs.copyFileSync(path.join(PACKAGE, binary), path.join(platformDir, binary));
     const plat = pack(platformDir, dir);
-    assert.deepEqual(plat.files.sort(), [binary, 'package.json']);
+    assert.deepEqual(plat.files.sort(), ['package.json', binary]);
 
     const project = path.join(dir, 'app');
     fs.mkdirSync(project);
