@@ -208,7 +208,7 @@ def check_keys(artifact: str, files: dict[str, bytes], prints: dict[bytes, str])
 
 # --- the artifacts -------------------------------------------------------------------------
 
-PY_FILES = r"smilepayz/(__init__|_aio|callbacks|client|errors|models|requests|testing)\.py|smilepayz/_native\.pyi|smilepayz/py\.typed"
+PY_FILES = r"smilepayz/[a-z_][a-z0-9_]*\.pyi?|smilepayz/py\.typed"  # modules and stubs of the package
 ARCH_OF_TAG = {"x86_64": "x86_64", "aarch64": "aarch64", "arm64": "aarch64", "amd64": "x86_64", "universal2": "universal"}
 
 summary: list[tuple[str, ...]] = []
@@ -270,13 +270,13 @@ def check_sdist(path: Path, version: str, prints: dict[bytes, str]) -> None:
     if path.name != f"{top}.tar.gz":
         fail(f"{path.name}: not {top}.tar.gz")
     files = members_of(path)
-    crates = r"(core|testkit|bindings-python)"
+    crates = r"(core|interop|testkit|bindings-python)"  # the crates the Python module is built from
     check_contents(
         path.name,
         files,
         [
             rf"{top}/(PKG-INFO|pyproject\.toml|Cargo\.toml|Cargo\.lock|README\.md|LICENSE[-A-Z]*)",
-            rf"{top}/{crates}/Cargo\.toml",
+            rf"{top}/{crates}/(Cargo\.toml|README\.md)",
             rf"{top}/{crates}/src/[a-z0-9_/]+\.rs",
             rf"{top}/bindings-python/README\.md",
             rf"{top}/python/({PY_FILES})",
@@ -311,9 +311,9 @@ def check_npm_main(path: Path, version: str, targets: list[str], prints: dict[by
         files,
         [
             r"package/(package\.json|README\.md|CHANGELOG\.md|LICENSE[-A-Z]*)",
-            r"package/(index|testing)\.(js|mjs|d\.ts)",
-            r"package/native\.(js|napi\.js|d\.ts)",
-            r"package/lib/[a-z-]+\.js",
+            r"package/[a-z][a-z0-9-]*\.(js|mjs|cjs|d\.ts)",  # entry points, typings, native.js
+            r"package/native\.napi\.js",  # the loader napi-rs generated
+            r"package/lib/[a-z][a-z0-9-]*\.(js|mjs|cjs|d\.ts)",
         ],
     )
     check_keys(path.name, files, prints)
