@@ -189,7 +189,11 @@ PY
         -r "$root/scripts/test-install-requirements.txt"
       (cd "$tree" && clean "$vbin" python -c 'import smilepayz, sys; f = smilepayz.__file__; assert "site-packages" in f, f')
       t=$(now)
-      (cd "$tree" && clean "$vbin" python -m pytest -q -p no:cacheprovider tests/python) | tee "$scratch/suite.out" | tail -4
+      if ! (cd "$tree" && clean "$vbin" python -m pytest -q -p no:cacheprovider tests/python) >"$scratch/suite.out" 2>&1; then
+        tail -100 "$scratch/suite.out"
+        die "tests/python failed on Python $ver against the installed wheel"
+      fi
+      tail -3 "$scratch/suite.out"
       figure "python $ver" "tests/python" "$(grep -Eo '[0-9]+ passed' "$scratch/suite.out" | tail -1), $(since "$t") s"
     fi
     i=$((i + 1))
@@ -479,8 +483,12 @@ runpy.run_path("quickstart.py", run_name="__main__")') | tee "$scratch/qs.out" |
   fi
   copy_tree "$tree"
   t=$(now)
-  (cd "$tree" && clean "" PYTHONPATH="$site:$deps" QEMU_LD_PREFIX="$sysroot" "$q" "$py64" \
-    -m pytest -q -p no:cacheprovider "${selection[@]}") | tee "$scratch/suite.out" | tail -3
+  if ! (cd "$tree" && clean "" PYTHONPATH="$site:$deps" QEMU_LD_PREFIX="$sysroot" "$q" "$py64" \
+    -m pytest -q -p no:cacheprovider "${selection[@]}") >"$scratch/suite.out" 2>&1; then
+    tail -100 "$scratch/suite.out"
+    die "${selection[0]} failed on the arm64 CPython under qemu"
+  fi
+  tail -3 "$scratch/suite.out"
   figure "python $pyver (qemu)" "${selection[0]}" "$(grep -Eo '[0-9]+ passed' "$scratch/suite.out" | tail -1), $(since "$t") s"
 }
 
