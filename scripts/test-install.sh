@@ -7,7 +7,7 @@
 #            `pip install --no-index --only-binary :all: --find-links dist/python smilepayz`,
 #            import time, the quick start, then tests/python against the installed package
 #            (on every one; INSTALL_TEST_SUITE=ends: the oldest and newest only)
-#   sdist    the sdist built from source by pip (maturin, cargo), then the quick start:
+#   sdist    the sdist unpacked and built from its sources by pip (maturin, cargo), then the quick start:
 #            the fallback for platforms without a wheel (needs the Rust toolchain)
 #   node     an empty npm project installs dist/npm's main and platform tarballs offline
 #            (npm install --offline), runs examples/node/quickstart.mjs (ESM) and the same
@@ -201,18 +201,22 @@ PY
 }
 
 test_sdist() {
-  step "sdist: pip builds smilepayz from dist/python/*.tar.gz (maturin, cargo; the no-wheel fallback)"
+  step "sdist: pip builds smilepayz from the unpacked dist/python/*.tar.gz (maturin, cargo; the no-wheel fallback)"
   command -v cargo >/dev/null || die "the sdist check needs cargo"
-  local venv=$scratch/venv-sdist t
+  local venv=$scratch/venv-sdist src=$scratch/sdist t
   python3 -m venv "$venv"
   "$(venv_bin "$venv")/python" -m pip install --quiet --disable-pip-version-check "$(grep '^maturin==' scripts/dist-requirements.txt)"
+  mkdir -p "$src"
+  tar xzf dist/python/smilepayz-"$pyversion".tar.gz -C "$src"
+  # The shared target/ and the dev profile reuse the registry crates scripts/test-python.sh
+  # built; cargo would take the workspace crates as built too (same relative paths, older
+  # files), so their sources are touched: the sdist's own Rust is compiled.
+  find "$src" -name '*.rs' -exec touch {} +
   t=$(now)
-  # The dev profile and the shared target/ keep it to the three workspace crates when
-  # scripts/test-python.sh has built the registry crates already.
   PATH="$(venv_bin "$venv"):$PATH" CARGO_TARGET_DIR=$root/target MATURIN_PEP517_ARGS="--profile dev" \
     "$(venv_bin "$venv")/python" -m pip install --quiet --disable-pip-version-check --no-cache-dir --no-build-isolation \
-    --no-index --no-binary smilepayz --find-links dist/python smilepayz
-  figure "sdist" "pip install (from source, dev profile)" "$(since "$t") s"
+    --no-index "$src/smilepayz-$pyversion"
+  figure "sdist" "pip install (compiled from the sdist's sources, dev profile)" "$(since "$t") s"
   mkdir -p "$scratch/app-sdist"
   cp examples/python/quickstart.py "$scratch/app-sdist/"
   (cd "$scratch/app-sdist" && "$(venv_bin "$venv")/python" -c 'import smilepayz._native as n, sys; assert "site-packages" in n.__file__; print("   native module:", n.__file__)' &&
