@@ -13,9 +13,10 @@
 # runners and assembles the npm packages with `dist.sh npm` from every target's .node.
 #
 # Usage:
-#   scripts/dist.sh                  tools, sdist, wheels, addons, npm, check, lint
+#   scripts/dist.sh                  tools, sdist, crates, wheels, addons, npm, check, lint
 #   scripts/dist.sh tools            the pinned tools (target/dist-tools, npm ci, rustup targets)
 #   scripts/dist.sh sdist            dist/python/smilepayz-<version>.tar.gz
+#   scripts/dist.sh crates           cargo package of the crates for crates.io (not into dist/)
 #   scripts/dist.sh wheel TRIPLE     one wheel into dist/python/
 #   scripts/dist.sh addon TRIPLE     one .node into target/dist/addons/TRIPLE/
 #   scripts/dist.sh npm [DIR]        the npm tarballs from every .node under DIR
@@ -151,6 +152,17 @@ cmd_sdist() {
   mkdir -p dist/python
   rm -f dist/python/smilepayz-*.tar.gz
   timed "python sdist" maturin sdist -m bindings-python/Cargo.toml -o dist/python
+}
+
+cmd_crates() {
+  # What crates.io gets: smilepayz and smilepayz-testkit (interop, the bindings, tests,
+  # examples and benches are publish = false). --no-verify keeps it to seconds; a full
+  # `cargo package -p smilepayz -p smilepayz-testkit` also compiles both (about a minute).
+  step "crates (cargo package --no-verify: smilepayz, smilepayz-testkit)"
+  rm -rf "$work/crates/package"
+  timed "crates package" cargo package --locked --no-verify --allow-dirty -p smilepayz -p smilepayz-testkit \
+    --target-dir "$work/crates"
+  ls -l "$work"/crates/package/*.crate
 }
 
 cmd_wheel() {
@@ -297,6 +309,7 @@ case ${1:-all} in
     start=$(date +%s)
     cmd_tools
     cmd_sdist
+    cmd_crates
     for t in $targets; do cmd_wheel "$t"; done
     for t in $targets; do cmd_addon "$t"; done
     cmd_npm
@@ -306,10 +319,11 @@ case ${1:-all} in
     ;;
   tools) cmd_tools ;;
   sdist) cmd_sdist ;;
+  crates) cmd_crates ;;
   wheel) cmd_wheel "${2:-}" ;;
   addon) cmd_addon "${2:-}" ;;
   npm) cmd_npm "${2:-}" ;;
   check) cmd_check ;;
   lint) cmd_lint ;;
-  *) die "unknown subcommand $1 (all, tools, sdist, wheel, addon, npm, check, lint)" ;;
+  *) die "unknown subcommand $1 (all, tools, sdist, crates, wheel, addon, npm, check, lint)" ;;
 esac
