@@ -270,13 +270,13 @@ def check_sdist(path: Path, version: str, prints: dict[bytes, str]) -> None:
     if path.name != f"{top}.tar.gz":
         fail(f"{path.name}: not {top}.tar.gz")
     files = members_of(path)
-    crates = r"(core|testkit|bindings-python)"
+    crates = r"(core|testkit|interop|bindings-python)"
     check_contents(
         path.name,
         files,
         [
             rf"{top}/(PKG-INFO|pyproject\.toml|Cargo\.toml|Cargo\.lock|README\.md|LICENSE[-A-Z]*)",
-            rf"{top}/{crates}/Cargo\.toml",
+            rf"{top}/{crates}/(Cargo\.toml|README\.md)",
             rf"{top}/{crates}/src/[a-z0-9_/]+\.rs",
             rf"{top}/bindings-python/README\.md",
             rf"{top}/python/({PY_FILES})",
