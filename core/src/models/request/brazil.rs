@@ -119,13 +119,9 @@ impl BrazilPayout {
     /// key: pixType = paymentMethod, pixAccount = cashAccount, and for CPF and CNPJ keys
     /// taxNumber = the key. A receiver the caller gives is sent as given.
     fn implied_receiver(&self) -> BrazilReceiver {
-        let tax_number = matches!(self.payment_method, Some(PixKeyType::Cpf | PixKeyType::Cnpj))
-            .then(|| self.cash_account.clone());
-        BrazilReceiver {
-            pix_type: self.payment_method,
-            pix_account: Some(self.cash_account.clone()),
-            tax_number,
-        }
+        let tax_number =
+            matches!(self.payment_method, Some(PixKeyType::Cpf | PixKeyType::Cnpj)).then(|| self.cash_account.clone());
+        BrazilReceiver { pix_type: self.payment_method, pix_account: Some(self.cash_account.clone()), tax_number }
     }
 }
 
