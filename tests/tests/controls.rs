@@ -256,6 +256,64 @@ async fn extra_ca_certificates_must_be_pem_certificates() {
     }
 }
 
+/// An HTTPS server on loopback with a certificate for `localhost` issued by the test CA of
+/// tests/vectors/tls (made with openssl, valid until 2126); answers every request with a
+/// gateway refusal. Returns its port and how many requests it read.
+async fn https_gateway() -> (u16, Arc<Mutex<usize>>) {
+    use tokio_rustls::rustls::ServerConfig;
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let dir = smilepayz_tests::vectors_dir().join("tls");
+    let certs = CertificateDer::pem_file_iter(dir.join("server.pem")).expect("pem").collect::<Result<Vec<_>, _>>();
+    let key = PrivateKeyDer::from_pem_file(dir.join("server.key")).expect("key");
+    let config = ServerConfig::builder().with_no_client_auth().with_single_cert(certs.expect("certs"), key);
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config.expect("tls config")));
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let requests = Arc::new(Mutex::new(0));
+    let count = Arc::clone(&requests);
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let (acceptor, count) = (acceptor.clone(), Arc::clone(&count));
+            tokio::spawn(async move {
+                let Ok(mut tls) = acceptor.accept(tcp).await else { return };
+                let mut buf = vec![0u8; 16 * 1024];
+                let Ok(n) = tls.read(&mut buf).await else { return };
+                if n == 0 {
+                    return;
+                }
+                *count.lock().expect("lock") += 1;
+                let body = r#"{"code":"4040001","message":"no such account"}"#;
+                let answer = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = tls.write_all(answer.as_bytes()).await;
+                let _ = tls.shutdown().await;
+            });
+        }
+    });
+    (port, requests)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_extra_ca_certificate_is_trusted_and_only_when_given() {
+    let (port, requests) = https_gateway().await;
+    let gateway = MockGateway::start().await.expect("keys");
+    let base_url = format!("https://localhost:{port}");
+    let ca = std::fs::read_to_string(smilepayz_tests::vectors_dir().join("tls/ca.pem")).expect("ca");
+
+    let untrusting = gateway.client_builder().base_url(base_url.clone()).retry(RetryPolicy::none()).build();
+    let err = untrusting.expect("client").inquire_balance("ACC1").await.expect_err("unknown issuer");
+    assert!(matches!(err, Error::Transport(_)), "{err}");
+    assert_eq!(*requests.lock().expect("lock"), 0, "no request over a connection it could not trust");
+
+    let trusting = gateway.client_builder().base_url(base_url).add_root_certificates_pem(ca).build().expect("client");
+    let err = trusting.inquire_balance("ACC1").await.expect_err("the server refuses the account");
+    assert!(matches!(&err, Error::Api(api) if api.code == "4040001"), "{err}");
+    assert_eq!(*requests.lock().expect("lock"), 1);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_per_call_timeout_bounds_one_call_and_leaves_the_client_alone() {
     let gateway = MockGateway::start().await.expect("mock gateway");
