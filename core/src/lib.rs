@@ -30,6 +30,7 @@
 pub mod callback;
 pub mod client;
 pub mod error;
+pub mod events;
 pub mod models;
 mod secret;
 pub mod signing;
@@ -41,7 +42,7 @@ pub use callback::{
 };
 #[cfg(feature = "blocking")]
 pub use client::blocking::BlockingClient;
-pub use client::{Client, ClientBuilder, Environment, Reconciliation, StatusQuery};
+pub use client::{Client, ClientBuilder, Environment, ProxySetting, Reconciliation, StatusQuery};
 pub use error::{ApiError, Error, ProtocolError, UnknownCause};
 pub use models::*;
 pub use rust_decimal::Decimal;
