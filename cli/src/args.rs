@@ -178,7 +178,7 @@ pub(crate) struct PayoutArgs {
     #[arg(long)]
     pub(crate) purpose: Option<String>,
     /// Exact decimal text, e.g. 150000 (never rounded).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub(crate) amount: Option<String>,
     #[arg(long)]
     pub(crate) payment_method: Option<String>,

@@ -2,6 +2,8 @@
 //! (a closed pipe) are ignored: the exit code still tells the outcome.
 
 use serde_json::Value;
+use smilepayz::Status;
+use smilepayz::models::Money;
 use std::io::Write;
 
 /// The two streams of a run and the chosen format.
@@ -36,4 +38,14 @@ impl<'a> Output<'a> {
             self.line(&human());
         }
     }
+}
+
+/// `IDR 150000`, or `(none)`.
+pub(crate) fn money(money: Option<&Money>) -> String {
+    money.map_or_else(|| "(none)".to_owned(), |m| format!("{} {}", m.currency, m.amount))
+}
+
+/// `SUCCESS`, or `(none)`.
+pub(crate) fn status(status: Option<&Status>) -> String {
+    status.map_or_else(|| "(none)".to_owned(), |s| s.as_str().to_owned())
 }

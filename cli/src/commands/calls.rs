@@ -4,11 +4,10 @@
 use crate::args::{BalanceArgs, PayoutArgs, ReconcileArgs, StatusArgs};
 use crate::exit::{Exit, Failure};
 use crate::input::read_input;
-use crate::output::Output;
+use crate::output::{Output, money};
 use crate::settings::Settings;
 use crate::signals::Signals;
 use serde_json::{Map, Value};
-use smilepayz::models::Money;
 use smilepayz::{Case, PayoutRequest, Reconciliation, StatusQuery};
 use smilepayz_interop::answers;
 
@@ -162,8 +161,4 @@ pub(crate) async fn reconcile(args: &ReconcileArgs, out: &mut Output<'_>) -> Res
         ),
     });
     Ok(())
-}
-
-fn money(money: Option<&Money>) -> String {
-    money.map_or_else(|| "(none)".to_owned(), |m| format!("{} {}", m.currency, m.amount))
 }

@@ -4,11 +4,10 @@
 use crate::args::VerifyArgs;
 use crate::exit::Failure;
 use crate::input::{parse_headers, parse_request, read_input};
-use crate::output::Output;
+use crate::output::{Output, money, status};
 use crate::settings::{Settings, platform_key};
 use serde_json::json;
-use smilepayz::models::Money;
-use smilepayz::{CallbackVerifier, Case, Error, Status};
+use smilepayz::{CallbackVerifier, Case, Error};
 use smilepayz_interop::answers;
 use std::time::Duration;
 
@@ -85,12 +84,4 @@ fn refused(error: Error) -> Failure {
         failure.fields["verdict"] = json!("refused");
     }
     failure
-}
-
-fn status(status: Option<&Status>) -> String {
-    status.map_or_else(|| "(none)".to_owned(), |s| s.as_str().to_owned())
-}
-
-fn money(money: Option<&Money>) -> String {
-    money.map_or_else(|| "(none)".to_owned(), |m| format!("{} {}", m.currency, m.amount))
 }
