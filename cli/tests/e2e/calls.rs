@@ -171,3 +171,51 @@ fn an_unreachable_gateway_is_exit_6() {
         assert!(run.stderr.contains("transport error"), "{run:#?}");
     }
 }
+
+#[test]
+fn a_payout_interrupted_in_flight_is_an_unknown_outcome() {
+    let g = Gateway::start();
+    g.gw.inject(Endpoint::Payout, Fault::Delay(std::time::Duration::from_secs(20)));
+    let mut child = crate::support::binary()
+        .args(idr_flags("ORDER0009"))
+        .envs(g.env())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while g.gw.payout_requests_for("ORDER0009") == 0 {
+        assert!(started.elapsed().as_secs() < 10, "the pay-out never arrived");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let kill = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(kill.success());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(5), "{stderr}");
+    assert!(stderr.contains("run: smilepayz reconcile ORDER0009"), "{stderr}");
+    assert!(started.elapsed().as_secs() < 15, "stopped at the signal, not after the delay");
+}
+
+#[test]
+fn help_shows_the_exit_codes_and_every_command_an_example() {
+    let top = smilepayz(&["--help"], &[], None).expect(0);
+    for line in ["Exit codes:", "5    outcome unknown", "SMILEPAYZ_PRIVATE_KEY", "Example"] {
+        assert!(top.stdout.contains(line), "{line}: {}", top.stdout);
+    }
+    for command in [
+        &["keys", "generate"][..],
+        &["sign"],
+        &["verify-callback"],
+        &["payout"],
+        &["status"],
+        &["balance"],
+        &["reconcile"],
+        &["mock"],
+    ] {
+        let run = smilepayz(&[command, &["--help"]].concat(), &[], None).expect(0);
+        assert!(run.stdout.contains("Example:\n  smilepayz "), "{command:?}: {}", run.stdout);
+    }
+    let version = smilepayz(&["--version"], &[], None).expect(0);
+    assert_eq!(version.stdout.trim(), format!("smilepayz {}", env!("CARGO_PKG_VERSION")));
+}

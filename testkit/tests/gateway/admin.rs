@@ -4,7 +4,7 @@
 use crate::support::{callback_receiver, config, idr, idr_with_callback};
 use serde_json::{Value, json};
 use smilepayz::{Error, Status};
-use smilepayz_testkit::{MockConfig, MockGateway};
+use smilepayz_testkit::{Endpoint, Fault, MockConfig, MockGateway};
 
 async fn admin_gateway() -> MockGateway {
     MockGateway::start_with(MockConfig { admin_api: true, ..config() }).await.unwrap()
@@ -64,6 +64,20 @@ async fn orders_requests_settle_and_reset() {
     assert!(gw.orders().is_empty() && gw.received().is_empty());
     let (_, orders) = call(&gw, "GET", "orders", None).await;
     assert_eq!(orders, json!([]));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn reset_forgets_orders_faults_balances_and_requests_but_never_reissues_a_trade_number() {
+    let gw = admin_gateway().await;
+    let client = gw.client_builder().build().unwrap();
+    let first = client.payout(&idr("ORDER0001")).await.unwrap().trade_no;
+    gw.inject(Endpoint::Payout, Fault::DropAfterAccept);
+    gw.set_balance("ACC1", "IDR", 1.into(), 1.into());
+    gw.reset();
+    assert!(gw.orders().is_empty() && gw.received().is_empty() && gw.payout_requests_for("ORDER0001") == 0);
+    assert!(client.inquire_balance("ACC1").await.is_err(), "balances forgotten");
+    let again = client.payout(&idr("ORDER0001")).await.unwrap();
+    assert_ne!(again.trade_no, first, "the queued fault is gone and the order number is free again");
 }
 
 #[tokio::test(flavor = "multi_thread")]
