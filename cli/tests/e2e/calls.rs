@@ -176,7 +176,7 @@ fn an_unreachable_gateway_is_exit_6() {
 fn a_payout_interrupted_in_flight_is_an_unknown_outcome() {
     let g = Gateway::start();
     g.gw.inject(Endpoint::Payout, Fault::Delay(std::time::Duration::from_secs(20)));
-    let mut child = crate::support::binary()
+    let child = crate::support::binary()
         .args(idr_flags("ORDER0009"))
         .envs(g.env())
         .stdout(std::process::Stdio::piped())
