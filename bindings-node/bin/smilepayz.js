@@ -6,9 +6,10 @@
 const native = require('../native.js');
 
 // The Rust code handles SIGINT and SIGTERM itself (the mock stops cleanly, a pay-out in
-// flight is reported as an unknown outcome). Listening here replaces Node's default,
-// which would kill the process before the Rust handler's work is done; these listeners
-// run, doing nothing, only once the command has returned.
+// flight is reported as an unknown outcome) and passes each signal on to the handler it
+// found. Node's default one re-raises the signal, which under the Rust handler loops
+// forever; with a listener here libuv's handler is the one found, and it only queues the
+// event. These listeners run, doing nothing, once the command has returned.
 process.on('SIGINT', () => {});
 process.on('SIGTERM', () => {});
 process.exitCode = native.runCli(process.argv.slice(2));
