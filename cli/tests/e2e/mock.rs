@@ -98,7 +98,7 @@ fn the_mock_prints_its_settings_serves_the_admin_api_and_stops_on_sigterm() {
 
 #[test]
 fn env_lines_configure_the_other_commands_and_sigint_stops_it() {
-    let mock = start(&["--env"], 5);
+    let mock = start(&["--env", "--merchant-id", "sandbox-20001"], 5);
     let env: Vec<(String, String)> =
         mock.lines.iter().map(|l| l.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned())).unwrap()).collect();
     let names: Vec<&str> = env.iter().map(|(k, _)| k.as_str()).collect();
@@ -113,6 +113,7 @@ fn env_lines_configure_the_other_commands_and_sigint_stops_it() {
         ]
     );
     assert!(env.iter().all(|(_, v)| !v.contains(' ') && !v.is_empty()), "one shell word each: {env:?}");
+    assert_eq!(env[1].1, "sandbox-20001");
     smilepayz(&strs(&idr_flags("ORDER0002")), &env, None).expect(0);
     let (code, _) = mock.stop("-INT");
     assert_eq!(code, 0);
