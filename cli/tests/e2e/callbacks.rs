@@ -75,6 +75,12 @@ fn each_failed_check_is_named_with_exit_7() {
         (with_header(&callback, "X-SIGNATURE", Some(&flipped)), callback.body.clone(), &[], "bad_signature"),
         (with_header(&callback, "X-SIGNATURE", None), callback.body.clone(), &[], "missing_header"),
         (with_header(&callback, "X-TIMESTAMP", None), callback.body.clone(), &[], "missing_header"),
+        (
+            [callback.headers.clone(), vec![("x-signature".into(), signature.into())]].concat(),
+            callback.body.clone(),
+            &[],
+            "duplicate_header",
+        ),
         (with_header(&callback, "X-SIGNATURE", Some("%%%")), callback.body.clone(), &[], "bad_base64"),
         (callback.headers.clone(), b"not json".to_vec(), &[], "unparseable_body"),
         (no_trade.headers.clone(), no_trade.body.clone(), &[], "trade"),

@@ -198,6 +198,28 @@ fn a_payout_interrupted_in_flight_is_an_unknown_outcome() {
 }
 
 #[test]
+fn an_inquiry_interrupted_is_exit_130() {
+    let g = Gateway::start();
+    smilepayz(&strs(&idr_flags("ORDER0010")), &g.env(), None).expect(0);
+    g.gw.inject(Endpoint::Status, Fault::Delay(std::time::Duration::from_secs(20)));
+    let child = crate::support::binary()
+        .args(["status", "--order-no", "ORDER0010"])
+        .envs(g.env())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while g.gw.received().len() < 2 {
+        assert!(started.elapsed().as_secs() < 10, "the inquiry never arrived");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let kill = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(kill.success());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(130), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+#[test]
 fn help_shows_the_exit_codes_and_every_command_an_example() {
     let top = smilepayz(&["--help"], &[], None).expect(0);
     for line in ["Exit codes:", "5    outcome unknown", "SMILEPAYZ_PRIVATE_KEY", "Example"] {
