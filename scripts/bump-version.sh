@@ -48,7 +48,7 @@ def sub_one(text: str, pattern: str, new: str, where: str) -> str:
 ws_re = r'(\[workspace\.package\][^\[]*?^version = ")([^"]+)(")'
 dep_re = r'(^{name} = \{{[^}}\n]*?version = ")([^"]+)(")'
 py_re = r'(\[project\][^\[]*?^version = ")([^"]+)(")'
-workspace_crates = ("smilepayz", "smilepayz-testkit", "smilepayz-interop", "smilepayz-python", "smilepayz-node",
+workspace_crates = ("smilepayz", "smilepayz-testkit", "smilepayz-interop", "smilepayz-cli", "smilepayz-python", "smilepayz-node",
                     "smilepayz-tests", "smilepayz-examples", "smilepayz-benches")
 lock_re = r'(^\[\[package\]\]\nname = "{name}"\nversion = ")([^"]+)("\n(?!source))'
 

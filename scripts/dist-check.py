@@ -278,7 +278,7 @@ def check_sdist(path: Path, version: str, prints: dict[bytes, str]) -> None:
     if path.name != f"{top}.tar.gz":
         fail(f"{path.name}: not {top}.tar.gz")
     files = members_of(path)
-    crates = r"(core|interop|testkit|bindings-python)"  # the crates the Python module is built from
+    crates = r"(core|interop|testkit|cli|bindings-python)"  # the crates the Python module is built from
     check_contents(
         path.name,
         files,
@@ -323,6 +323,7 @@ def check_npm_main(path: Path, version: str, targets: list[str], prints: dict[by
             r"package/[a-z][a-z0-9-]*\.(js|mjs|cjs|d\.ts)",  # entry points, typings, native.js
             r"package/native\.napi\.js",  # the loader napi-rs generated
             r"package/lib/[a-z][a-z0-9-]*\.(js|mjs|cjs|d\.ts)",
+            r"package/bin/smilepayz\.js",  # the `smilepayz` command (package.json bin)
         ],
     )
     check_keys(path.name, files, prints)

@@ -4,6 +4,7 @@
 //! the hand-written JavaScript layer only picks the error class and wraps handles.
 
 pub mod callback;
+pub mod cli;
 pub mod client;
 pub mod convert;
 pub mod errors;

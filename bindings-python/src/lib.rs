@@ -4,6 +4,7 @@
 
 mod aio;
 mod callback;
+mod cli;
 mod client;
 mod convert;
 mod errors;
@@ -31,6 +32,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<testing::NativeMockGateway>()?;
     m.add("MockGatewayError", m.py().get_type::<testing::MockGatewayError>())?;
     m.add_function(wrap_pyfunction!(status_is_final, m)?)?;
+    m.add_function(wrap_pyfunction!(cli::run_cli, m)?)?;
     m.add_class::<signing::NativeRequestSigner>()?;
     m.add_function(wrap_pyfunction!(signing::sign_request, m)?)?;
     m.add_function(wrap_pyfunction!(testing::sign_callback, m)?)?;

@@ -6,7 +6,7 @@ use crate::orders::MockOrder;
 use crate::state::Shared;
 use crate::wire::CallbackBody;
 use smilepayz::callback::acknowledgement;
-use smilepayz::{CallbackNotification, SigningKey};
+use smilepayz::{CallbackNotification, SigningKey, Status};
 
 /// A callback ready to send: its headers (`Content-Type`, `X-TIMESTAMP`, `X-SIGNATURE`)
 /// and body.
@@ -106,6 +106,26 @@ pub fn sign_callback<B: CallbackPayload + ?Sized>(
         ],
         body,
     }
+}
+
+/// Sets an order's status; when the order has a `callbackUrl`, sends it the signed
+/// callback and returns what the receiver answered.
+pub(crate) async fn settle(
+    shared: &Shared,
+    order_no: &str,
+    status: Status,
+) -> Result<Option<CallbackDelivery>, MockError> {
+    let now = shared.now();
+    let order = shared
+        .orders
+        .update(order_no, |o| {
+            o.status = status;
+            o.updated_at = now;
+        })
+        .ok_or_else(|| MockError::UnknownOrder(order_no.to_owned()))?;
+    let Some(url) = &order.callback_url else { return Ok(None) };
+    let callback = for_order(shared, &order);
+    deliver(&shared.callback_http, url, &callback).await.map(Some)
 }
 
 /// The callback the gateway sends for `order` now.

@@ -23,6 +23,13 @@ pub struct MockConfig {
     /// The gateway's clock, against which `X-TIMESTAMP` is checked; the system clock when
     /// `None`.
     pub clock: Option<Clock>,
+    /// The port to listen on, on `127.0.0.1`; a free one when `None`.
+    pub port: Option<u16>,
+    /// Serves the admin HTTP API under `/_mock/` (settle, faults, orders, requests,
+    /// balances, reset), for steering the gateway from another process or language, as
+    /// `smilepayz mock` does. Off by default: in-process tests steer it through
+    /// [`MockGateway`](crate::MockGateway), and the paths stay unknown endpoints.
+    pub admin_api: bool,
 }
 
 impl Default for MockConfig {
@@ -34,6 +41,8 @@ impl Default for MockConfig {
             merchant_key: None,
             platform_key: None,
             clock: None,
+            port: None,
+            admin_api: false,
         }
     }
 }
@@ -46,6 +55,8 @@ impl fmt::Debug for MockConfig {
             .field("merchant_key", &self.merchant_key)
             .field("platform_key", &self.platform_key)
             .field("clock", &self.clock.as_ref().map(|_| "custom"))
+            .field("port", &self.port)
+            .field("admin_api", &self.admin_api)
             .finish()
     }
 }

@@ -123,6 +123,11 @@ impl FaultQueue {
         let mut queues = self.queues.lock().unwrap_or_else(PoisonError::into_inner);
         queues.get_mut(&endpoint).and_then(VecDeque::pop_front)
     }
+
+    /// Drops every queued fault.
+    pub(crate) fn clear(&self) {
+        self.queues.lock().unwrap_or_else(PoisonError::into_inner).clear();
+    }
 }
 
 #[cfg(test)]

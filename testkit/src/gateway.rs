@@ -116,18 +116,7 @@ impl MockGateway {
     /// it the signed callback and returns what the receiver answered; a failed delivery
     /// is an error, but the status has changed all the same.
     pub async fn settle(&self, order_no: &str, status: Status) -> Result<Option<CallbackDelivery>, MockError> {
-        let now = self.shared.now();
-        let order = self
-            .shared
-            .orders
-            .update(order_no, |o| {
-                o.status = status;
-                o.updated_at = now;
-            })
-            .ok_or_else(|| MockError::UnknownOrder(order_no.to_owned()))?;
-        let Some(url) = &order.callback_url else { return Ok(None) };
-        let callback = callbacks::for_order(&self.shared, &order);
-        callbacks::deliver(&self.shared.callback_http, url, &callback).await.map(Some)
+        callbacks::settle(&self.shared, order_no, status).await
     }
 
     /// Sets the `remark` that status inquiries answer for an order (e.g. a failure
@@ -175,6 +164,12 @@ impl MockGateway {
     pub fn set_balance(&self, account_no: &str, currency: &str, balance: Decimal, available: Decimal) {
         let balance = Balance { currency: currency.to_owned(), total: balance, available };
         self.shared.orders.set_balance(account_no, balance);
+    }
+
+    /// Forgets every order, balance, queued fault and received request, as a fresh
+    /// gateway with the same credentials and address would start.
+    pub fn reset(&self) {
+        self.shared.reset();
     }
 
     /// Stops the server, letting answers in flight finish for up to a second.

@@ -2,6 +2,7 @@
 //! spoil the answer with the fault queued for the endpoint, if any — or, for the faults
 //! that strike before the gateway reads the request, leave it unhandled.
 
+use crate::admin;
 use crate::auth;
 use crate::codes;
 use crate::connection::{ConnectionFault, Ending, unreachable_address};
@@ -87,6 +88,14 @@ pub(crate) async fn handle(
 ) -> Result<Response<AnswerBody>, Abort> {
     let (parts, body) = request.into_parts();
     let path = parts.uri.path().to_owned();
+    if shared.admin_api && path.starts_with(admin::PREFIX) {
+        let (body, unreadable) = read_body(body).await;
+        let (status, answer) = match unreadable {
+            Some(refusal) => admin::error(refusal.http_status, String::from_utf8_lossy(&refusal.body)),
+            None => admin::answer(&shared, &parts.method, &path, &body).await,
+        };
+        return Ok(response(status, "application/json", answer.to_string().into()));
+    }
     let endpoint = Endpoint::from_path(&path);
     let fault = endpoint.and_then(|e| shared.faults.pop(e));
     let seen = Seen { shared: &shared, method: &parts.method, path: &path, headers: &parts.headers, fault: &fault };

@@ -35,6 +35,7 @@
 //! The `code`s the mock answers with are its own (Smilepayz publishes none but `00`):
 //! see [`codes`].
 
+mod admin;
 mod auth;
 mod callbacks;
 pub mod codes;

@@ -175,6 +175,14 @@ impl OrderBook {
         self.lock().balances.insert(account_no.to_owned(), balance);
     }
 
+    /// Forgets every order, request count and balance. Trade numbers keep counting, so
+    /// that none is issued twice by one gateway.
+    pub(crate) fn clear(&self) {
+        let mut books = self.lock();
+        let trades_issued = books.trades_issued;
+        *books = Books { trades_issued, ..Books::default() };
+    }
+
     /// The balance of an account, if one was set.
     pub(crate) fn balance(&self, account_no: &str) -> Option<Balance> {
         self.lock().balances.get(account_no).cloned()

@@ -68,6 +68,10 @@ impl RequestLog {
         self.requests.lock().unwrap_or_else(PoisonError::into_inner).push(request);
     }
 
+    pub(crate) fn clear(&self) {
+        self.requests.lock().unwrap_or_else(PoisonError::into_inner).clear();
+    }
+
     pub(crate) fn all(&self) -> Vec<ReceivedRequest> {
         self.requests.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }

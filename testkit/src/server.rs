@@ -36,9 +36,10 @@ struct Refusal {
 }
 
 impl Server {
-    /// Listens on `127.0.0.1` on a free port and serves `shared`.
+    /// Listens on `127.0.0.1` on the port `shared` asks for (a free one for 0) and
+    /// serves `shared`.
     pub(crate) async fn start(shared: Arc<Shared>) -> Result<Self, MockError> {
-        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await.map_err(MockError::Bind)?;
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, shared.port)).await.map_err(MockError::Bind)?;
         let addr = listener.local_addr().map_err(MockError::Bind)?;
         let (stop, stopped) = watch::channel(false);
         let (refuse, refusals) = mpsc::unbounded_channel();

@@ -34,6 +34,10 @@ pub(crate) struct Shared {
     pub(crate) callback_http: reqwest::Client,
     /// Connections reset under the client's next request (`Fault::CloseIdleKeepAlive`).
     pub(crate) closed_keep_alive: AtomicUsize,
+    /// Whether `/_mock/` serves the admin API.
+    pub(crate) admin_api: bool,
+    /// The port asked for; 0 for a free one.
+    pub(crate) port: u16,
 }
 
 impl Shared {
@@ -70,12 +74,21 @@ impl Shared {
             log: RequestLog::default(),
             callback_http,
             closed_keep_alive: AtomicUsize::new(0),
+            admin_api: config.admin_api,
+            port: config.port.unwrap_or(0),
         })
     }
 
     /// The gateway's time now.
     pub(crate) fn now(&self) -> OffsetDateTime {
         (self.clock)()
+    }
+
+    /// Forgets every order, balance, queued fault and received request.
+    pub(crate) fn reset(&self) {
+        self.orders.clear();
+        self.faults.clear();
+        self.log.clear();
     }
 
     /// A time as the gateway writes it: `yyyy-MM-ddTHH:mm:ss+07:00`.

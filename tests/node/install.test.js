@@ -84,6 +84,9 @@ test('npm pack of the main and a platform package, npm install of both in a fres
     assert.deepEqual(cjs, { orderNo: 'TARBALL0001', status: 'PROCESSING', final: false, natives: fromPlatformPackage });
     const esm = JSON.parse(execFileSync(process.execPath, ['esm.mjs'], { cwd: project, encoding: 'utf8' }));
     assert.deepEqual(esm, { orderNo: 'TARBALL0002', amount: '100.5', refused: true, natives: fromPlatformPackage });
+    // The package's bin, as `npx smilepayz` runs it.
+    const bin = path.join(project, 'node_modules', '.bin', process.platform === 'win32' ? 'smilepayz.cmd' : 'smilepayz');
+    assert.equal(execFileSync(bin, ['--version'], { cwd: project, encoding: 'utf8' }).trim(), 'smilepayz 0.1.0');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -13,6 +13,7 @@ __all__ = [
     "__version__",
     "_panic_for_tests",
     "_panic_for_tests_async",
+    "run_cli",
     "sign_callback",
     "sign_request",
     "status_is_final",
@@ -21,6 +22,7 @@ __all__ = [
 __version__: str
 
 def status_is_final(status: str) -> bool: ...
+def run_cli(argv: list[str]) -> int: ...
 def sign_request(private_key: str, timestamp: str, merchant_secret: str, body: bytes) -> str: ...
 def sign_callback(
     platform_private_key: str, body: Any, *, timestamp: Optional[str] = None

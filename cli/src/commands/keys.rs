@@ -1,0 +1,63 @@
+//! `smilepayz keys generate`: a merchant key pair. The private key goes to a file only
+//! its owner can read, never to the terminal; the public key is printed for the back office.
+
+use crate::args::GenerateArgs;
+use crate::exit::{Exit, Failure};
+use crate::output::Output;
+use serde_json::json;
+use smilepayz::SigningKey;
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::path::Path;
+use zeroize::Zeroizing;
+
+pub(crate) fn generate(args: &GenerateArgs, out: &mut Output<'_>) -> Result<(), Failure> {
+    let key = SigningKey::generate()
+        .map_err(|e| Failure::new(Exit::Failure, "key", format!("could not generate a key: {e}")))?;
+    // Wiped from memory once written.
+    let pem = Zeroizing::new(key.to_pkcs8_pem());
+    write_private(&args.out, pem.as_bytes(), args.force)?;
+    let public = key.public_key().to_base64();
+    let path = args.out.display().to_string();
+    out.result(&json!({ "private_key_file": path, "public_key": public, "bits": key.bits() }), || {
+        format!(
+            "Private key (RSA-{bits}, PKCS#8 PEM) written to {path}, readable by you only.\n\
+             Keep it secret: use it as SMILEPAYZ_PRIVATE_KEY or --private-key-file.\n\n\
+             Public key, to paste into the Smilepayz merchant back office where it asks for\n\
+             the merchant public key (sandbox and production each need it):\n\n{public}",
+            bits = key.bits()
+        )
+    });
+    Ok(())
+}
+
+/// Writes the key with mode 0600 from the first byte: a file that already exists is
+/// refused unless `force`, and then narrowed to 0600 before it is overwritten.
+fn write_private(path: &Path, pem: &[u8], force: bool) -> Result<(), Failure> {
+    let failed = |e: std::io::Error| Failure::input(format!("cannot write {}: {e}", path.display()));
+    let mut options = OpenOptions::new();
+    options.write(true);
+    if force {
+        options.create(true).truncate(true);
+    } else {
+        options.create_new(true);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = match options.open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            return Err(Failure::input(format!("{} exists; pass --force to overwrite it", path.display())));
+        }
+        Err(e) => return Err(failed(e)),
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600)).map_err(failed)?;
+    }
+    file.write_all(pem).and_then(|()| file.sync_all()).map_err(failed)
+}

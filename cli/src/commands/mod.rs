@@ -1,0 +1,7 @@
+//! One module per command.
+
+pub(crate) mod calls;
+pub(crate) mod keys;
+pub(crate) mod mock;
+pub(crate) mod sign;
+pub(crate) mod verify;
