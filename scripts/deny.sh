@@ -22,7 +22,7 @@ cd "$(dirname "$0")/.."
 CARGO_DENY_VERSION=0.20.2
 # Workspace crates whose normal + build dependency graph must not contain `rsa`
 # (RUSTSEC-2023-0071, no fixed version). rsa is allowed as a dev-dependency test oracle.
-RSA_FREE_CRATES=(smilepayz smilepayz-testkit)
+RSA_FREE_CRATES=(smilepayz smilepayz-testkit smilepayz-cli smilepayz-interop)
 # cargo-deny opens the default database at <db-path>/advisory-db-<xxhash64 of its URL>;
 # this is the name cargo-deny 0.20.2 derives for https://github.com/rustsec/advisory-db.
 # (Any other name is not found: the check then fails, it does not skip.)
