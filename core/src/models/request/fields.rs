@@ -200,6 +200,17 @@ macro_rules! choice_enum {
             }
         }
 
+        #[cfg(feature = "describe")]
+        impl $crate::describe::Describe for $name {
+            fn ty() -> $crate::describe::Ty {
+                $crate::describe::Ty::Choice($crate::describe::ChoiceSet {
+                    name: stringify!($name),
+                    doc: $crate::describe::doc(&[$(stringify!($meta)),*]),
+                    values: vec![$(($wire, $crate::describe::doc(&[$(stringify!($vmeta)),*]))),+],
+                })
+            }
+        }
+
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())

@@ -3,6 +3,7 @@
 use super::fields::{FieldReader, choice_enum};
 use super::region::{AmountRules, RegionPayout, payout};
 use super::{require_choice, rules};
+use crate::described::described;
 use crate::validation::{Collector, Rule};
 use serde::Serialize;
 use serde::ser::SerializeMap;
@@ -41,20 +42,22 @@ payout! {
     }
 }
 
-/// The beneficiary of a Peruvian pay-out.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PeruReceiver {
-    /// Full name.
-    pub name: String,
-    /// E-mail address.
-    pub email: String,
-    /// Phone number in local format (digits only).
-    pub phone: String,
-    /// Identity document type.
-    pub id_type: Option<PeruIdType>,
-    /// Identity document number matching `id_type`.
-    pub id_number: String,
+described! {
+    /// The beneficiary of a Peruvian pay-out.
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct PeruReceiver {
+        /// Full name.
+        pub name: String,
+        /// E-mail address.
+        pub email: String,
+        /// Phone number in local format (digits only).
+        pub phone: String,
+        /// Identity document type.
+        pub id_type: Option<PeruIdType>,
+        /// Identity document number matching `id_type`.
+        pub id_number: String,
+    }
 }
 
 impl RegionPayout for PeruPayout {

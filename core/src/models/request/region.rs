@@ -95,26 +95,28 @@ macro_rules! payout {
             $($(#[$field_doc:meta])* $field:ident : $field_ty:ty),* $(,)?
         }
     ) => {
-        $(#[$meta])*
-        #[derive(Clone, Debug, Default, PartialEq)]
-        pub struct $name {
-            /// Merchant-unique order number, 6–32 letters and digits.
-            pub order_no: String,
-            /// Memo to the payee, 1–64 characters.
-            pub purpose: String,
-            $(#[$amount_doc])*
-            pub amount: ::rust_decimal::Decimal,
-            $(#[$method_doc])*
-            pub $method: $method_ty,
-            $(#[$account_doc])*
-            pub cash_account: String,
-            $($(#[$field_doc])* pub $field: $field_ty,)*
-            /// Optional merchant details.
-            pub merchant: $crate::models::request::MerchantInfo,
-            /// HTTPS address for the status callback.
-            pub callback_url: Option<String>,
-            /// Gateway fields the SDK does not model, sent as given.
-            pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+        $crate::described::described! {
+            $(#[$meta])*
+            #[derive(Clone, Debug, Default, PartialEq)]
+            pub struct $name {
+                /// Merchant-unique order number, 6–32 letters and digits.
+                pub order_no: String,
+                /// Memo to the payee, 1–64 characters.
+                pub purpose: String,
+                $(#[$amount_doc])*
+                pub amount: ::rust_decimal::Decimal,
+                $(#[$method_doc])*
+                pub $method: $method_ty,
+                $(#[$account_doc])*
+                pub cash_account: String,
+                $($(#[$field_doc])* pub $field: $field_ty,)*
+                /// Optional merchant details.
+                pub merchant: $crate::models::request::MerchantInfo,
+                /// HTTPS address for the status callback.
+                pub callback_url: Option<String>,
+                /// Gateway fields the SDK does not model, sent as given.
+                pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+            }
         }
 
         impl $name {
@@ -207,6 +209,14 @@ macro_rules! regions {
                 match self {
                     $(Region::$variant => PayoutRequest::$variant($payout::read(r)),)+
                 }
+            }
+        }
+
+        #[cfg(feature = "describe")]
+        impl Region {
+            /// Every region with the description of its request, in declaration order.
+            pub fn described() -> Vec<(Region, $crate::describe::Ty)> {
+                vec![$((Region::$variant, <$payout as $crate::describe::Describe>::ty())),+]
             }
         }
 
