@@ -250,7 +250,7 @@ fn callback_fields(out: &mut String, r: &Record) {
             other => convert(other).unwrap_or_else(|| "str".into()),
         };
         let build = if matches!(f.ty, Ty::Option(_)) { format!("_opt({base})") } else { base };
-        let _ = writeln!(out, "    {} = _Field({build})", f.name);
+        let _ = writeln!(out, "    {}: _Field[{}] = _Field({build})", f.name, answer_type(&f.ty));
         docstring(out, &f.doc, "    ");
     }
 }

@@ -189,25 +189,25 @@ class _CallbackFields(_Fields):
 
     __slots__ = ()
 
-    trade_no = _Field(str)
+    trade_no: _Field[str] = _Field(str)
     """The gateway's trade number (the signed part)."""
-    order_no = _Field(_opt(str))
+    order_no: _Field[Optional[str]] = _Field(_opt(str))
     """The merchant order number."""
-    merchant_id = _Field(_opt(str))
+    merchant_id: _Field[Optional[str]] = _Field(_opt(str))
     """Merchant id."""
-    merchant_name = _Field(_opt(str))
+    merchant_name: _Field[Optional[str]] = _Field(_opt(str))
     """Merchant display name."""
-    sub_merchant_id = _Field(_opt(str))
+    sub_merchant_id: _Field[Optional[str]] = _Field(_opt(str))
     """Sub-merchant id."""
-    sub_merchant_name = _Field(_opt(str))
+    sub_merchant_name: _Field[Optional[str]] = _Field(_opt(str))
     """Sub-merchant name."""
-    payment_method = _Field(_opt(str))
+    payment_method: _Field[Optional[str]] = _Field(_opt(str))
     """Payment method."""
-    transaction_time = _Field(_opt(str))
+    transaction_time: _Field[Optional[str]] = _Field(_opt(str))
     """When the order completed."""
-    status = _Field(_opt(Status))
+    status: _Field[Optional[Status]] = _Field(_opt(Status))
     """The status announced."""
-    money = _Field(_opt(Money._from))
+    money: _Field[Optional[Money]] = _Field(_opt(Money._from))
     """The amount announced."""
-    raw = _Field(str)
+    raw: _Field[str] = _Field(str)
     """The body as received."""
