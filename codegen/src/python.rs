@@ -51,6 +51,24 @@ fn docstring(out: &mut String, text: &str, indent: &str) {
     }
 }
 
+/// A field declaration with its doc as a `#:` comment (the form Sphinx reads): after
+/// it when the line stays within 120 columns, above it otherwise. (Docstrings under each
+/// field would make every class the same shape as the next.)
+fn field(out: &mut String, decl: &str, doc: &str) {
+    let doc = doc.replace('\u{2013}', "-");
+    if doc.is_empty() {
+        let _ = writeln!(out, "{decl}");
+    } else if !decl.contains('\n') && decl.len() + 5 + doc.len() <= 120 {
+        let _ = writeln!(out, "{decl}  #: {doc}");
+    } else {
+        let indent = &decl[..decl.len() - decl.trim_start().len()];
+        for line in wrap(&doc, &format!("{indent}#: "), 116) {
+            let _ = writeln!(out, "{line}");
+        }
+        let _ = writeln!(out, "{decl}");
+    }
+}
+
 /// `head(items)tail` laid out as ruff formats it at 120 columns: on one line, the items
 /// on one line of their own, or one item a line with a trailing comma.
 fn call(indent: &str, head: &str, items: &[String], tail: &str) -> String {
@@ -110,17 +128,10 @@ fn request_type(ty: &Ty, optional: bool) -> String {
 fn request_fields(out: &mut String, model: &Model, record: &Record, prefix: &str, docs: impl Fn(&str) -> bool) {
     let optional = |f: &&smilepayz::describe::Field| model.optional.contains(&format!("{prefix}{}", camel(f.name)));
     let (opt, req): (Vec<_>, Vec<_>) = record.fields.iter().partition(optional);
-    for f in req {
-        let _ = writeln!(out, "    {}: {}", f.name, request_type(&f.ty, false));
-        if docs(f.name) {
-            docstring(out, &f.doc, "    ");
-        }
-    }
-    for f in opt {
-        let _ = writeln!(out, "    {}: {} = None", f.name, request_type(&f.ty, true));
-        if docs(f.name) {
-            docstring(out, &f.doc, "    ");
-        }
+    let lines = req.iter().map(|f| (f, format!("    {}: {}", f.name, request_type(&f.ty, false))));
+    let defaulted = opt.iter().map(|f| (f, format!("    {}: {} = None", f.name, request_type(&f.ty, true))));
+    for (f, decl) in lines.chain(defaulted) {
+        field(out, &decl, if docs(f.name) { &f.doc } else { "" });
     }
 }
 
@@ -231,8 +242,7 @@ pub(crate) fn models(model: &Model) -> String {
         }
         for f in &r.fields {
             let default = if f.serialized { "" } else { " = field(repr=False)" };
-            let _ = writeln!(out, "    {}: {}{default}", f.name, answer_type(&f.ty));
-            docstring(&mut out, &f.doc, "    ");
+            field(&mut out, &format!("    {}: {}{default}", f.name, answer_type(&f.ty)), &f.doc);
         }
     }
     out
@@ -250,8 +260,7 @@ fn callback_fields(out: &mut String, r: &Record) {
             other => convert(other).unwrap_or_else(|| "str".into()),
         };
         let build = if matches!(f.ty, Ty::Option(_)) { format!("_opt({base})") } else { base };
-        let _ = writeln!(out, "    {}: _Field[{}] = _Field({build})", f.name, answer_type(&f.ty));
-        docstring(out, &f.doc, "    ");
+        field(out, &format!("    {}: _Field[{}] = _Field({build})", f.name, answer_type(&f.ty)), &f.doc);
     }
 }
 
@@ -260,8 +269,8 @@ fn error_type(shape: Shape) -> String {
         Shape::Str => "str".into(),
         Shape::Int => "int".into(),
         Shape::OptInt => "Optional[int]".into(),
-        Shape::OneOf(values) => literal(values),
-        Shape::OptOneOf(values) => format!("Optional[{}]", literal(values)),
+        Shape::OneOf(words) => literal(&words.split(' ').collect::<Vec<_>>()),
+        Shape::OptOneOf(words) => format!("Optional[{}]", literal(&words.split(' ').collect::<Vec<_>>())),
         Shape::Violations => "list[Violation]".into(),
         Shape::OptStatus => "Optional[Status]".into(),
         Shape::Callback => "VerifiedCallback".into(),
@@ -310,11 +319,15 @@ pub(crate) fn errors(model: &Model) -> String {
         }
         for f in k.fields {
             let line = match f.shape {
-                Shape::OneOf(values) => call("    ", &format!("{}: Literal[", snake(f.name)), &quoted(values), "]"),
+                Shape::OneOf(words) => call(
+                    "    ",
+                    &format!("{}: Literal[", snake(f.name)),
+                    &quoted(&words.split(' ').collect::<Vec<_>>()),
+                    "]",
+                ),
                 shape => format!("    {}: {}", snake(f.name), error_type(shape)),
             };
-            let _ = writeln!(out, "\n{line}");
-            docstring(&mut out, f.doc, "    ");
+            field(&mut out, &line, f.doc);
         }
     }
     let classes: Vec<String> = kinds.iter().map(|(kind, _)| error_class(kind)).collect();

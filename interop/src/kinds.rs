@@ -17,10 +17,10 @@ pub enum Shape {
     Int,
     /// A whole number or null.
     OptInt,
-    /// One of these strings.
-    OneOf(&'static [&'static str]),
-    /// One of these strings, or null.
-    OptOneOf(&'static [&'static str]),
+    /// One of these words (separated by spaces: one line each, however many).
+    OneOf(&'static str),
+    /// One of these words, or null.
+    OptOneOf(&'static str),
     /// The violations of a validation error (`path`, `rule`, `message`).
     Violations,
     /// An order status or null.
@@ -57,23 +57,10 @@ const fn field(name: &'static str, shape: Shape, doc: &'static str) -> ErrorFiel
     ErrorField { name, shape, doc }
 }
 
-const KEY_ERRORS: &[&str] = &["empty", "not_pem_or_base64", "wrong_kind", "encrypted", "not_rsa", "too_small"];
-const UNKNOWN_CAUSES: &[&str] =
-    &["timeout", "connection_lost", "server_error", "unreadable", "wrong_order", "redirect", "internal"];
-const SIGNATURE_CHECKS: &[&str] = &[
-    "missing_header",
-    "duplicate_header",
-    "header_not_text",
-    "body_too_large",
-    "unparseable_body",
-    "missing_trade_no",
-    "bad_base64",
-    "bad_signature",
-    "bad_timestamp",
-    "too_old",
-    "from_the_future",
-];
-const MISMATCH_FIELDS: &[&str] = &["orderNo", "tradeNo", "status", "money"];
+const KEY_ERRORS: &str = "empty not_pem_or_base64 wrong_kind encrypted not_rsa too_small";
+const UNKNOWN_CAUSES: &str = "timeout connection_lost server_error unreadable wrong_order redirect internal";
+const SIGNATURE_CHECKS: &str = "missing_header duplicate_header header_not_text body_too_large unparseable_body missing_trade_no bad_base64 bad_signature bad_timestamp too_old from_the_future";
+const MISMATCH_FIELDS: &str = "orderNo tradeNo status money";
 
 /// Every error kind, in the order the core declares them.
 pub const ERROR_KINDS: &[ErrorKind] = &[
@@ -227,8 +214,10 @@ mod tests {
                     Shape::Str => value.is_string(),
                     Shape::Int => value.is_u64(),
                     Shape::OptInt => value.is_u64() || value.is_null(),
-                    Shape::OneOf(values) => value.as_str().is_some_and(|v| values.contains(&v)),
-                    Shape::OptOneOf(values) => value.is_null() || value.as_str().is_some_and(|v| values.contains(&v)),
+                    Shape::OneOf(words) => value.as_str().is_some_and(|v| words.split(' ').any(|w| w == v)),
+                    Shape::OptOneOf(words) => {
+                        value.is_null() || value.as_str().is_some_and(|v| words.split(' ').any(|w| w == v))
+                    }
                     Shape::Violations => value.as_array().is_some_and(|v| !v.is_empty()),
                     Shape::OptStatus => value.is_null() || value.is_string(),
                     Shape::Callback | Shape::Inquiry => value.is_object(),

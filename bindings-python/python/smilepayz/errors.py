@@ -34,9 +34,7 @@ class ValidationError(SmilepayzError):
 
     kind = "validation"
     _convert = _by_name(violations=_violations)
-
-    violations: list[Violation]
-    """Every broken rule: the field's path, the rule and why."""
+    violations: list[Violation]  #: Every broken rule: the field's path, the rule and why.
 
 
 class ConfigError(SmilepayzError):
@@ -45,9 +43,8 @@ class ConfigError(SmilepayzError):
     """
 
     kind = "config"
-
+    #: The key mistake, when a key is one of the problems.
     key_error: Optional[Literal["empty", "not_pem_or_base64", "wrong_kind", "encrypted", "not_rsa", "too_small"]]
-    """The key mistake, when a key is one of the problems."""
 
 
 class ApiError(SmilepayzError):
@@ -57,18 +54,10 @@ class ApiError(SmilepayzError):
     """
 
     kind = "api"
-
-    api_code: str
-    """The gateway's `code`, kept as sent."""
-
-    api_message: str
-    """The gateway's `message`."""
-
-    http_status: int
-    """The HTTP status."""
-
-    raw_body: str
-    """The body as received."""
+    api_code: str  #: The gateway's `code`, kept as sent.
+    api_message: str  #: The gateway's `message`.
+    http_status: int  #: The HTTP status.
+    raw_body: str  #: The body as received.
 
 
 class OutcomeUnknownError(SmilepayzError):
@@ -79,20 +68,12 @@ class OutcomeUnknownError(SmilepayzError):
     """
 
     kind = "outcome_unknown"
-
-    order_no: str
-    """The order that may have been accepted."""
-
+    order_no: str  #: The order that may have been accepted.
+    #: What happened; `redirect`: a redirect, never followed; `internal`: the SDK failed after the pay-out may have
+    #: left.
     cause: Literal["timeout", "connection_lost", "server_error", "unreadable", "wrong_order", "redirect", "internal"]
-    """What happened; `redirect`: a redirect, never followed; `internal`: the SDK failed after the pay-out may have
-    left.
-    """
-
-    cause_detail: str
-    """The cause in words."""
-
-    http_status: Optional[int]
-    """The HTTP status for `server_error`, `unreadable` and `redirect`."""
+    cause_detail: str  #: The cause in words.
+    http_status: Optional[int]  #: The HTTP status for `server_error`, `unreadable` and `redirect`.
 
 
 class TransportError(SmilepayzError):
@@ -107,22 +88,16 @@ class ProtocolError(SmilepayzError):
     """
 
     kind = "protocol"
-
-    http_status: int
-    """The HTTP status."""
-
-    detail: str
-    """What is wrong with the answer."""
-
-    body_excerpt: str
-    """The first characters of the body."""
+    http_status: int  #: The HTTP status.
+    detail: str  #: What is wrong with the answer.
+    body_excerpt: str  #: The first characters of the body.
 
 
 class SignatureError(SmilepayzError):
     """A callback failed verification. ``check``: The check that failed."""
 
     kind = "signature"
-
+    #: The check that failed.
     check: Literal[
         "missing_header",
         "duplicate_header",
@@ -136,7 +111,6 @@ class SignatureError(SmilepayzError):
         "too_old",
         "from_the_future",
     ]
-    """The check that failed."""
 
 
 class CallbackMismatchError(SmilepayzError):
@@ -147,15 +121,10 @@ class CallbackMismatchError(SmilepayzError):
     """
 
     kind = "callback_mismatch"
-
+    #: `orderNo`: missing, or no such order; `tradeNo`: the order has another trade number.
     field: Literal["orderNo", "tradeNo", "status", "money"]
-    """`orderNo`: missing, or no such order; `tradeNo`: the order has another trade number."""
-
-    callback_value: str
-    """What the callback claimed (`(none)` when it claimed nothing)."""
-
-    gateway_value: str
-    """What the gateway answered."""
+    callback_value: str  #: What the callback claimed (`(none)` when it claimed nothing).
+    gateway_value: str  #: What the gateway answered.
 
 
 class StaleCallbackError(_ConfirmedNumbers, SmilepayzError):
@@ -175,18 +144,10 @@ class StaleCallbackError(_ConfirmedNumbers, SmilepayzError):
         callback=VerifiedCallback._detached,
         inquiry=StatusResult._from,
     )
-
-    announced_status: Optional[Status]
-    """The status the callback announced."""
-
-    gateway_status: Optional[Status]
-    """The gateway's current status: the one to book."""
-
-    callback: VerifiedCallback
-    """The callback as received (its order and trade numbers were confirmed)."""
-
-    inquiry: StatusResult
-    """The gateway's answer, the authoritative state."""
+    announced_status: Optional[Status]  #: The status the callback announced.
+    gateway_status: Optional[Status]  #: The gateway's current status: the one to book.
+    callback: VerifiedCallback  #: The callback as received (its order and trade numbers were confirmed).
+    inquiry: StatusResult  #: The gateway's answer, the authoritative state.
 
 
 class InternalError(SmilepayzError):

@@ -40,16 +40,11 @@ __all__ = [
 class MerchantEcho(_Answer):
     """The merchant as echoed by the gateway."""
 
-    merchant_id: Optional[str]
-    """Merchant id."""
-    merchant_name: Optional[str]
-    """Merchant display name."""
-    sub_merchant_id: Optional[str]
-    """Sub-merchant id."""
-    sub_merchant_name: Optional[str]
-    """Sub-merchant name."""
-    account_no: Optional[str]
-    """Settlement account number."""
+    merchant_id: Optional[str]  #: Merchant id.
+    merchant_name: Optional[str]  #: Merchant display name.
+    sub_merchant_id: Optional[str]  #: Sub-merchant id.
+    sub_merchant_name: Optional[str]  #: Sub-merchant name.
+    account_no: Optional[str]  #: Settlement account number.
 
 
 @dataclass(frozen=True)
@@ -58,22 +53,17 @@ class Money(_Answer):
 
     _convert = _by_name(amount=Decimal)
 
-    currency: str
-    """ISO currency code (or `USDT`)."""
-    amount: Decimal
-    """The exact amount as the gateway wrote it."""
+    currency: str  #: ISO currency code (or `USDT`).
+    amount: Decimal  #: The exact amount as the gateway wrote it.
 
 
 @dataclass(frozen=True)
 class Channel(_Answer):
     """How the money travels, as echoed by the gateway."""
 
-    payment_method: Optional[str]
-    """Bank code, PIX key type or crypto code."""
-    cash_account: Optional[str]
-    """Beneficiary account, PIX key or wallet."""
-    account_name: Optional[str]
-    """Account holder name."""
+    payment_method: Optional[str]  #: Bank code, PIX key type or crypto code.
+    cash_account: Optional[str]  #: Beneficiary account, PIX key or wallet.
+    account_name: Optional[str]  #: Account holder name.
 
 
 @dataclass(frozen=True)
@@ -84,26 +74,16 @@ class PayoutResult(_Disbursed, _Answer):
         status=_opt(Status), merchant=_opt(MerchantEcho._from), money=_opt(Money._from), channel=_opt(Channel._from)
     )
 
-    code: str
-    """`00` when accepted."""
-    message: str
-    """Human-readable result."""
-    order_no: Optional[str]
-    """The merchant order number."""
-    trade_no: Optional[str]
-    """The gateway's trade number."""
-    status: Optional[Status]
-    """Order status, when given."""
-    disbursement_time: Optional[str]
-    """When the gateway recorded the pay-out."""
-    merchant: Optional[MerchantEcho]
-    """Merchant echo."""
-    money: Optional[Money]
-    """Amount and currency."""
-    channel: Optional[Channel]
-    """Channel echo."""
-    raw: str = field(repr=False)
-    """The body as received."""
+    code: str  #: `00` when accepted.
+    message: str  #: Human-readable result.
+    order_no: Optional[str]  #: The merchant order number.
+    trade_no: Optional[str]  #: The gateway's trade number.
+    status: Optional[Status]  #: Order status, when given.
+    disbursement_time: Optional[str]  #: When the gateway recorded the pay-out.
+    merchant: Optional[MerchantEcho]  #: Merchant echo.
+    money: Optional[Money]  #: Amount and currency.
+    channel: Optional[Channel]  #: Channel echo.
+    raw: str = field(repr=False)  #: The body as received.
 
 
 @dataclass(frozen=True)
@@ -112,28 +92,17 @@ class StatusResult(_Transacted, _Answer):
 
     _convert = _by_name(money=_opt(Money._from), status=_opt(Status))
 
-    code: str
-    """`00` when found."""
-    message: str
-    """Human-readable result."""
-    order_no: Optional[str]
-    """The merchant order number, when given."""
-    trade_no: Optional[str]
-    """The gateway's trade number."""
-    trade_type: Optional[str]
-    """`1` pay-in, `2` pay-out (kept as text whether sent as number or string)."""
-    payment_method: Optional[str]
-    """Payment method."""
-    money: Optional[Money]
-    """Amount and currency."""
-    status: Optional[Status]
-    """Order status."""
-    remark: Optional[str]
-    """Gateway remark, e.g. a failure reason."""
-    transaction_time: Optional[str]
-    """When the order completed, when given."""
-    raw: str = field(repr=False)
-    """The body as received."""
+    code: str  #: `00` when found.
+    message: str  #: Human-readable result.
+    order_no: Optional[str]  #: The merchant order number, when given.
+    trade_no: Optional[str]  #: The gateway's trade number.
+    trade_type: Optional[str]  #: `1` pay-in, `2` pay-out (kept as text whether sent as number or string).
+    payment_method: Optional[str]  #: Payment method.
+    money: Optional[Money]  #: Amount and currency.
+    status: Optional[Status]  #: Order status.
+    remark: Optional[str]  #: Gateway remark, e.g. a failure reason.
+    transaction_time: Optional[str]  #: When the order completed, when given.
+    raw: str = field(repr=False)  #: The body as received.
 
 
 @dataclass(frozen=True)
@@ -142,10 +111,8 @@ class BalanceValue(_Answer):
 
     _convert = _by_name(value=Decimal)
 
-    currency: Optional[str]
-    """Currency code."""
-    value: Decimal
-    """The exact value (sent by the gateway as a string)."""
+    currency: Optional[str]  #: Currency code.
+    value: Decimal  #: The exact value (sent by the gateway as a string).
 
 
 @dataclass(frozen=True)
@@ -154,12 +121,9 @@ class AccountBalance(_Answer):
 
     _convert = _by_name(amount=_opt(BalanceValue._from), available_balance=_opt(BalanceValue._from))
 
-    balance_type: Optional[str]
-    """e.g. `BALANCE`."""
-    amount: Optional[BalanceValue]
-    """Total balance."""
-    available_balance: Optional[BalanceValue]
-    """Balance available for pay-outs."""
+    balance_type: Optional[str]  #: e.g. `BALANCE`.
+    amount: Optional[BalanceValue]  #: Total balance.
+    available_balance: Optional[BalanceValue]  #: Balance available for pay-outs.
 
 
 @dataclass(frozen=True)
@@ -168,20 +132,13 @@ class BalanceResult(_Answer):
 
     _convert = _by_name(balance_types=list, account_infos=_list(AccountBalance._from))
 
-    code: str
-    """`00` when found."""
-    message: str
-    """Human-readable result."""
-    account_no: Optional[str]
-    """The account asked about."""
-    name: Optional[str]
-    """Account name."""
-    balance_types: list[str]
-    """Balance types returned."""
-    account_infos: list[AccountBalance]
-    """The balances."""
-    raw: str = field(repr=False)
-    """The body as received."""
+    code: str  #: `00` when found.
+    message: str  #: Human-readable result.
+    account_no: Optional[str]  #: The account asked about.
+    name: Optional[str]  #: Account name.
+    balance_types: list[str]  #: Balance types returned.
+    account_infos: list[AccountBalance]  #: The balances.
+    raw: str = field(repr=False)  #: The body as received.
 
 
 class _CallbackFields(_Fields):
@@ -189,25 +146,14 @@ class _CallbackFields(_Fields):
 
     __slots__ = ()
 
-    trade_no: _Field[str] = _Field(str)
-    """The gateway's trade number (the signed part)."""
-    order_no: _Field[Optional[str]] = _Field(_opt(str))
-    """The merchant order number."""
-    merchant_id: _Field[Optional[str]] = _Field(_opt(str))
-    """Merchant id."""
-    merchant_name: _Field[Optional[str]] = _Field(_opt(str))
-    """Merchant display name."""
-    sub_merchant_id: _Field[Optional[str]] = _Field(_opt(str))
-    """Sub-merchant id."""
-    sub_merchant_name: _Field[Optional[str]] = _Field(_opt(str))
-    """Sub-merchant name."""
-    payment_method: _Field[Optional[str]] = _Field(_opt(str))
-    """Payment method."""
-    transaction_time: _Field[Optional[str]] = _Field(_opt(str))
-    """When the order completed."""
-    status: _Field[Optional[Status]] = _Field(_opt(Status))
-    """The status announced."""
-    money: _Field[Optional[Money]] = _Field(_opt(Money._from))
-    """The amount announced."""
-    raw: _Field[str] = _Field(str)
-    """The body as received."""
+    trade_no: _Field[str] = _Field(str)  #: The gateway's trade number (the signed part).
+    order_no: _Field[Optional[str]] = _Field(_opt(str))  #: The merchant order number.
+    merchant_id: _Field[Optional[str]] = _Field(_opt(str))  #: Merchant id.
+    merchant_name: _Field[Optional[str]] = _Field(_opt(str))  #: Merchant display name.
+    sub_merchant_id: _Field[Optional[str]] = _Field(_opt(str))  #: Sub-merchant id.
+    sub_merchant_name: _Field[Optional[str]] = _Field(_opt(str))  #: Sub-merchant name.
+    payment_method: _Field[Optional[str]] = _Field(_opt(str))  #: Payment method.
+    transaction_time: _Field[Optional[str]] = _Field(_opt(str))  #: When the order completed.
+    status: _Field[Optional[Status]] = _Field(_opt(Status))  #: The status announced.
+    money: _Field[Optional[Money]] = _Field(_opt(Money._from))  #: The amount announced.
+    raw: _Field[str] = _Field(str)  #: The body as received.

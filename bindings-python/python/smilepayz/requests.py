@@ -65,66 +65,48 @@ UsdtNetwork = Literal["TRC20", "BEP20"]
 class IndonesiaReceiver:
     """The beneficiary of an Indonesian pay-out."""
 
-    name: Optional[str] = None
-    """Full name."""
-    account_no: Optional[str] = None
-    """Settlement account number."""
+    name: Optional[str] = None  #: Full name.
+    account_no: Optional[str] = None  #: Settlement account number.
 
 
 @dataclass(frozen=True)
 class Merchant:
     """Optional merchant details sent with a pay-out; the merchant id comes from the client."""
 
-    merchant_name: Optional[str] = None
-    """Merchant display name."""
-    sub_merchant_id: Optional[str] = None
-    """Sub-merchant id."""
-    sub_merchant_name: Optional[str] = None
-    """Sub-merchant display name."""
+    merchant_name: Optional[str] = None  #: Merchant display name.
+    sub_merchant_id: Optional[str] = None  #: Sub-merchant id.
+    sub_merchant_name: Optional[str] = None  #: Sub-merchant display name.
 
 
 @dataclass(frozen=True)
 class PeruReceiver:
     """The beneficiary of a Peruvian pay-out."""
 
-    name: str
-    """Full name."""
-    email: str
-    """E-mail address."""
-    phone: str
-    """Phone number in local format (digits only)."""
-    id_type: PeruIdType
-    """Identity document type."""
-    id_number: str
-    """Identity document number matching `id_type`."""
+    name: str  #: Full name.
+    email: str  #: E-mail address.
+    phone: str  #: Phone number in local format (digits only).
+    id_type: PeruIdType  #: Identity document type.
+    id_number: str  #: Identity document number matching `id_type`.
 
 
 @dataclass(frozen=True)
 class ColombiaReceiver:
     """The beneficiary of a Colombian pay-out."""
 
-    name: str
-    """Full name."""
-    email: str
-    """E-mail address."""
-    phone: str
-    """Local phone number without country code, e.g. `3001234567`."""
-    id_type: ColombiaIdType
-    """Identity document type."""
-    identity: str
-    """Identity document number."""
+    name: str  #: Full name.
+    email: str  #: E-mail address.
+    phone: str  #: Local phone number without country code, e.g. `3001234567`.
+    id_type: ColombiaIdType  #: Identity document type.
+    identity: str  #: Identity document number.
 
 
 @dataclass(frozen=True)
 class BrazilReceiver:
     """The beneficiary of a PIX pay-out; each field, when given, must agree with the key."""
 
-    pix_type: Optional[PixKeyType] = None
-    """Same as the PIX key type."""
-    pix_account: Optional[str] = None
-    """Same as the PIX key."""
-    tax_number: Optional[str] = None
-    """The beneficiary's CPF or CNPJ; for CPF and CNPJ keys, the key itself."""
+    pix_type: Optional[PixKeyType] = None  #: Same as the PIX key type.
+    pix_account: Optional[str] = None  #: Same as the PIX key.
+    tax_number: Optional[str] = None  #: The beneficiary's CPF or CNPJ; for CPF and CNPJ keys, the key itself.
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -135,14 +117,10 @@ class IndonesiaPayout(PayoutRequest):
 
     order_no: str
     purpose: str
-    amount: Amount
-    """Whole rupiah, e.g. `150000`."""
-    payment_method: str
-    """Bank code, e.g. `BRI`."""
-    cash_account: str
-    """Beneficiary bank account number."""
-    receiver: Union[IndonesiaReceiver, Mapping[str, Any], None] = None
-    """Beneficiary details."""
+    amount: Amount  #: Whole rupiah, e.g. `150000`.
+    payment_method: str  #: Bank code, e.g. `BRI`.
+    cash_account: str  #: Beneficiary bank account number.
+    receiver: Union[IndonesiaReceiver, Mapping[str, Any], None] = None  #: Beneficiary details.
     merchant: Union[Merchant, Mapping[str, Any], None] = None
     callback_url: Optional[str] = None
     extra: Optional[Mapping[str, Any]] = None
@@ -156,18 +134,12 @@ class PeruPayout(PayoutRequest):
 
     order_no: str
     purpose: str
-    amount: Amount
-    """Céntimos, a whole number: `1050` is PEN 10.50."""
-    payment_method: str
-    """Bank code, e.g. `BCP`."""
-    cash_account: str
-    """Beneficiary bank account number."""
-    cash_account_type: PeruAccountType
-    """Checking or savings."""
-    cci: str
-    """The 20-digit interbank account code (CCI)."""
-    receiver: Union[PeruReceiver, Mapping[str, Any]]
-    """Beneficiary details, all required."""
+    amount: Amount  #: Céntimos, a whole number: `1050` is PEN 10.50.
+    payment_method: str  #: Bank code, e.g. `BCP`.
+    cash_account: str  #: Beneficiary bank account number.
+    cash_account_type: PeruAccountType  #: Checking or savings.
+    cci: str  #: The 20-digit interbank account code (CCI).
+    receiver: Union[PeruReceiver, Mapping[str, Any]]  #: Beneficiary details, all required.
     merchant: Union[Merchant, Mapping[str, Any], None] = None
     callback_url: Optional[str] = None
     extra: Optional[Mapping[str, Any]] = None
@@ -181,16 +153,11 @@ class ColombiaPayout(PayoutRequest):
 
     order_no: str
     purpose: str
-    amount: Amount
-    """Whole pesos, 100 to 999 999 999."""
-    payment_method: str
-    """Bank code, e.g. `BANCOLOMBIA`."""
-    cash_account: str
-    """Beneficiary bank account number."""
-    cash_account_type: ColombiaAccountType
-    """Corriente or ahorros."""
-    receiver: Union[ColombiaReceiver, Mapping[str, Any]]
-    """Beneficiary details, all required."""
+    amount: Amount  #: Whole pesos, 100 to 999 999 999.
+    payment_method: str  #: Bank code, e.g. `BANCOLOMBIA`.
+    cash_account: str  #: Beneficiary bank account number.
+    cash_account_type: ColombiaAccountType  #: Corriente or ahorros.
+    receiver: Union[ColombiaReceiver, Mapping[str, Any]]  #: Beneficiary details, all required.
     merchant: Union[Merchant, Mapping[str, Any], None] = None
     callback_url: Optional[str] = None
     extra: Optional[Mapping[str, Any]] = None
@@ -204,14 +171,10 @@ class BrazilPayout(PayoutRequest):
 
     order_no: str
     purpose: str
-    amount: Amount
-    """Centavos, a whole number: `5000` is BRL 50.00."""
-    payment_method: PixKeyType
-    """The PIX key type."""
-    cash_account: str
-    """The PIX key, checked against its type."""
-    receiver: Union[BrazilReceiver, Mapping[str, Any], None] = None
-    """Recommended beneficiary details."""
+    amount: Amount  #: Centavos, a whole number: `5000` is BRL 50.00.
+    payment_method: PixKeyType  #: The PIX key type.
+    cash_account: str  #: The PIX key, checked against its type.
+    receiver: Union[BrazilReceiver, Mapping[str, Any], None] = None  #: Recommended beneficiary details.
     merchant: Union[Merchant, Mapping[str, Any], None] = None
     callback_url: Optional[str] = None
     extra: Optional[Mapping[str, Any]] = None
@@ -225,12 +188,9 @@ class UsdtPayout(PayoutRequest):
 
     order_no: str
     purpose: str
-    amount: Amount
-    """USDT, at most 4 decimal places."""
-    network: UsdtNetwork
-    """TRC20 or BEP20."""
-    cash_account: str
-    """The wallet address, checked for its network."""
+    amount: Amount  #: USDT, at most 4 decimal places.
+    network: UsdtNetwork  #: TRC20 or BEP20.
+    cash_account: str  #: The wallet address, checked for its network.
     merchant: Union[Merchant, Mapping[str, Any], None] = None
     callback_url: Optional[str] = None
     extra: Optional[Mapping[str, Any]] = None
