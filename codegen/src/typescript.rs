@@ -1,6 +1,7 @@
 //! `bindings-node/types.d.ts`: requests (a union on `region`), answers, choice values as
-//! literal unions, and one error class per kind. `index.d.ts` re-exports it and declares
-//! the classes and functions by hand.
+//! literal unions, and one error class per kind; `index.d.ts` re-exports it and declares
+//! the classes and functions by hand. And the error
+//! classes themselves.
 
 use crate::model::{Model, camel, error_class, record_prefix, required, wrap};
 use smilepayz::describe::{Field, Ty};
@@ -173,4 +174,23 @@ fn errors(out: &mut String, model: &Model) {
         let head = format!("export declare class {}", error_class(error.kind()));
         interface(out, &head, " extends SmilepayzError", k.doc, &lines);
     }
+}
+
+/// `lib/error-classes.js`: one class per error kind, each carrying its `kind` (how
+/// `errors.js` picks the class for a native error).
+pub(crate) fn error_classes_js(model: &Model) -> String {
+    let mut out = HEADER.to_owned();
+    out.push_str(concat!(
+        "'use strict';\n",
+        "// The SDK's error classes, one per kind of the core's errors; their fields are\n",
+        "// declared in types.d.ts.\n\n",
+        "const { SmilepayzError } = require('./error-base.js');\n\n",
+    ));
+    let kinds: Vec<&str> = model.errors.iter().map(|k| (k.sample)().kind()).collect();
+    for kind in &kinds {
+        let _ = writeln!(out, "class {} extends SmilepayzError {{\n  static kind = '{kind}';\n}}", error_class(kind));
+    }
+    let names: Vec<String> = kinds.iter().map(|k| format!("  {},\n", error_class(k))).collect();
+    let _ = write!(out, "\nmodule.exports = {{\n  SmilepayzError,\n{}}};\n", names.concat());
+    out
 }

@@ -5,31 +5,21 @@
 // returns, not only against itself.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  ApiError,
-  CallbackMismatchError,
-  Client,
-  ConfigError,
-  OutcomeUnknownError,
-  ProtocolError,
-  SignatureError,
+import * as sdk from 'smilepayz';
+import type {
+  AccountInfo,
+  BalanceResponse,
+  BalanceValue,
+  CallbackNotification,
+  Channel,
+  ConfirmedCallback,
+  MerchantEcho,
+  Money,
+  PayoutRequest,
+  PayoutResponse,
   SmilepayzError,
-  StaleCallbackError,
-  TransportError,
-  ValidationError,
-  verifyCallback,
-  type AccountInfo,
-  type BalanceResponse,
-  type BalanceValue,
-  type CallbackNotification,
-  type Channel,
-  type ConfirmedCallback,
-  type MerchantEcho,
-  type Money,
-  type PayoutRequest,
-  type PayoutResponse,
-  type StatusResponse,
-  type Violation,
+  StatusResponse,
+  Violation,
 } from 'smilepayz';
 import { MockGateway } from 'smilepayz/testing';
 
@@ -86,11 +76,10 @@ const merchantEcho: Fields<MerchantEcho> = {
   accountNo: 'string|null',
 };
 const channel: Fields<Channel> = { paymentMethod: 'string|null', cashAccount: 'string|null', accountName: 'string|null' };
+// What every gateway answer starts with.
+const answerHead = { code: 'string', message: 'string', orderNo: 'string|null', tradeNo: 'string|null' } as const;
 const payoutResponse: Fields<PayoutResponse> = {
-  code: 'string',
-  message: 'string',
-  orderNo: 'string|null',
-  tradeNo: 'string|null',
+  ...answerHead,
   status: 'string|null',
   disbursementTime: 'string|null',
   merchant: 'object|null',
@@ -99,10 +88,7 @@ const payoutResponse: Fields<PayoutResponse> = {
   raw: 'string',
 };
 const statusResponse: Fields<StatusResponse> = {
-  code: 'string',
-  message: 'string',
-  orderNo: 'string|null',
-  tradeNo: 'string|null',
+  ...answerHead,
   tradeType: 'string|null',
   paymentMethod: 'string|null',
   money: 'object|null',
@@ -147,7 +133,7 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 test('answers have exactly the declared fields, of the declared shapes', async () => {
   const gw = await MockGateway.start();
   try {
-    const client = new Client(gw.clientOptions({ timeoutMs: 2000 }));
+    const client = new sdk.Client(gw.clientOptions({ timeoutMs: 2000 }));
     const request: PayoutRequest = {
       region: 'IDR',
       orderNo: `SHAPE${Date.now()}`,
@@ -178,7 +164,7 @@ test('answers have exactly the declared fields, of the declared shapes', async (
     await gw.settle(request.orderNo, 'SUCCESS');
     const signed = gw.signedCallback(request.orderNo);
     assert.ok(signed !== null);
-    const verified = verifyCallback({ ...signed, platformPublicKey: gw.platformPublicKey });
+    const verified = sdk.verifyCallback({ ...signed, platformPublicKey: gw.platformPublicKey });
     const { timestamp, ...body } = { ...verified, raw: verified.raw };
     assert.equal(typeof timestamp, 'string');
     conforms(body as CallbackNotification, notification, 'VerifiedCallback');
@@ -194,7 +180,7 @@ test('answers have exactly the declared fields, of the declared shapes', async (
 test('errors have exactly the declared fields, of the declared shapes', async () => {
   const gw = await MockGateway.start();
   try {
-    const client = new Client(gw.clientOptions({ timeoutMs: 2000, retry: { maxAttempts: 1 } }));
+    const client = new sdk.Client(gw.clientOptions({ timeoutMs: 2000, retry: { maxAttempts: 1 } }));
     const base: PayoutRequest = {
       region: 'USDT',
       orderNo: `SHAPEE${Date.now()}`,
@@ -211,7 +197,7 @@ test('errors have exactly the declared fields, of the declared shapes', async ()
       return error;
     };
 
-    const invalid = check(await rejection(client.payout({ ...base, orderNo: 'X' })), ValidationError, {
+    const invalid = check(await rejection(client.payout({ ...base, orderNo: 'X' })), sdk.ValidationError, {
       code: 'string',
       kind: 'string',
       violations: 'array',
@@ -221,17 +207,17 @@ test('errors have exactly the declared fields, of the declared shapes', async ()
     check(
       (() => {
         try {
-          return new Client({ ...gw.clientOptions(), privateKey: 'not a key!' });
+          return new sdk.Client({ ...gw.clientOptions(), privateKey: 'not a key!' });
         } catch (e) {
           return e;
         }
       })(),
-      ConfigError,
+      sdk.ConfigError,
       { code: 'string', kind: 'string', keyError: 'string|null' },
     );
 
-    const wrongSecret = new Client(gw.clientOptions({ merchantSecret: 'not-the-secret' }));
-    check(await rejection(wrongSecret.payout({ ...base, orderNo: `${base.orderNo}A` })), ApiError, {
+    const wrongSecret = new sdk.Client(gw.clientOptions({ merchantSecret: 'not-the-secret' }));
+    check(await rejection(wrongSecret.payout({ ...base, orderNo: `${base.orderNo}A` })), sdk.ApiError, {
       code: 'string',
       kind: 'string',
       apiCode: 'string',
@@ -241,7 +227,7 @@ test('errors have exactly the declared fields, of the declared shapes', async ()
     });
 
     gw.inject('payout', 'serverErrorAfterAccept');
-    check(await rejection(client.payout({ ...base, orderNo: `${base.orderNo}B` })), OutcomeUnknownError, {
+    check(await rejection(client.payout({ ...base, orderNo: `${base.orderNo}B` })), sdk.OutcomeUnknownError, {
       code: 'string',
       kind: 'string',
       orderNo: 'string',
@@ -251,7 +237,7 @@ test('errors have exactly the declared fields, of the declared shapes', async ()
     });
 
     gw.inject('status', 'malformedAfterAccept');
-    check(await rejection(client.inquireStatus({ orderNo: `${base.orderNo}B` })), ProtocolError, {
+    check(await rejection(client.inquireStatus({ orderNo: `${base.orderNo}B` })), sdk.ProtocolError, {
       code: 'string',
       kind: 'string',
       httpStatus: 'number',
@@ -263,17 +249,17 @@ test('errors have exactly the declared fields, of the declared shapes', async ()
     check(
       (() => {
         try {
-          return verifyCallback({ ...forged, platformPublicKey: gw.platformPublicKey, headers: [] });
+          return sdk.verifyCallback({ ...forged, platformPublicKey: gw.platformPublicKey, headers: [] });
         } catch (e) {
           return e;
         }
       })(),
-      SignatureError,
+      sdk.SignatureError,
       { code: 'string', kind: 'string', check: 'string' },
     );
 
-    const claimed = verifyCallback({ ...forged, platformPublicKey: gw.platformPublicKey });
-    check(await rejection(client.confirmCallback(claimed)), CallbackMismatchError, {
+    const claimed = sdk.verifyCallback({ ...forged, platformPublicKey: gw.platformPublicKey });
+    check(await rejection(client.confirmCallback(claimed)), sdk.CallbackMismatchError, {
       code: 'string',
       kind: 'string',
       field: 'string',
@@ -286,14 +272,14 @@ test('errors have exactly the declared fields, of the declared shapes', async ()
     assert.ok(processing !== null);
     await gw.settle(fresh.orderNo ?? '', 'SUCCESS');
     const stale = check(
-      await rejection(client.confirmCallback(verifyCallback({ ...processing, platformPublicKey: gw.platformPublicKey }))),
-      StaleCallbackError,
+      await rejection(client.confirmCallback(sdk.verifyCallback({ ...processing, platformPublicKey: gw.platformPublicKey }))),
+      sdk.StaleCallbackError,
       { code: 'string', kind: 'string', announcedStatus: 'string|null', gatewayStatus: 'string|null', callback: 'object', inquiry: 'object' },
     );
     conforms(stale.inquiry, statusResponse, 'StaleCallbackError.inquiry');
 
-    const unreachable = new Client(gw.clientOptions({ baseUrl: 'http://127.0.0.1:9', retry: { maxAttempts: 1 } }));
-    check(await rejection(unreachable.inquireStatus({ orderNo: 'ORDER0001' })), TransportError, { code: 'string', kind: 'string' });
+    const unreachable = new sdk.Client(gw.clientOptions({ baseUrl: 'http://127.0.0.1:9', retry: { maxAttempts: 1 } }));
+    check(await rejection(unreachable.inquireStatus({ orderNo: 'ORDER0001' })), sdk.TransportError, { code: 'string', kind: 'string' });
     assert.equal(seen.size, 9);
   } finally {
     await gw.close();
