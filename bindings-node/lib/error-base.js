@@ -1,6 +1,6 @@
 'use strict';
-// The base of the SDK's error classes (the classes themselves are generated into
-// errors.js): the fields a native error carries, as properties.
+// The base of the SDK's error classes and how each kind's class is made (the list of
+// kinds is generated into error-classes.js).
 
 class SmilepayzError extends Error {
   constructor(fields) {
@@ -11,4 +11,12 @@ class SmilepayzError extends Error {
   }
 }
 
-module.exports = { SmilepayzError };
+/** The class `name` of one kind (`['OutcomeUnknownError', 'outcome_unknown']`), with `kind` on it. */
+function errorClass([name, kind]) {
+  // A computed key names the class expression, as a declaration would.
+  const Class = { [name]: class extends SmilepayzError {} }[name];
+  Class.kind = kind;
+  return Class;
+}
+
+module.exports = { SmilepayzError, errorClass };

@@ -177,20 +177,17 @@ fn errors(out: &mut String, model: &Model) {
 }
 
 /// `lib/error-classes.js`: one class per error kind, each carrying its `kind` (how
-/// `errors.js` picks the class for a native error).
+/// `errors.js` picks the class for a native error). One line each for the classes and
+/// the exports, which Node reads to name the ES module's exports.
 pub(crate) fn error_classes_js(model: &Model) -> String {
-    let mut out = HEADER.to_owned();
-    out.push_str(concat!(
-        "'use strict';\n",
-        "// The SDK's error classes, one per kind of the core's errors; their fields are\n",
-        "// declared in types.d.ts.\n\n",
-        "const { SmilepayzError } = require('./error-base.js');\n\n",
-    ));
     let kinds: Vec<&str> = model.errors.iter().map(|k| (k.sample)().kind()).collect();
-    for kind in &kinds {
-        let _ = writeln!(out, "class {} extends SmilepayzError {{\n  static kind = '{kind}';\n}}", error_class(kind));
-    }
-    let names: Vec<String> = kinds.iter().map(|k| format!("  {},\n", error_class(k))).collect();
-    let _ = write!(out, "\nmodule.exports = {{\n  SmilepayzError,\n{}}};\n", names.concat());
-    out
+    let classes: Vec<String> = kinds.iter().map(|k| error_class(k)).collect();
+    let pairs: Vec<String> = kinds.iter().zip(&classes).map(|(k, c)| format!("['{c}', '{k}']")).collect();
+    format!(
+        "{HEADER}'use strict';\n// The SDK's error classes, one per kind of the core's errors; their fields are declared in\n\
+         // types.d.ts.\n\nconst {{ SmilepayzError, errorClass }} = require('./error-base.js');\n\n\
+         const [{names}] = [{pairs}].map(errorClass);\n\nmodule.exports = {{ SmilepayzError, {names} }};\n",
+        names = classes.join(", "),
+        pairs = pairs.join(", "),
+    )
 }
