@@ -467,7 +467,7 @@ export declare class StaleCallbackError extends SmilepayzError {
   readonly announcedStatus: Status | null;
   /** The gateway's current status: the one to book. */
   readonly gatewayStatus: Status | null;
-  /** The callback as received (its order and trade numbers were confirmed). */
+  /** The callback as received (order and trade numbers confirmed). */
   readonly callback: CallbackNotification;
   /** The gateway's answer, the authoritative state. */
   readonly inquiry: StatusResponse;

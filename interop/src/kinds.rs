@@ -61,6 +61,8 @@ const KEY_ERRORS: &str = "empty not_pem_or_base64 wrong_kind encrypted not_rsa t
 const UNKNOWN_CAUSES: &str = "timeout connection_lost server_error unreadable wrong_order redirect internal";
 const SIGNATURE_CHECKS: &str = "missing_header duplicate_header header_not_text body_too_large unparseable_body missing_trade_no bad_base64 bad_signature bad_timestamp too_old from_the_future";
 const MISMATCH_FIELDS: &str = "orderNo tradeNo status money";
+const CAUSE_DOC: &str = "What happened; `redirect`: a redirect, never followed; `internal`: the SDK failed after the pay-out may have left.";
+const MISMATCH_DOC: &str = "`orderNo`: missing, or no such order; `tradeNo`: the order has another trade number.";
 
 /// Every error kind, in the order the core declares them.
 pub const ERROR_KINDS: &[ErrorKind] = &[
@@ -103,11 +105,7 @@ pub const ERROR_KINDS: &[ErrorKind] = &[
         doc: "The pay-out may or may not have been accepted. Never send it again: reconcile it by its order number.",
         fields: &[
             field("orderNo", Shape::Str, "The order that may have been accepted."),
-            field(
-                "cause",
-                Shape::OneOf(UNKNOWN_CAUSES),
-                "What happened; `redirect`: a redirect, never followed; `internal`: the SDK failed after the pay-out may have left.",
-            ),
+            field("cause", Shape::OneOf(UNKNOWN_CAUSES), CAUSE_DOC),
             field("causeDetail", Shape::Str, "The cause in words."),
             field("httpStatus", Shape::OptInt, "The HTTP status for `server_error`, `unreadable` and `redirect`."),
         ],
@@ -143,11 +141,7 @@ pub const ERROR_KINDS: &[ErrorKind] = &[
         },
         doc: "A verified callback disagrees with the gateway's answer for its order: forged, altered (only `tradeNo` is signed) or about another order. Refuse it (HTTP 401) and book nothing.",
         fields: &[
-            field(
-                "field",
-                Shape::OneOf(MISMATCH_FIELDS),
-                "`orderNo`: missing, or no such order; `tradeNo`: the order has another trade number.",
-            ),
+            field("field", Shape::OneOf(MISMATCH_FIELDS), MISMATCH_DOC),
             field("callbackValue", Shape::Str, "What the callback claimed (`(none)` when it claimed nothing)."),
             field("gatewayValue", Shape::Str, "What the gateway answered."),
         ],
@@ -158,11 +152,7 @@ pub const ERROR_KINDS: &[ErrorKind] = &[
         fields: &[
             field("announcedStatus", Shape::OptStatus, "The status the callback announced."),
             field("gatewayStatus", Shape::OptStatus, "The gateway's current status: the one to book."),
-            field(
-                "callback",
-                Shape::Callback,
-                "The callback as received (its order and trade numbers were confirmed).",
-            ),
+            field("callback", Shape::Callback, "The callback as received (order and trade numbers confirmed)."),
             field("inquiry", Shape::Inquiry, "The gateway's answer, the authoritative state."),
         ],
     },

@@ -56,13 +56,10 @@ def conforms(value: Any, native: dict[str, Any] | None = None) -> None:
 
 
 def test_answers_hold_exactly_their_declared_fields(gateway: MockGateway, client: Client) -> None:
+    given: dict[str, Any] = {"purpose": "Types", "amount": 150000, "payment_method": "BRI"}
+    merchant = requests.Merchant(merchant_name="Toko")
     request = requests.IndonesiaPayout(
-        order_no="TYPES0000001",
-        purpose="Types",
-        amount=150000,
-        payment_method="BRI",
-        cash_account="78120011629261665",
-        merchant=requests.Merchant(merchant_name="Toko"),
+        order_no="TYPES0000001", cash_account="78120011629261665", merchant=merchant, **given
     )
     native = client._native.payout(request._native)
     accepted = models.PayoutResult._from(native)

@@ -134,7 +134,7 @@ class StaleCallbackError(_ConfirmedNumbers, SmilepayzError):
     `ACKNOWLEDGEMENT`), or Smilepayz sends it again. Deliberately not a callback mismatch: a handler that
     refuses mismatches must not refuse this. ``announced_status``: The status the callback announced.
     ``gateway_status``: The gateway's current status: the one to book. ``callback``: The callback as received
-    (its order and trade numbers were confirmed). ``inquiry``: The gateway's answer, the authoritative state.
+    (order and trade numbers confirmed). ``inquiry``: The gateway's answer, the authoritative state.
     """
 
     kind = "stale_callback"
@@ -146,7 +146,7 @@ class StaleCallbackError(_ConfirmedNumbers, SmilepayzError):
     )
     announced_status: Optional[Status]  #: The status the callback announced.
     gateway_status: Optional[Status]  #: The gateway's current status: the one to book.
-    callback: VerifiedCallback  #: The callback as received (its order and trade numbers were confirmed).
+    callback: VerifiedCallback  #: The callback as received (order and trade numbers confirmed).
     inquiry: StatusResult  #: The gateway's answer, the authoritative state.
 
 

@@ -15,31 +15,22 @@ described! {
         /// The gateway's trade number (the signed part).
         pub trade_no: String,
         /// The merchant order number.
-        #[serde(default)]
         pub order_no: Option<String>,
         /// Merchant id.
-        #[serde(default)]
         pub merchant_id: Option<String>,
         /// Merchant display name.
-        #[serde(default)]
         pub merchant_name: Option<String>,
         /// Sub-merchant id.
-        #[serde(default)]
         pub sub_merchant_id: Option<String>,
         /// Sub-merchant name.
-        #[serde(default)]
         pub sub_merchant_name: Option<String>,
         /// Payment method.
-        #[serde(default)]
         pub payment_method: Option<String>,
         /// When the order completed.
-        #[serde(default)]
         pub transaction_time: Option<GatewayTime>,
         /// The status announced.
-        #[serde(default)]
         pub status: Option<Status>,
         /// The amount announced.
-        #[serde(default)]
         pub money: Option<Money>,
         /// The body as received.
         #[serde(skip)]

@@ -95,25 +95,18 @@ described! {
         #[serde(default)]
         pub message: String,
         /// The merchant order number.
-        #[serde(default)]
         pub order_no: Option<String>,
         /// The gateway's trade number.
-        #[serde(default)]
         pub trade_no: Option<String>,
         /// Order status, when given.
-        #[serde(default)]
         pub status: Option<Status>,
         /// When the gateway recorded the pay-out.
-        #[serde(default)]
         pub disbursement_time: Option<GatewayTime>,
         /// Merchant echo.
-        #[serde(default)]
         pub merchant: Option<MerchantEcho>,
         /// Amount and currency.
-        #[serde(default)]
         pub money: Option<Money>,
         /// Channel echo.
-        #[serde(default)]
         pub channel: Option<Channel>,
         /// The body as received.
         #[serde(skip)]
@@ -132,28 +125,21 @@ described! {
         #[serde(default)]
         pub message: String,
         /// The merchant order number, when given.
-        #[serde(default)]
         pub order_no: Option<String>,
         /// The gateway's trade number.
-        #[serde(default)]
         pub trade_no: Option<String>,
         /// `1` pay-in, `2` pay-out (kept as text whether sent as number or string).
         #[serde(default, deserialize_with = "string_or_number")]
         pub trade_type: Option<String>,
         /// Payment method.
-        #[serde(default)]
         pub payment_method: Option<String>,
         /// Amount and currency.
-        #[serde(default)]
         pub money: Option<Money>,
         /// Order status.
-        #[serde(default)]
         pub status: Option<Status>,
         /// Gateway remark, e.g. a failure reason.
-        #[serde(default)]
         pub remark: Option<String>,
         /// When the order completed, when given.
-        #[serde(default)]
         pub transaction_time: Option<GatewayTime>,
         /// The body as received.
         #[serde(skip)]
@@ -166,7 +152,6 @@ described! {
     #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
     pub struct BalanceValue {
         /// Currency code.
-        #[serde(default)]
         pub currency: Option<String>,
         /// The exact value (sent by the gateway as a string).
         #[serde(deserialize_with = "deserialize_exact", serialize_with = "decimal_as_string")]
@@ -180,13 +165,10 @@ described! {
     #[serde(rename_all = "camelCase")]
     pub struct AccountInfo {
         /// e.g. `BALANCE`.
-        #[serde(default)]
         pub balance_type: Option<String>,
         /// Total balance.
-        #[serde(default)]
         pub amount: Option<BalanceValue>,
         /// Balance available for pay-outs.
-        #[serde(default)]
         pub available_balance: Option<BalanceValue>,
     }
 }
@@ -202,10 +184,8 @@ described! {
         #[serde(default)]
         pub message: String,
         /// The account asked about.
-        #[serde(default)]
         pub account_no: Option<String>,
         /// Account name.
-        #[serde(default)]
         pub name: Option<String>,
         /// Balance types returned.
         #[serde(default)]
