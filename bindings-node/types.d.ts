@@ -174,6 +174,8 @@ export interface UsdtPayout extends PayoutCommon {
   network: UsdtNetwork;
   /** The wallet address, checked for its network. */
   cashAccount: string;
+  /** Always `USDT` when given. */
+  paymentMethod?: 'USDT';
 }
 
 /** A pay-out to any region: a discriminated union on `region`. */

@@ -13,6 +13,8 @@ use std::collections::BTreeSet;
 pub(crate) struct Model {
     /// Each region: its currency and its request.
     pub(crate) regions: Vec<(&'static str, Record)>,
+    /// The fixed payment method of a region whose request does not choose one, by currency.
+    pub(crate) fixed_methods: Vec<(&'static str, &'static str)>,
     /// The records requests use (merchant, receivers), first seen first.
     pub(crate) request_records: Vec<Record>,
     /// The answers and the records they use, first seen first.
@@ -37,7 +39,8 @@ pub(crate) fn model(vectors: &str) -> Result<Model, String> {
     let mut request_records = Vec::new();
     let mut choices = Vec::new();
     let mut optional = BTreeSet::new();
-    for (region, ty) in Region::described() {
+    let mut fixed_methods = Vec::new();
+    for (region, ty, fixed) in Region::described() {
         let Ty::Record(record) = ty else { return Err(format!("{region:?} is not described as a record")) };
         let own: Vec<&Value> = cases.iter().copied().filter(|c| c["region"] == region.currency()).collect();
         if own.is_empty() {
@@ -46,6 +49,9 @@ pub(crate) fn model(vectors: &str) -> Result<Model, String> {
         probe(&record, &format!("{}:", region.currency()), "", &own, &mut optional)?;
         for field in &record.fields {
             collect(&field.ty, &mut request_records, &mut choices);
+        }
+        if let Some(method) = fixed {
+            fixed_methods.push((region.currency(), method));
         }
         regions.push((region.currency(), record));
     }
@@ -60,7 +66,16 @@ pub(crate) fn model(vectors: &str) -> Result<Model, String> {
         collect(&ty, &mut answer_records, &mut ignored);
     }
     let statuses = smilepayz::Status::KNOWN.iter().map(|s| static_status(s.as_str())).collect();
-    Ok(Model { regions, request_records, answer_records, choices, statuses, optional, errors: ERROR_KINDS })
+    Ok(Model {
+        regions,
+        fixed_methods,
+        request_records,
+        answer_records,
+        choices,
+        statuses,
+        optional,
+        errors: ERROR_KINDS,
+    })
 }
 
 // `Status::as_str` borrows; the known ones are these constants.
@@ -208,4 +223,11 @@ pub(crate) fn wrap(text: &str, indent: &str, width: usize) -> Vec<String> {
         lines.push(format!("{indent}{line}"));
     }
     lines
+}
+
+impl Model {
+    /// The fixed payment method of the region `currency`, if it has one.
+    pub(crate) fn fixed_method(&self, currency: &str) -> Option<&'static str> {
+        self.fixed_methods.iter().find(|(c, _)| *c == currency).map(|(_, m)| *m)
+    }
 }

@@ -176,6 +176,10 @@ pub(crate) fn requests(model: &Model) -> String {
         docstring(&mut out, &r.doc, "    ");
         let _ = writeln!(out, "\n    _region = \"{currency}\"\n");
         request_fields(&mut out, model, r, &format!("{currency}:"), |f| !SHARED.contains(&f));
+        if let Some(method) = model.fixed_method(currency) {
+            let decl = format!("    payment_method: Optional[Literal[\"{method}\"]] = None");
+            field(&mut out, &decl, &format!("Always `{method}` when given."));
+        }
     }
     out
 }

@@ -105,6 +105,10 @@ pub(crate) fn types(model: &Model) -> String {
     for ((currency, r), lines) in model.regions.iter().zip(&per_region) {
         let mut own: Vec<(String, &str)> = vec![(format!("region: '{currency}';"), "")];
         own.extend(lines.iter().filter(|line| !shared.contains(line)).cloned());
+        let fixed = model
+            .fixed_method(currency)
+            .map(|m| (format!("paymentMethod?: '{m}';"), format!("Always `{m}` when given.")));
+        own.extend(fixed.iter().map(|(line, doc)| (line.clone(), doc.as_str())));
         interface(&mut out, &format!("export interface {}", r.name), " extends PayoutCommon", &r.doc, &own);
     }
     let names: Vec<&str> = model.regions.iter().map(|(_, r)| r.name).collect();

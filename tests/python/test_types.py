@@ -169,3 +169,9 @@ def test_choice_values_are_the_ones_the_core_accepts() -> None:
     with pytest.raises(errors.ValidationError) as caught:
         requests.UsdtPayout(**base, network="ERC20", cash_account="x")  # type: ignore[arg-type]
     assert [v.path for v in caught.value.violations if v.rule == "one_of"] == ["network"]
+    # USDT's one payment method may be given; another is refused by the core.
+    wallet: dict[str, Any] = {"network": "TRC20", "cash_account": "TS8taf44vwibX7z4vE7aqrA7xVQjzzGKoZ"}
+    assert b'"paymentMethod":"USDT"' in requests.UsdtPayout(**base, **wallet, payment_method="USDT").wire_body("m")
+    with pytest.raises(errors.ValidationError) as caught:
+        requests.UsdtPayout(**base, **wallet, payment_method="BRI")  # type: ignore[arg-type]
+    assert [v.path for v in caught.value.violations] == ["payment_method"]

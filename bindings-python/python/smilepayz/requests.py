@@ -194,3 +194,4 @@ class UsdtPayout(PayoutRequest):
     merchant: Union[Merchant, Mapping[str, Any], None] = None
     callback_url: Optional[str] = None
     extra: Optional[Mapping[str, Any]] = None
+    payment_method: Optional[Literal["USDT"]] = None  #: Always `USDT` when given.

@@ -63,6 +63,9 @@ pub(crate) trait RegionPayout: Default {
     const AMOUNT: AmountRules;
     /// The top-level wire keys `write_region` may write (they cannot be used in `extra`).
     const KEYS: &'static [&'static str];
+    /// The one `paymentMethod` of a region whose request does not choose one: a request
+    /// may still give it, and must then give this one.
+    const FIXED_PAYMENT_METHOD: Option<&'static str> = None;
 
     /// The `paymentMethod` sent on the wire.
     fn payment_method(&self) -> &str;
@@ -214,9 +217,14 @@ macro_rules! regions {
 
         #[cfg(feature = "describe")]
         impl Region {
-            /// Every region with the description of its request, in declaration order.
-            pub fn described() -> Vec<(Region, $crate::describe::Ty)> {
-                vec![$((Region::$variant, <$payout as $crate::describe::Describe>::ty())),+]
+            /// Every region with the description of its request and its fixed payment
+            /// method, if any, in declaration order.
+            pub fn described() -> Vec<(Region, $crate::describe::Ty, Option<&'static str>)> {
+                vec![$((
+                    Region::$variant,
+                    <$payout as $crate::describe::Describe>::ty(),
+                    <$payout as RegionPayout>::FIXED_PAYMENT_METHOD,
+                )),+]
             }
         }
 
