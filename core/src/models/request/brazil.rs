@@ -55,14 +55,8 @@ impl RegionPayout for BrazilPayout {
     const AMOUNT: AmountRules = AmountRules::whole("of centavos (5000 = BRL 50.00)");
     const KEYS: &'static [&'static str] = &["receiver"];
 
-    fn payment_method(&self) -> &str {
-        self.payment_method.map_or("", PixKeyType::as_str)
-    }
-
     fn read_region(r: &mut FieldReader<'_>) -> Self {
         Self {
-            payment_method: r.choice("paymentMethod"),
-            cash_account: r.string("cashAccount"),
             receiver: r.object("receiver", |r| BrazilReceiver {
                 pix_type: r.choice("pixType"),
                 pix_account: r.opt_string("pixAccount"),

@@ -61,14 +61,8 @@ impl RegionPayout for ColombiaPayout {
     const AMOUNT: AmountRules = AmountRules::whole("of pesos").between(100, 999_999_999);
     const KEYS: &'static [&'static str] = &["cashAccountType", "receiver"];
 
-    fn payment_method(&self) -> &str {
-        &self.payment_method
-    }
-
     fn read_region(r: &mut FieldReader<'_>) -> Self {
         Self {
-            payment_method: r.string("paymentMethod"),
-            cash_account: r.string("cashAccount"),
             cash_account_type: r.choice("cashAccountType"),
             receiver: r
                 .object("receiver", |r| ColombiaReceiver {

@@ -41,14 +41,8 @@ impl RegionPayout for IndonesiaPayout {
     const AMOUNT: AmountRules = AmountRules::whole("of rupiah");
     const KEYS: &'static [&'static str] = &["receiver"];
 
-    fn payment_method(&self) -> &str {
-        &self.payment_method
-    }
-
     fn read_region(r: &mut FieldReader<'_>) -> Self {
         Self {
-            payment_method: r.string("paymentMethod"),
-            cash_account: r.string("cashAccount"),
             receiver: r.object("receiver", |r| IndonesiaReceiver {
                 name: r.opt_string("name"),
                 account_no: r.opt_string("accountNo"),

@@ -65,14 +65,8 @@ impl RegionPayout for PeruPayout {
     const AMOUNT: AmountRules = AmountRules::whole("of céntimos (1050 = PEN 10.50)");
     const KEYS: &'static [&'static str] = &["cashAccountType", "cci", "receiver"];
 
-    fn payment_method(&self) -> &str {
-        &self.payment_method
-    }
-
     fn read_region(r: &mut FieldReader<'_>) -> Self {
         Self {
-            payment_method: r.string("paymentMethod"),
-            cash_account: r.string("cashAccount"),
             cash_account_type: r.choice("cashAccountType"),
             cci: r.string("cci"),
             receiver: r

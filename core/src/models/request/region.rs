@@ -67,14 +67,11 @@ pub(crate) trait RegionPayout: Default {
     /// may still give it, and must then give this one.
     const FIXED_PAYMENT_METHOD: Option<&'static str> = None;
 
-    /// The `paymentMethod` sent on the wire.
-    fn payment_method(&self) -> &str;
-
-    /// Reads the region's own fields, `paymentMethod` and `cashAccount` included; the
-    /// shared ones are read before and filled in after.
+    /// Reads the region's own fields; the shared ones, the field that picks the payment
+    /// method and `cashAccount` are read before and filled in after.
     fn read_region(r: &mut FieldReader<'_>) -> Self;
 
-    /// Checks the region's own fields, `paymentMethod` and `cashAccount` included.
+    /// Checks the region's own fields, the payment method and `cashAccount` included.
     fn check_region(&self, c: &mut Collector);
 
     /// Writes the region's own top-level fields, between `cashAccount` and `callbackUrl`.
@@ -83,8 +80,8 @@ pub(crate) trait RegionPayout: Default {
 
 /// Declares a region's request struct: the shared fields around the region's own, `new`
 /// with the mandatory shared fields and the one that picks the payment method, `common`
-/// and `read`. The region's own fields go between `cash_account` and `merchant`, in the
-/// order given.
+/// and `read` (which reads the shared fields, that one and `cashAccount` itself). The
+/// region's own fields go between `cash_account` and `merchant`, in the order given.
 macro_rules! payout {
     (
         $(#[$meta:meta])*
@@ -142,12 +139,21 @@ macro_rules! payout {
                 }
             }
 
+            /// The `paymentMethod` sent on the wire: the region's fixed one, or the
+            /// field that picks it.
+            fn wire_payment_method(&self) -> &str {
+                match <Self as $crate::models::request::region::RegionPayout>::FIXED_PAYMENT_METHOD {
+                    Some(fixed) => fixed,
+                    None => $crate::models::request::fields::MethodField::wire(&self.$method),
+                }
+            }
+
             pub(crate) fn common(&self) -> $crate::models::request::Common<'_> {
                 $crate::models::request::Common {
                     order_no: &self.order_no,
                     purpose: &self.purpose,
                     amount: &self.amount,
-                    payment_method: $crate::models::request::region::RegionPayout::payment_method(self),
+                    payment_method: self.wire_payment_method(),
                     cash_account: &self.cash_account,
                     merchant: &self.merchant,
                     callback_url: self.callback_url.as_deref(),
@@ -157,16 +163,22 @@ macro_rules! payout {
 
             pub(crate) fn read(r: &mut $crate::models::request::fields::FieldReader<'_>) -> Self {
                 let common = $crate::models::request::CommonFields::read(r);
-                let region = <Self as $crate::models::request::region::RegionPayout>::read_region(r);
-                Self {
-                    order_no: common.order_no,
-                    purpose: common.purpose,
-                    amount: common.amount,
-                    merchant: common.merchant,
-                    callback_url: common.callback_url,
-                    extra: common.extra,
-                    ..region
-                }
+                let method_key = $crate::validation::FieldPath::snake(stringify!($method));
+                let method = $crate::models::request::fields::MethodField::read_method(
+                    r,
+                    method_key.in_case($crate::validation::Case::Camel),
+                );
+                let cash_account = r.string("cashAccount");
+                let mut request = <Self as $crate::models::request::region::RegionPayout>::read_region(r);
+                request.$method = method;
+                request.cash_account = cash_account;
+                request.order_no = common.order_no;
+                request.purpose = common.purpose;
+                request.amount = common.amount;
+                request.merchant = common.merchant;
+                request.callback_url = common.callback_url;
+                request.extra = common.extra;
+                request
             }
         }
     };

@@ -32,10 +32,6 @@ impl RegionPayout for UsdtPayout {
     /// The payment method code the gateway uses for USDT pay-outs.
     const FIXED_PAYMENT_METHOD: Option<&'static str> = Some("USDT");
 
-    fn payment_method(&self) -> &str {
-        Self::FIXED_PAYMENT_METHOD.unwrap_or_default()
-    }
-
     fn read_region(r: &mut FieldReader<'_>) -> Self {
         // The seed lists paymentMethod for USDT; only its one value is accepted.
         if let Some(method) = r.opt_string("paymentMethod")
@@ -43,7 +39,7 @@ impl RegionPayout for UsdtPayout {
         {
             r.c.at("paymentMethod", Rule::OneOf, format!("must be USDT for a USDT pay-out, got {method:?}"));
         }
-        Self { network: r.choice("network"), cash_account: r.string("cashAccount"), ..Self::default() }
+        Self::default()
     }
 
     fn check_region(&self, c: &mut Collector) {
