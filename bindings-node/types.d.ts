@@ -161,7 +161,7 @@ export interface BrazilPayout extends PayoutCommon {
   paymentMethod: PixKeyType;
   /** The PIX key, checked against its type. */
   cashAccount: string;
-  /** Recommended beneficiary details. */
+  /** Beneficiary details; when left out, the SDK sends the ones the key implies. */
   receiver?: BrazilReceiver;
 }
 

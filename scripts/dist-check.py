@@ -197,6 +197,13 @@ def check_contents(artifact: str, files: dict[str, bytes], allowed: list[str]) -
         fail(f"{artifact}: stray file {n}{kind}")
 
 
+def check_licenses(artifact: str, files: dict[str, bytes], folder: str) -> None:
+    # "MIT OR Apache-2.0" lets a user pick either, so both texts travel with every artifact.
+    for name in ("LICENSE-MIT", "LICENSE-APACHE"):
+        if not files.get(f"{folder}/{name}"):
+            fail(f"{artifact}: {folder}/{name} missing")
+
+
 def check_keys(artifact: str, files: dict[str, bytes], prints: dict[bytes, str]) -> None:
     for name, data in files.items():
         if PEM_PRIVATE.search(data):
@@ -235,6 +242,7 @@ def check_wheel(path: Path, version: str, prints: dict[bytes, str]) -> str:
         files,
         [PY_FILES, native, rf"{info}/(METADATA|WHEEL|RECORD)", rf"{info}/sboms/[a-z0-9_-]+\.cyclonedx\.json", rf"{info}/licenses/.+"],
     )
+    check_licenses(path.name, files, f"smilepayz-{pep440(version)}.dist-info/licenses")
     check_keys(path.name, files, prints)
     natives = [n for n in files if re.fullmatch(native, n)]
     if len(natives) != 1:
@@ -276,13 +284,14 @@ def check_sdist(path: Path, version: str, prints: dict[bytes, str]) -> None:
         files,
         [
             rf"{top}/(PKG-INFO|pyproject\.toml|Cargo\.toml|Cargo\.lock|README\.md|LICENSE[-A-Z]*)",
-            rf"{top}/{crates}/(Cargo\.toml|README\.md)",
+            rf"{top}/{crates}/(Cargo\.toml|README\.md|LICENSE-MIT|LICENSE-APACHE)",
             rf"{top}/{crates}/src/[a-z0-9_/]+\.rs",
             rf"{top}/bindings-python/README\.md",
             rf"{top}/python/({PY_FILES})",
         ],
     )
     check_keys(path.name, files, prints)
+    check_licenses(path.name, files, top)
     pkg_info = files.get(f"{top}/PKG-INFO", b"").decode()
     if f"\nVersion: {pep440(version)}\n" not in pkg_info:
         fail(f"{path.name}: PKG-INFO does not say Version: {pep440(version)}")
@@ -317,6 +326,7 @@ def check_npm_main(path: Path, version: str, targets: list[str], prints: dict[by
         ],
     )
     check_keys(path.name, files, prints)
+    check_licenses(path.name, files, "package")
     for n in files:
         if n.endswith(".node"):
             fail(f"{path.name}: the main package carries a binary ({n}); binaries go in platform packages")
@@ -346,6 +356,7 @@ def check_npm_platform(path: Path, version: str, prints: dict[bytes, str]) -> st
     files = members_of(path)
     check_contents(path.name, files, [r"package/(package\.json|README\.md|LICENSE[-A-Z]*)", rf"package/{re.escape(node)}"])
     check_keys(path.name, files, prints)
+    check_licenses(path.name, files, "package")
     pkg = json.loads(files.get("package/package.json", b"{}"))
     expected = {"name": f"smilepayz-{platform}", "version": version, "os": [os_], "cpu": [cpu], "main": node}
     for k, v in expected.items():

@@ -219,7 +219,7 @@ cmd_npm() {
   cp "$loader" "$stage/smilepayz/native.napi.js"
   cp "$(dirname "$loader")/native.d.ts" "$stage/smilepayz/native.d.ts"
   cp npm/native.js "$stage/smilepayz/native.js"
-  cp CHANGELOG.md "$stage/smilepayz/CHANGELOG.md"
+  cp CHANGELOG.md LICENSE-MIT LICENSE-APACHE "$stage/smilepayz/"
   # ... and an optional dependency on every platform package of napi.targets, at this version.
   node - "$stage/smilepayz/package.json" <<'JS'
 const fs = require('node:fs');
@@ -253,7 +253,10 @@ JS
     present+=("$(triple_of "$(basename "$f" .node | cut -d. -f2)")")
   done
   [ ${#present[@]} -gt 0 ] || die "no smilepayz.<platform>.node under $addons"
-  for dir in npm/*/; do cp -r "$dir" "$stage/smilepayz/npm/"; done
+  for dir in npm/*/; do
+    cp -r "$dir" "$stage/smilepayz/npm/"
+    cp LICENSE-MIT LICENSE-APACHE "$stage/smilepayz/$dir"   # npm pack skips symbolic links
+  done
   node -e 'console.log(JSON.stringify({ binaryName: "smilepayz", targets: process.argv.slice(1) }))' \
     "${present[@]}" >"$stage/smilepayz/napi-artifacts.json"
   (cd "$stage/smilepayz" && npx --no-install napi artifacts --config-path napi-artifacts.json \

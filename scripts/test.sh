@@ -31,6 +31,12 @@ step "Python package (venv, pip install ./bindings-python, ruff, mypy, stubtest,
 step "Node package (npm ci, napi build, tsc --strict, node --test, tarball install)"
 ./scripts/test-node.sh
 
+step "release artifacts (manylinux_2_17 wheels, sdist, npm packages; gates: glibc floor, contents, versions)"
+./scripts/dist.sh
+
+step "installs from the artifacts with no Rust toolchain (every CPython, Node 18/22/24, glibc 2.31, aarch64 under qemu)"
+./scripts/test-install.sh
+
 step "fault-injection soak (1 000 pay-outs, seeded)"
 cargo test --quiet --locked -p smilepayz-tests --test soak -- --ignored --nocapture
 

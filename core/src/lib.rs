@@ -33,6 +33,7 @@ pub mod client;
 pub mod describe;
 mod described;
 pub mod error;
+pub mod events;
 pub mod models;
 mod secret;
 pub mod signing;
@@ -44,7 +45,7 @@ pub use callback::{
 };
 #[cfg(feature = "blocking")]
 pub use client::blocking::BlockingClient;
-pub use client::{Client, ClientBuilder, Environment, Reconciliation, StatusQuery};
+pub use client::{Client, ClientBuilder, Environment, ProxySetting, Reconciliation, StatusQuery};
 pub use error::{ApiError, Error, ProtocolError, UnknownCause};
 pub use models::*;
 pub use rust_decimal::Decimal;

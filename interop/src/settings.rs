@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde::de::{DeserializeOwned, Deserializer, Error as _};
 use serde_json::Value;
 use smilepayz::transport::MAX_RETRY_ATTEMPTS;
-use smilepayz::{CallbackVerifier, Client, ClientBuilder, Environment, Error, PlatformKey, RetryPolicy};
+use smilepayz::{CallbackVerifier, Client, ClientBuilder, Environment, Error, PlatformKey, ProxySetting, RetryPolicy};
 use std::sync::Arc;
 use std::time::Duration;
 use time::OffsetDateTime;
@@ -78,6 +78,20 @@ pub struct ClientSettings {
     user_agent_suffix: Option<String>,
     #[serde(default, alias = "orderNotFoundCodes")]
     order_not_found_codes: Option<Vec<String>>,
+    /// An `http://` or `https://` proxy URL (user info allowed, kept secret).
+    #[serde(default)]
+    proxy: Option<String>,
+    /// Honour `HTTPS_PROXY` and friends (ignored unless true).
+    #[serde(default, alias = "proxyFromEnvironment")]
+    proxy_from_environment: Option<bool>,
+    /// The local IP address to connect from.
+    #[serde(default, alias = "localAddress")]
+    local_address: Option<String>,
+    #[serde(default, alias = "ipv4Only")]
+    ipv4_only: Option<bool>,
+    /// PEM texts of CA certificates to trust besides the system's.
+    #[serde(default, alias = "extraCaCertificates")]
+    extra_ca_certificates: Option<Vec<String>>,
 }
 
 // Never prints the secret or the key.
@@ -159,6 +173,26 @@ impl ClientSettings {
         });
         if let Some(codes) = self.order_not_found_codes {
             b = b.order_not_found_codes(codes);
+        }
+        b = match (self.proxy, self.proxy_from_environment) {
+            (Some(_), Some(true)) => {
+                return Err(Error::config("set proxy or proxy_from_environment (proxyFromEnvironment), not both"));
+            }
+            (Some(url), _) => b.proxy(url),
+            (None, Some(true)) => b.proxy_setting(ProxySetting::FromEnvironment),
+            (None, _) => b,
+        };
+        if let Some(text) = self.local_address {
+            let ip = text.trim().parse().map_err(|_| {
+                Error::config(format!("local_address (localAddress) must be an IPv4 or IPv6 address, got {text:?}"))
+            })?;
+            b = b.local_address(ip);
+        }
+        if let Some(v) = self.ipv4_only {
+            b = b.ipv4_only(v);
+        }
+        for pem in self.extra_ca_certificates.unwrap_or_default() {
+            b = b.add_root_certificates_pem(pem);
         }
         Ok(b)
     }
@@ -320,6 +354,28 @@ mod tests {
         let null = ClientSettings::from_json(json!({"merchantId": null})).expect("null is unset");
         assert_eq!(null.merchant_id, None);
         assert!(message(ClientSettings::from_json(json!("m1"))).contains("must be a mapping"));
+    }
+
+    #[test]
+    fn network_settings_are_read_in_either_case_and_checked() {
+        let snake = ClientSettings::from_json(json!({"proxy": "http://u:hunter2@127.0.0.1:3128",
+            "local_address": "127.0.0.2", "ipv4_only": true, "extra_ca_certificates": ["PEM"]}))
+        .expect("snake");
+        let debug = format!("{snake:?}");
+        assert!(!debug.contains("hunter2"), "{debug}");
+        assert!(snake.apply(ClientBuilder::default(), Binding::Python).is_ok());
+        let camel = ClientSettings::from_json(json!({"proxyFromEnvironment": true, "localAddress": "::1",
+            "ipv4Only": false, "extraCaCertificates": []}))
+        .expect("camel");
+        assert!(camel.apply(ClientBuilder::default(), Binding::Node).is_ok());
+        let both = ClientSettings::from_json(json!({"proxy": "http://p:1", "proxyFromEnvironment": true}));
+        let text = message(both.expect("read").apply(ClientBuilder::default(), Binding::Node));
+        assert!(text.contains("not both"), "{text}");
+        let bad_ip = ClientSettings::from_json(json!({"local_address": "10.0.0"}));
+        let text = message(bad_ip.expect("read").apply(ClientBuilder::default(), Binding::Python));
+        assert!(text.contains("local_address (localAddress) must be an IPv4 or IPv6 address"), "{text}");
+        let text = message(ClientSettings::from_json(json!({"ipv4Only": "yes"})));
+        assert!(text.contains("ipv4Only: invalid type"), "{text}");
     }
 
     #[test]

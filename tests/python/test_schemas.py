@@ -53,6 +53,7 @@ SEED_BREAKS_IN_GOLDEN: dict[tuple[str, str, str], str] = {
     ("COP", "/paymentMethod", "maxLength"): "paymentMethod-length",
     ("COP", "/merchant/merchantId", "pattern"): "merchantId-format",
     ("USDT", "/cashAccount", "maxLength"): "wallet-length",
+    ("BRL", "/cashAccount", "maxLength"): "pix-key-length",
 }
 
 # The seeds' own example bodies that break their own tables: source -> {(location, keyword): row}.
@@ -109,8 +110,8 @@ SDK_ONLY: dict[str, str] = {
 }
 
 # Schema errors at a path the SDK does not report (the SDK lets through what the seed forbids):
-# (currency, location, keyword) -> row. Each is a finding of issue 10.
-SDK_LOOSER: dict[tuple[str, str, str], str] = {("BRL", "/receiver", "required"): "brl-receiver-optional"}
+# (currency, location, keyword) -> row. None today: both findings of issue 10 are resolved.
+SDK_LOOSER: dict[tuple[str, str, str], str] = {}
 
 # Bad inputs that have no wire form at all (``to_wire`` raises NotWireable): name -> why.
 NOT_WIREABLE: dict[str, str] = {}
@@ -207,6 +208,9 @@ def to_wire(request: Any, merchant_id: str) -> dict[str, Any]:
     - ``region`` is the currency code (``money.currency``); ``amount`` becomes ``money.amount``;
     - ``merchant`` gets the client's ``merchantId`` (a merchantId in the input is kept);
     - a USDT request without ``paymentMethod`` sends ``"USDT"`` (golden usdt-* cases);
+    - a BRL request without ``receiver`` sends the one seed 004 defines from the key:
+      ``pixType`` = ``paymentMethod``, ``pixAccount`` = ``cashAccount``, and ``taxNumber`` =
+      ``cashAccount`` for CPF and CNPJ keys (golden brl-evp-no-receiver);
     - every other input key is a wire field of the same name, passed as given;
     - ``extra`` keys are merged into the top level last, like ``dict.update``: an extra key that
       shadows a field reaches the wire, so the schema judges what would then be sent.
@@ -224,6 +228,12 @@ def to_wire(request: Any, merchant_id: str) -> dict[str, Any]:
     body["money"] = money
     if request.get("region") == "USDT":
         body.setdefault("paymentMethod", "USDT")
+    if request.get("region") == "BRL" and "receiver" not in request:
+        same_as = (("pixType", "paymentMethod"), ("pixAccount", "cashAccount"))
+        receiver = {member: request[field] for member, field in same_as if field in request}
+        if request.get("paymentMethod") in ("CPF", "CNPJ") and "cashAccount" in request:
+            receiver["taxNumber"] = request["cashAccount"]
+        body["receiver"] = receiver
     extra = request.get("extra", {})
     if not isinstance(extra, dict):
         raise NotWireable("extra is not a JSON object")

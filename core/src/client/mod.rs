@@ -2,6 +2,7 @@
 //! reconciliation of unknown outcomes, and confirmation of callbacks.
 
 mod config;
+mod network;
 mod reconcile;
 
 #[cfg(feature = "blocking")]
@@ -10,10 +11,12 @@ pub mod blocking;
 pub use config::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Environment, POOL_IDLE_TIMEOUT, platform_key_from_env,
 };
+pub use network::ProxySetting;
 pub use reconcile::Reconciliation;
 
 use crate::callback::{CallbackMismatch, ConfirmedCallback, VerifiedCallback, confirm, order_to_confirm};
 use crate::error::{ApiError, Error, ProtocolError, UnknownCause, excerpt};
+use crate::events::{Emitter, Endpoint, Event, mask_account};
 use crate::models::response::CodeOnly;
 use crate::models::{BalanceResponse, GatewayBody, PayoutRequest, PayoutResponse, StatusResponse};
 use crate::transport::{Answer, BALANCE_PATH, Failure, PAYOUT_PATH, RetryPolicy, STATUS_PATH, Transport};
@@ -21,6 +24,7 @@ use bytes::Bytes;
 use serde::Serialize;
 use std::fmt;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// Which order a status inquiry asks about.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,9 +53,21 @@ pub struct Client {
 }
 
 struct Inner {
-    transport: Transport,
+    transport: Arc<Transport>,
     retry: RetryPolicy,
     order_not_found_codes: Vec<String>,
+    events: Emitter,
+    /// Overrides the client's whole-request timeout (`with_timeout`).
+    call_timeout: Option<Duration>,
+}
+
+/// What one request is about, for its events.
+struct Call<'a> {
+    endpoint: Endpoint,
+    path: &'static str,
+    order_no: Option<&'a str>,
+    trade_no: Option<&'a str>,
+    account: Option<&'a str>,
 }
 
 impl fmt::Debug for Client {
@@ -106,19 +122,87 @@ impl Client {
         &self.inner.transport.base_url
     }
 
+    /// The same client (connections, settings, events) with a different whole-request
+    /// timeout, for one call or a group of calls: `client.with_timeout(d)?.payout(&r)`.
+    pub fn with_timeout(&self, timeout: Duration) -> Result<Client, Error> {
+        if timeout.is_zero() {
+            return Err(Error::config("timeout must be longer than zero"));
+        }
+        let inner = &self.inner;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                transport: Arc::clone(&inner.transport),
+                retry: inner.retry.clone(),
+                order_not_found_codes: inner.order_not_found_codes.clone(),
+                events: inner.events.clone(),
+                call_timeout: Some(timeout),
+            }),
+        })
+    }
+
+    /// Sends one request and reports it: a `request` event before, a `response` event
+    /// when an answer came (with the gateway's code, read by `code_of`).
+    async fn send(
+        &self,
+        call: &Call<'_>,
+        body: &Bytes,
+        attempt: u32,
+        code_of: impl Fn(&Answer) -> Option<String>,
+    ) -> Result<Answer, Failure> {
+        let events = &self.inner.events;
+        events.emit(Event::Request {
+            endpoint: call.endpoint,
+            order_no: call.order_no.map(str::to_owned),
+            trade_no: call.trade_no.map(str::to_owned),
+            attempt,
+            account: call.account.map(mask_account),
+        });
+        let started = Instant::now();
+        let sent = self.inner.transport.post(call.path, body, call.order_no, self.inner.call_timeout).await;
+        if let Ok(answer) = &sent {
+            events.emit(Event::Response {
+                endpoint: call.endpoint,
+                order_no: call.order_no.map(str::to_owned),
+                attempt,
+                http_status: answer.status,
+                gateway_code: code_of(answer),
+                elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            });
+        }
+        sent
+    }
+
+    /// Waits before attempt `attempt + 1`, after reporting it.
+    async fn pause_before_retry(&self, call: &Call<'_>, attempt: u32, reason: String) {
+        let delay = self.inner.retry.backoff(attempt);
+        self.inner.events.emit(Event::Retry {
+            endpoint: call.endpoint,
+            order_no: call.order_no.map(str::to_owned),
+            attempt,
+            reason,
+            delay_ms: u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+        });
+        tokio::time::sleep(delay).await;
+    }
+
     /// Sends a pay-out. Validates first; retries only when the connection was never made.
     /// Any doubt about whether the gateway got it is `Error::OutcomeUnknown`.
     pub async fn payout(&self, request: &PayoutRequest) -> Result<PayoutResponse, Error> {
-        let t = &self.inner.transport;
-        let prepared = request.prepare(&t.merchant_id)?;
+        let prepared = request.prepare(&self.inner.transport.merchant_id)?;
         let order_no = prepared.order_no().clone();
+        let call = Call {
+            endpoint: Endpoint::Payout,
+            path: PAYOUT_PATH,
+            order_no: Some(order_no.as_str()),
+            trade_no: None,
+            account: Some(request.common().cash_account),
+        };
         let mut attempt = 1;
         let outcome = loop {
-            match t.post(PAYOUT_PATH, prepared.body(), Some(order_no.as_str())).await {
+            match self.send(&call, prepared.body(), attempt, code_in_answer).await {
                 Ok(answer) => break interpret_payout(answer, &order_no),
                 Err(Failure::NotSent(why)) if attempt < self.inner.retry.max_attempts => {
-                    tracing::info!(target: "smilepayz::retry", order_no = order_no.as_str(), attempt, reason = %why, "pay-out not sent; retrying");
-                    tokio::time::sleep(self.inner.retry.backoff(attempt)).await;
+                    self.pause_before_retry(&call, attempt, why).await;
                     attempt += 1;
                 }
                 Err(Failure::NotSent(why)) => break Err(Error::Transport(why)),
@@ -128,7 +212,9 @@ impl Client {
             }
         };
         if let Err(Error::OutcomeUnknown { cause, .. }) = &outcome {
-            tracing::warn!(target: "smilepayz::payout", order_no = order_no.as_str(), %cause, "pay-out outcome unknown");
+            self.inner
+                .events
+                .emit(Event::OutcomeUnknown { order_no: order_no.as_str().to_owned(), cause: cause.kind() });
         }
         outcome
     }
@@ -143,7 +229,8 @@ impl Client {
             return Err(Error::config("a status inquiry needs a non-empty orderNo or tradeNo"));
         }
         let body = to_body(&StatusBody { trade_type: TRADE_TYPE_PAYOUT, order_no, trade_no });
-        self.read(STATUS_PATH, &body, order_no).await
+        let call = Call { endpoint: Endpoint::Status, path: STATUS_PATH, order_no, trade_no, account: None };
+        self.read(&call, &body).await
     }
 
     /// Asks the gateway for the balance of an account.
@@ -152,7 +239,9 @@ impl Client {
             return Err(Error::config("a balance inquiry needs an account number"));
         }
         let body = to_body(&BalanceBody { account_no, balance_types: ["BALANCE"] });
-        self.read(BALANCE_PATH, &body, None).await
+        let call =
+            Call { endpoint: Endpoint::Balance, path: BALANCE_PATH, order_no: None, trade_no: None, account: None };
+        self.read(&call, &body).await
     }
 
     /// Resolves an unknown pay-out outcome by asking for the order's status.
@@ -179,36 +268,65 @@ impl Client {
             Ok(inquiry) => inquiry,
             // A genuine tradeNo under an orderNo the gateway does not know: not this order.
             Err(Error::Api(api)) if self.inner.order_not_found_codes.contains(&api.code) => {
-                return Err(CallbackMismatch {
+                let outcome = Err(CallbackMismatch {
                     field: "orderNo",
                     callback_value: order_no.to_owned(),
                     gateway_value: format!("(no such order: code {})", api.code),
                 }
                 .into());
+                self.report_confirmation(order_no, &outcome);
+                return outcome;
             }
             Err(e) => return Err(e),
         };
-        confirm(&callback.notification, inquiry)
+        let outcome = confirm(&callback.notification, inquiry);
+        self.report_confirmation(order_no, &outcome);
+        outcome
+    }
+
+    fn report_confirmation(&self, order_no: &str, outcome: &Result<ConfirmedCallback, Error>) {
+        let event = match outcome {
+            Ok(c) => Event::CallbackConfirmed {
+                order_no: c.order_no().to_owned(),
+                trade_no: c.trade_no().to_owned(),
+                status: c.status().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+            },
+            Err(Error::CallbackMismatch(m)) => {
+                Event::CallbackMismatch { order_no: order_no.to_owned(), field: m.field, stale: false }
+            }
+            Err(Error::StaleCallback(_)) => {
+                Event::CallbackMismatch { order_no: order_no.to_owned(), field: "status", stale: true }
+            }
+            Err(_) => return,
+        };
+        self.inner.events.emit(event);
     }
 
     /// A read: retried with backoff on any failure until the budget is spent.
-    async fn read<T: GatewayBody>(&self, path: &str, body: &Bytes, order_no: Option<&str>) -> Result<T, Error> {
-        let retry = &self.inner.retry;
+    async fn read<T: GatewayBody>(&self, call: &Call<'_>, body: &Bytes) -> Result<T, Error> {
         let mut attempt = 1;
         loop {
-            let outcome = match self.inner.transport.post(path, body, order_no).await {
+            let outcome = match self.send(call, body, attempt, code_in_answer).await {
                 Ok(answer) => interpret_read::<T>(answer),
                 Err(Failure::NotSent(why)) => Err(Error::Transport(why)),
                 Err(Failure::MaybeSent(cause)) => Err(Error::Transport(format!("no answer: {cause}"))),
             };
             let retryable = matches!(outcome, Err(Error::Transport(_) | Error::Protocol(_)));
-            if !retryable || attempt >= retry.max_attempts {
+            if !retryable || attempt >= self.inner.retry.max_attempts {
                 return outcome;
             }
-            tokio::time::sleep(retry.backoff(attempt)).await;
+            let reason = outcome.as_ref().err().map(ToString::to_string).unwrap_or_default();
+            self.pause_before_retry(call, attempt, reason).await;
             attempt += 1;
         }
     }
+}
+
+/// The gateway's `code` in an answer, for the `response` event (a second, small parse of
+/// bodies under 2 KiB; nothing else of the body leaves).
+fn code_in_answer(answer: &Answer) -> Option<String> {
+    let text = crate::models::response::require_object(&answer.body).ok()?;
+    serde_json::from_str::<CodeOnly>(text).ok().map(|c| c.code)
 }
 
 fn to_body<T: Serialize>(value: &T) -> Bytes {

@@ -10,7 +10,7 @@ use crate::secret::Secret;
 use crate::signing::{MerchantKey, format_timestamp, sign_request};
 use bytes::Bytes;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use time::{OffsetDateTime, UtcOffset};
 
 /// Where pay-outs go.
@@ -68,15 +68,23 @@ pub(crate) struct Transport {
 }
 
 impl Transport {
-    /// Sends `body` once, signed with a fresh timestamp, and reads the whole answer.
-    pub(crate) async fn post(&self, path: &str, body: &Bytes, order_no: Option<&str>) -> Result<Answer, Failure> {
+    /// Sends `body` once, signed with a fresh timestamp, and reads the whole answer
+    /// (within `timeout` when given, else the client's).
+    pub(crate) async fn post(
+        &self,
+        path: &str,
+        body: &Bytes,
+        order_no: Option<&str>,
+        timeout: Option<Duration>,
+    ) -> Result<Answer, Failure> {
         let timestamp = format_timestamp((self.clock)(), self.offset);
         let signature = sign_request(&self.key, &timestamp, self.secret.expose(), body);
         let started = Instant::now();
-        tracing::debug!(target: "smilepayz::http", path, order_no, "sending request");
-        let sent = self
-            .http
-            .post(format!("{}{path}", self.base_url))
+        let mut request = self.http.post(format!("{}{path}", self.base_url));
+        if let Some(timeout) = timeout {
+            request = request.timeout(timeout);
+        }
+        let sent = request
             .header("Content-Type", "application/json")
             .header("X-TIMESTAMP", &timestamp)
             .header("X-PARTNER-ID", &self.merchant_id)
@@ -123,7 +131,6 @@ impl Transport {
                 }
             }
         }
-        tracing::info!(target: "smilepayz::http", path, order_no, status, elapsed_ms = elapsed_ms(started), "answer received");
         Ok(Answer { status, location, body: Bytes::from(body) })
     }
 }

@@ -41,6 +41,10 @@ fn request_cases() -> Vec<(&'static str, Value)> {
             json!({"region": "BRL", "orderNo": "BRL20240410000002", "purpose": "Pagamento — fornecedor São Paulo", "amount": "1000", "paymentMethod": "EMAIL", "cashAccount": "ana.souza@example.com.br", "receiver": {"taxNumber": "11222333000181"}}),
         ),
         (
+            "brl-evp-no-receiver",
+            json!({"region": "BRL", "orderNo": "BRL20240410000003", "purpose": "Marketplace payout", "amount": "250075", "paymentMethod": "EVP", "cashAccount": "123e4567-e89b-12d3-a456-426614174000"}),
+        ),
+        (
             "usdt-trc20",
             json!({"region": "USDT", "orderNo": "USDT2024041000001", "purpose": "Treasury transfer — TRC20 wallet", "amount": "100.5", "network": "TRC20", "cashAccount": "TS8taf44vwibX7z4vE7aqrA7xVQjzzGKoZ"}),
         ),

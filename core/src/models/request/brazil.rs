@@ -28,7 +28,7 @@ payout! {
         payment_method: Option<PixKeyType> as PixKeyType;
         /// The PIX key, checked against its type.
         cash_account;
-        /// Recommended beneficiary details.
+        /// Beneficiary details; when left out, the SDK sends the ones the key implies.
         receiver: Option<BrazilReceiver>,
     }
 }
@@ -104,10 +104,21 @@ impl RegionPayout for BrazilPayout {
     }
 
     fn write_region<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        if let Some(r) = &self.receiver {
-            map.serialize_entry("receiver", r)?;
+        match &self.receiver {
+            Some(given) => map.serialize_entry("receiver", given),
+            None => map.serialize_entry("receiver", &self.implied_receiver()),
         }
-        Ok(())
+    }
+}
+
+impl BrazilPayout {
+    /// Seed 004 makes `receiver` mandatory and defines its members as the same values as the
+    /// key: pixType = paymentMethod, pixAccount = cashAccount, and for CPF and CNPJ keys
+    /// taxNumber = the key. A receiver the caller gives is sent as given.
+    fn implied_receiver(&self) -> BrazilReceiver {
+        let tax_number =
+            matches!(self.payment_method, Some(PixKeyType::Cpf | PixKeyType::Cnpj)).then(|| self.cash_account.clone());
+        BrazilReceiver { pix_type: self.payment_method, pix_account: Some(self.cash_account.clone()), tax_number }
     }
 }
 

@@ -79,6 +79,10 @@ impl RegionPayout for ColombiaPayout {
 
     fn check_region(&self, c: &mut Collector) {
         rules::bank_transfer(c, &self.payment_method, &self.cash_account);
+        // Seed 003 alone gives the sub-merchant id a format: "Alphanumeric string".
+        if let Some(id) = &self.merchant.sub_merchant_id {
+            rules::record(c, "merchant.subMerchantId", rules::alphanumeric_id(id));
+        }
         require_choice(c, "cashAccountType", self.cash_account_type);
         let r = &self.receiver;
         if *r == ColombiaReceiver::default() {

@@ -92,6 +92,16 @@ pub(crate) fn bank_transfer(c: &mut Collector, payment_method_value: &str, cash_
     record(c, "cashAccount", bank_account(cash_account));
 }
 
+/// An identifier a seed formats as "Alphanumeric string" (COP's subMerchantId): 1–128
+/// ASCII letters and digits.
+pub(crate) fn alphanumeric_id(value: &str) -> Check {
+    char_len_between(value, 1, 128)?;
+    if !value.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err((Rule::Format, "must contain only ASCII letters and digits".into()));
+    }
+    Ok(())
+}
+
 /// A person's or company's name: 1–128 characters of text.
 pub(crate) fn name(value: &str) -> Check {
     char_len_between(value, 1, 128)?;
