@@ -22,7 +22,7 @@ pub(crate) struct Model {
     /// Every closed set of strings requests use.
     pub(crate) choices: Vec<ChoiceSet>,
     /// The known statuses.
-    pub(crate) statuses: Vec<&'static str>,
+    pub(crate) statuses: Vec<String>,
     /// The request fields a request may leave out, as `CURRENCY:camelCase.path`.
     pub(crate) optional: BTreeSet<String>,
     /// The error kinds.
@@ -65,7 +65,7 @@ pub(crate) fn model(vectors: &str) -> Result<Model, String> {
     ] {
         collect(&ty, &mut answer_records, &mut ignored);
     }
-    let statuses = smilepayz::Status::KNOWN.iter().map(|s| static_status(s.as_str())).collect();
+    let statuses = smilepayz::Status::KNOWN.iter().map(|s| s.as_str().to_owned()).collect();
     Ok(Model {
         regions,
         fixed_methods,
@@ -76,14 +76,6 @@ pub(crate) fn model(vectors: &str) -> Result<Model, String> {
         optional,
         errors: ERROR_KINDS,
     })
-}
-
-// `Status::as_str` borrows; the known ones are these constants.
-fn static_status(s: &str) -> &'static str {
-    ["PROCESSING", "SUCCESS", "FAILED", "EXPIRED", "REVIEW", "INIT", "CANCELLED"]
-        .into_iter()
-        .find(|k| *k == s)
-        .unwrap_or("")
 }
 
 /// Adds the records and choice sets `ty` uses, nested ones first, each once.

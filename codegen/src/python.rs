@@ -227,12 +227,18 @@ pub(crate) fn models(model: &Model) -> String {
         "from dataclasses import dataclass, field\n",
         "from decimal import Decimal\n",
         "from typing import Optional\n\n",
-        "from ._answers import (\n    Reconciliation,\n    Status,\n    _Answer,\n    _by_name,\n    _Disbursed,\n    _Field,\n",
-        "    _Fields,\n    _list,\n    _opt,\n    _Transacted,\n)\n\n",
+        "from ._answers import (\n    Reconciliation,\n    _Answer,\n    _by_name,\n    _Disbursed,\n    _Field,\n",
+        "    _Fields,\n    _list,\n    _OpenStatus,\n    _opt,\n    _Transacted,\n)\n\n",
     ));
     let mut names: Vec<String> = vec!["Reconciliation".into(), "Status".into()];
     names.extend(model.answer_records.iter().map(|r| name(r.name).to_owned()).filter(|n| !n.starts_with('_')));
     all(&mut out, &mut names);
+    out.push_str("\n\nclass Status(_OpenStatus):\n");
+    docstring(&mut out, "An order's status: the values the core knows; any other is kept as written, named ``UNKNOWN``.", "    ");
+    out.push('\n');
+    for status in &model.statuses {
+        let _ = writeln!(out, "    {status} = \"{status}\"");
+    }
     for r in &model.answer_records {
         if r.name == "CallbackNotification" {
             callback_fields(&mut out, r);

@@ -75,7 +75,11 @@ pub(crate) fn types(model: &Model) -> String {
     out.push_str("\n/** An amount: a decimal string (exact), a bigint, or a number only when its shortest decimal form is exact. */\n");
     out.push_str("export type Amount = string | bigint | number;\n");
     out.push_str("\n/** Order statuses as the gateway writes them; unknown ones are kept as given. */\n");
-    let _ = writeln!(out, "export type Status = {} | (string & {{}});", union(&model.statuses));
+    let _ = writeln!(
+        out,
+        "export type Status = {} | (string & {{}});",
+        union(&model.statuses.iter().map(String::as_str).collect::<Vec<_>>())
+    );
     for c in &model.choices {
         out.push('\n');
         let values: Vec<&str> = c.values.iter().map(|(v, _)| *v).collect();

@@ -18,24 +18,16 @@ if TYPE_CHECKING:
     from .models import StatusResult
 
 T = TypeVar("T")
-U = TypeVar("U")
 A = TypeVar("A", bound="_Answer")
 
 
-class Status(str, enum.Enum):
-    """An order's status. A value this SDK does not know yet is kept: its name is
-    ``UNKNOWN`` and its value the string as the gateway wrote it."""
-
-    PROCESSING = "PROCESSING"
-    SUCCESS = "SUCCESS"
-    FAILED = "FAILED"
-    EXPIRED = "EXPIRED"
-    REVIEW = "REVIEW"
-    INIT = "INIT"
-    CANCELLED = "CANCELLED"
+class _OpenStatus(str, enum.Enum):
+    """What an order status does; the generated ``Status`` adds the values the core knows.
+    A value this SDK does not know yet is kept: its name is ``UNKNOWN`` and its value the
+    string as the gateway wrote it."""
 
     @classmethod
-    def _missing_(cls, value: object) -> Optional[Status]:
+    def _missing_(cls, value: object) -> Optional[_OpenStatus]:
         if not isinstance(value, str):
             return None
         unknown = str.__new__(cls, value)
@@ -50,10 +42,6 @@ class Status(str, enum.Enum):
 
     def __str__(self) -> str:
         return str(self.value)
-
-
-def _status(value: Optional[str]) -> Optional[Status]:
-    return None if value is None else Status(value)
 
 
 def _opt(convert: Callable[[Any], T]) -> Callable[[Any], Optional[T]]:
@@ -94,7 +82,7 @@ def parse_time(value: Optional[str]) -> Optional[datetime]:
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, Status):
+    if isinstance(value, _OpenStatus):
         return value.value
     if not dataclasses.is_dataclass(value) and callable(getattr(value, "to_dict", None)):
         return value.to_dict()
@@ -124,7 +112,7 @@ class _Answer:
 
 
 class _FinalStatus:
-    status: Optional[Status]
+    status: Optional[_OpenStatus]
 
     @property
     def is_final(self) -> bool:

@@ -11,13 +11,13 @@ from typing import Optional
 
 from ._answers import (
     Reconciliation,
-    Status,
     _Answer,
     _by_name,
     _Disbursed,
     _Field,
     _Fields,
     _list,
+    _OpenStatus,
     _opt,
     _Transacted,
 )
@@ -34,6 +34,18 @@ __all__ = [
     "Status",
     "StatusResult",
 ]
+
+
+class Status(_OpenStatus):
+    """An order's status: the values the core knows; any other is kept as written, named ``UNKNOWN``."""
+
+    PROCESSING = "PROCESSING"
+    SUCCESS = "SUCCESS"
+    FAILED = "FAILED"
+    EXPIRED = "EXPIRED"
+    REVIEW = "REVIEW"
+    INIT = "INIT"
+    CANCELLED = "CANCELLED"
 
 
 @dataclass(frozen=True)
