@@ -234,7 +234,11 @@ pub(crate) fn models(model: &Model) -> String {
     names.extend(model.answer_records.iter().map(|r| name(r.name).to_owned()).filter(|n| !n.starts_with('_')));
     all(&mut out, &mut names);
     out.push_str("\n\nclass Status(_OpenStatus):\n");
-    docstring(&mut out, "An order's status: the values the core knows; any other is kept as written, named ``UNKNOWN``.", "    ");
+    docstring(
+        &mut out,
+        "An order's status: the values the core knows; any other is kept as written, named ``UNKNOWN``.",
+        "    ",
+    );
     out.push('\n');
     for status in &model.statuses {
         let _ = writeln!(out, "    {status} = \"{status}\"");
