@@ -5,10 +5,9 @@
 
 const { inspect } = require('node:util');
 const native = require('./native.js');
-const errors = require('./lib/errors.js');
 const { headerPairs, bodyBytes } = require('./lib/inputs.js');
 
-const { callAsync, callSync } = errors;
+const { callAsync, callSync } = require('./lib/errors.js');
 
 // A verified callback's native handle, reachable only from here: `confirmCallback`
 // accepts nothing a verifier did not produce.
@@ -170,15 +169,6 @@ module.exports = {
   RequestSigner,
   isFinal,
   ACKNOWLEDGEMENT,
-  SmilepayzError: errors.SmilepayzError,
-  ValidationError: errors.ValidationError,
-  ConfigError: errors.ConfigError,
-  ApiError: errors.ApiError,
-  OutcomeUnknownError: errors.OutcomeUnknownError,
-  TransportError: errors.TransportError,
-  ProtocolError: errors.ProtocolError,
-  SignatureError: errors.SignatureError,
-  CallbackMismatchError: errors.CallbackMismatchError,
-  StaleCallbackError: errors.StaleCallbackError,
-  InternalError: errors.InternalError,
+  // The error classes, one per kind of the core's errors (generated).
+  ...require('./lib/error-classes.js'),
 };

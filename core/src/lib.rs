@@ -29,6 +29,9 @@
 
 pub mod callback;
 pub mod client;
+#[cfg(feature = "describe")]
+pub mod describe;
+mod described;
 pub mod error;
 pub mod events;
 pub mod models;

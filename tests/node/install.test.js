@@ -59,7 +59,7 @@ test('npm pack of the main and a platform package, npm install of both in a fres
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'smilepayz-install-'));
   try {
     const main = pack(PACKAGE, dir);
-    for (const f of ['index.js', 'index.mjs', 'index.d.ts', 'testing.js', 'testing.d.ts', 'native.js']) {
+    for (const f of ['index.js', 'index.mjs', 'index.d.ts', 'types.d.ts', 'testing.js', 'testing.d.ts', 'native.js']) {
       assert.ok(main.files.includes(f), `${f} in the main tarball`);
     }
     assert.deepEqual(main.files.filter((f) => f.endsWith('.node')), [], 'no binary in the main tarball');

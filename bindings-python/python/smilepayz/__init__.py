@@ -2,7 +2,7 @@
 Brazil (BRL over PIX) and USDT (TRC20, BEP20). Requests are validated, signed and sent by
 a Rust core; a pay-out that may have reached the gateway is never sent again."""
 
-from . import errors
+from . import errors, requests
 from ._native import RequestSigner, __version__, sign_request
 from .callbacks import ACKNOWLEDGEMENT, CallbackVerifier, ConfirmedCallback, VerifiedCallback, verify_callback
 from .client import AsyncClient, Client, RetrySettings
@@ -31,19 +31,9 @@ from .models import (
     Status,
     StatusResult,
 )
-from .requests import (
-    BrazilPayout,
-    BrazilReceiver,
-    ColombiaPayout,
-    ColombiaReceiver,
-    IndonesiaPayout,
-    IndonesiaReceiver,
-    Merchant,
-    PayoutRequest,
-    PeruPayout,
-    PeruReceiver,
-    UsdtPayout,
-)
+
+# Every region's request classes, receivers and choice values (generated from the core).
+from .requests import *  # noqa: F403
 
 __all__ = [
     "ACKNOWLEDGEMENT",
@@ -52,27 +42,17 @@ __all__ = [
     "AsyncClient",
     "BalanceResult",
     "BalanceValue",
-    "BrazilPayout",
-    "BrazilReceiver",
     "CallbackMismatchError",
     "CallbackVerifier",
     "Channel",
     "Client",
-    "ColombiaPayout",
-    "ColombiaReceiver",
     "ConfigError",
     "ConfirmedCallback",
-    "IndonesiaPayout",
-    "IndonesiaReceiver",
     "InternalError",
-    "Merchant",
     "MerchantEcho",
     "Money",
     "OutcomeUnknownError",
-    "PayoutRequest",
     "PayoutResult",
-    "PeruPayout",
-    "PeruReceiver",
     "ProtocolError",
     "Reconciliation",
     "RequestSigner",
@@ -83,7 +63,6 @@ __all__ = [
     "Status",
     "StatusResult",
     "TransportError",
-    "UsdtPayout",
     "ValidationError",
     "VerifiedCallback",
     "__version__",
@@ -91,3 +70,4 @@ __all__ = [
     "sign_request",
     "verify_callback",
 ]
+__all__ += requests.__all__

@@ -12,8 +12,9 @@ from decimal import Decimal
 from typing import Any, Callable, Optional, Union
 
 from . import _native
+from ._answers import _Answer, parse_time
 from ._native import VerifiedCallback as _NativeVerifiedCallback
-from .models import Money, Status, StatusResult, _Answer, _status, parse_time
+from .models import Money, Status, StatusResult, _CallbackFields
 
 __all__ = ["ACKNOWLEDGEMENT", "CallbackVerifier", "ConfirmedCallback", "Headers", "VerifiedCallback", "verify_callback"]
 
@@ -47,12 +48,13 @@ def _raw(body: Union[bytes, bytearray, memoryview]) -> bytes:
     return body if type(body) is bytes else bytes(body)
 
 
-class VerifiedCallback:
+class VerifiedCallback(_CallbackFields):
     """A callback whose signature verified. Confirm it before moving money.
 
-    Only verification makes one: it holds the native verified callback that
-    ``confirm_callback`` reads. Fields are read from it on access, so verifying stays
-    as cheap as the signature check itself."""
+    Its order number, status and money are claims (not signed): ``confirm_callback`` asks
+    the gateway for that order and checks them. Only verification makes one: it holds the
+    native verified callback that ``confirm_callback`` reads. Fields are read from it on
+    access, so verifying stays as cheap as the signature check itself."""
 
     __slots__ = ("_cache", "_native")
 
@@ -78,61 +80,16 @@ class VerifiedCallback:
         return callback
 
     @property
-    def trade_no(self) -> str:
+    def trade_no(self) -> str:  # type: ignore[override]  # the native handle's, without reading the body
         """The signed trade number (the only field the signature covers)."""
         if self._native is None:
             return str(self._fields["trade_no"])
         return self._native.trade_no
 
     @property
-    def order_no(self) -> Optional[str]:
-        """The order number the callback claims (not signed: ``confirm_callback`` asks the
-        gateway for this order and checks that it answers with the signed ``trade_no``)."""
-        return self._fields["order_no"]  # type: ignore[no-any-return]
-
-    @property
-    def merchant_id(self) -> Optional[str]:
-        return self._fields["merchant_id"]  # type: ignore[no-any-return]
-
-    @property
-    def merchant_name(self) -> Optional[str]:
-        return self._fields["merchant_name"]  # type: ignore[no-any-return]
-
-    @property
-    def sub_merchant_id(self) -> Optional[str]:
-        return self._fields["sub_merchant_id"]  # type: ignore[no-any-return]
-
-    @property
-    def sub_merchant_name(self) -> Optional[str]:
-        return self._fields["sub_merchant_name"]  # type: ignore[no-any-return]
-
-    @property
-    def payment_method(self) -> Optional[str]:
-        return self._fields["payment_method"]  # type: ignore[no-any-return]
-
-    @property
-    def transaction_time(self) -> Optional[str]:
-        return self._fields["transaction_time"]  # type: ignore[no-any-return]
-
-    @property
-    def status(self) -> Optional[Status]:
-        """The status the callback claims (not signed: confirm it)."""
-        return _status(self._fields["status"])
-
-    @property
-    def money(self) -> Optional[Money]:
-        """The amount the callback claims (not signed: confirm it)."""
-        return Money._from(self._fields["money"])
-
-    @property
     def timestamp(self) -> str:
         """``X-TIMESTAMP`` as received."""
         return str(self._fields["timestamp"])
-
-    @property
-    def raw(self) -> str:
-        """The body as received."""
-        return str(self._fields["raw"])
 
     @property
     def is_final(self) -> bool:
@@ -194,7 +151,7 @@ class ConfirmedCallback(_Answer):
         return self.inquiry.is_final
 
     @classmethod
-    def _from(cls, callback: VerifiedCallback, d: dict[str, Any]) -> ConfirmedCallback:
+    def _from(cls, callback: VerifiedCallback, d: dict[str, Any]) -> ConfirmedCallback:  # type: ignore[override]
         return cls(
             order_no=d["order_no"], trade_no=d["trade_no"], callback=callback, inquiry=StatusResult._from(d["inquiry"])
         )

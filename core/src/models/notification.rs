@@ -3,45 +3,39 @@
 use super::response::{Money, RawJson};
 use super::status::Status;
 use super::time::GatewayTime;
+use crate::described::described;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
-/// A callback body as the gateway sends it.
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CallbackNotification {
-    /// The gateway's trade number (the signed part).
-    pub trade_no: String,
-    /// The merchant order number.
-    #[serde(default)]
-    pub order_no: Option<String>,
-    /// Merchant id.
-    #[serde(default)]
-    pub merchant_id: Option<String>,
-    /// Merchant display name.
-    #[serde(default)]
-    pub merchant_name: Option<String>,
-    /// Sub-merchant id.
-    #[serde(default)]
-    pub sub_merchant_id: Option<String>,
-    /// Sub-merchant name.
-    #[serde(default)]
-    pub sub_merchant_name: Option<String>,
-    /// Payment method.
-    #[serde(default)]
-    pub payment_method: Option<String>,
-    /// When the order completed.
-    #[serde(default)]
-    pub transaction_time: Option<GatewayTime>,
-    /// The status announced.
-    #[serde(default)]
-    pub status: Option<Status>,
-    /// The amount announced.
-    #[serde(default)]
-    pub money: Option<Money>,
-    /// The body as received.
-    #[serde(skip)]
-    pub raw: RawJson,
+described! {
+    /// A callback body as the gateway sends it.
+    #[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct CallbackNotification {
+        /// The gateway's trade number (the signed part).
+        pub trade_no: String,
+        /// The merchant order number.
+        pub order_no: Option<String>,
+        /// Merchant id.
+        pub merchant_id: Option<String>,
+        /// Merchant display name.
+        pub merchant_name: Option<String>,
+        /// Sub-merchant id.
+        pub sub_merchant_id: Option<String>,
+        /// Sub-merchant name.
+        pub sub_merchant_name: Option<String>,
+        /// Payment method.
+        pub payment_method: Option<String>,
+        /// When the order completed.
+        pub transaction_time: Option<GatewayTime>,
+        /// The status announced.
+        pub status: Option<Status>,
+        /// The amount announced.
+        pub money: Option<Money>,
+        /// The body as received.
+        #[serde(skip)]
+        pub raw: RawJson,
+    }
 }
 
 impl CallbackNotification {

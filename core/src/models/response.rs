@@ -4,6 +4,7 @@
 use super::amount::deserialize_exact;
 use super::status::Status;
 use super::time::GatewayTime;
+use crate::described::described;
 use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -35,171 +36,167 @@ impl fmt::Debug for RawJson {
     }
 }
 
-/// An amount with its currency.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
-pub struct Money {
-    /// ISO currency code (or `USDT`).
-    pub currency: String,
-    /// The exact amount as the gateway wrote it.
-    #[serde(deserialize_with = "deserialize_exact", serialize_with = "decimal_as_string")]
-    pub amount: Decimal,
+described! {
+    /// An amount with its currency.
+    #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+    pub struct Money {
+        /// ISO currency code (or `USDT`).
+        pub currency: String,
+        /// The exact amount as the gateway wrote it.
+        #[serde(deserialize_with = "deserialize_exact", serialize_with = "decimal_as_string")]
+        pub amount: Decimal,
+    }
 }
 
 pub(crate) fn decimal_as_string<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
     s.collect_str(d)
 }
 
-/// The merchant as echoed by the gateway.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct MerchantEcho {
-    /// Merchant id.
-    pub merchant_id: Option<String>,
-    /// Merchant display name.
-    pub merchant_name: Option<String>,
-    /// Sub-merchant id.
-    pub sub_merchant_id: Option<String>,
-    /// Sub-merchant name.
-    pub sub_merchant_name: Option<String>,
-    /// Settlement account number.
-    pub account_no: Option<String>,
+described! {
+    /// The merchant as echoed by the gateway.
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+    #[serde(rename_all = "camelCase", default)]
+    pub struct MerchantEcho {
+        /// Merchant id.
+        pub merchant_id: Option<String>,
+        /// Merchant display name.
+        pub merchant_name: Option<String>,
+        /// Sub-merchant id.
+        pub sub_merchant_id: Option<String>,
+        /// Sub-merchant name.
+        pub sub_merchant_name: Option<String>,
+        /// Settlement account number.
+        pub account_no: Option<String>,
+    }
 }
 
-/// How the money travels, as echoed by the gateway.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct Channel {
-    /// Bank code, PIX key type or crypto code.
-    pub payment_method: Option<String>,
-    /// Beneficiary account, PIX key or wallet.
-    pub cash_account: Option<String>,
-    /// Account holder name.
-    pub account_name: Option<String>,
+described! {
+    /// How the money travels, as echoed by the gateway.
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+    #[serde(rename_all = "camelCase", default)]
+    pub struct Channel {
+        /// Bank code, PIX key type or crypto code.
+        pub payment_method: Option<String>,
+        /// Beneficiary account, PIX key or wallet.
+        pub cash_account: Option<String>,
+        /// Account holder name.
+        pub account_name: Option<String>,
+    }
 }
 
-/// The answer to a pay-out.
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PayoutResponse {
-    /// `00` when accepted.
-    pub code: String,
-    /// Human-readable result.
-    #[serde(default)]
-    pub message: String,
-    /// The merchant order number.
-    #[serde(default)]
-    pub order_no: Option<String>,
-    /// The gateway's trade number.
-    #[serde(default)]
-    pub trade_no: Option<String>,
-    /// Order status, when given.
-    #[serde(default)]
-    pub status: Option<Status>,
-    /// When the gateway recorded the pay-out.
-    #[serde(default)]
-    pub disbursement_time: Option<GatewayTime>,
-    /// Merchant echo.
-    #[serde(default)]
-    pub merchant: Option<MerchantEcho>,
-    /// Amount and currency.
-    #[serde(default)]
-    pub money: Option<Money>,
-    /// Channel echo.
-    #[serde(default)]
-    pub channel: Option<Channel>,
-    /// The body as received.
-    #[serde(skip)]
-    pub raw: RawJson,
+described! {
+    /// The answer to a pay-out.
+    #[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct PayoutResponse {
+        /// `00` when accepted.
+        pub code: String,
+        /// Human-readable result.
+        #[serde(default)]
+        pub message: String,
+        /// The merchant order number.
+        pub order_no: Option<String>,
+        /// The gateway's trade number.
+        pub trade_no: Option<String>,
+        /// Order status, when given.
+        pub status: Option<Status>,
+        /// When the gateway recorded the pay-out.
+        pub disbursement_time: Option<GatewayTime>,
+        /// Merchant echo.
+        pub merchant: Option<MerchantEcho>,
+        /// Amount and currency.
+        pub money: Option<Money>,
+        /// Channel echo.
+        pub channel: Option<Channel>,
+        /// The body as received.
+        #[serde(skip)]
+        pub raw: RawJson,
+    }
 }
 
-/// The answer to a status inquiry: the authoritative state of one order.
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StatusResponse {
-    /// `00` when found.
-    pub code: String,
-    /// Human-readable result.
-    #[serde(default)]
-    pub message: String,
-    /// The merchant order number, when given.
-    #[serde(default)]
-    pub order_no: Option<String>,
-    /// The gateway's trade number.
-    #[serde(default)]
-    pub trade_no: Option<String>,
-    /// `1` pay-in, `2` pay-out (kept as text whether sent as number or string).
-    #[serde(default, deserialize_with = "string_or_number")]
-    pub trade_type: Option<String>,
-    /// Payment method.
-    #[serde(default)]
-    pub payment_method: Option<String>,
-    /// Amount and currency.
-    #[serde(default)]
-    pub money: Option<Money>,
-    /// Order status.
-    #[serde(default)]
-    pub status: Option<Status>,
-    /// Gateway remark, e.g. a failure reason.
-    #[serde(default)]
-    pub remark: Option<String>,
-    /// When the order completed, when given.
-    #[serde(default)]
-    pub transaction_time: Option<GatewayTime>,
-    /// The body as received.
-    #[serde(skip)]
-    pub raw: RawJson,
+described! {
+    /// The answer to a status inquiry: the authoritative state of one order.
+    #[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct StatusResponse {
+        /// `00` when found.
+        pub code: String,
+        /// Human-readable result.
+        #[serde(default)]
+        pub message: String,
+        /// The merchant order number, when given.
+        pub order_no: Option<String>,
+        /// The gateway's trade number.
+        pub trade_no: Option<String>,
+        /// `1` pay-in, `2` pay-out (kept as text whether sent as number or string).
+        #[serde(default, deserialize_with = "string_or_number")]
+        pub trade_type: Option<String>,
+        /// Payment method.
+        pub payment_method: Option<String>,
+        /// Amount and currency.
+        pub money: Option<Money>,
+        /// Order status.
+        pub status: Option<Status>,
+        /// Gateway remark, e.g. a failure reason.
+        pub remark: Option<String>,
+        /// When the order completed, when given.
+        pub transaction_time: Option<GatewayTime>,
+        /// The body as received.
+        #[serde(skip)]
+        pub raw: RawJson,
+    }
 }
 
-/// One value of a balance, with currency.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
-pub struct BalanceValue {
-    /// Currency code.
-    #[serde(default)]
-    pub currency: Option<String>,
-    /// The exact value (sent by the gateway as a string).
-    #[serde(deserialize_with = "deserialize_exact", serialize_with = "decimal_as_string")]
-    pub value: Decimal,
+described! {
+    /// One value of a balance, with currency.
+    #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+    pub struct BalanceValue {
+        /// Currency code.
+        pub currency: Option<String>,
+        /// The exact value (sent by the gateway as a string).
+        #[serde(deserialize_with = "deserialize_exact", serialize_with = "decimal_as_string")]
+        pub value: Decimal,
+    }
 }
 
-/// One balance of an account.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AccountInfo {
-    /// e.g. `BALANCE`.
-    #[serde(default)]
-    pub balance_type: Option<String>,
-    /// Total balance.
-    #[serde(default)]
-    pub amount: Option<BalanceValue>,
-    /// Balance available for pay-outs.
-    #[serde(default)]
-    pub available_balance: Option<BalanceValue>,
+described! {
+    /// One balance of an account.
+    #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct AccountInfo {
+        /// e.g. `BALANCE`.
+        pub balance_type: Option<String>,
+        /// Total balance.
+        pub amount: Option<BalanceValue>,
+        /// Balance available for pay-outs.
+        pub available_balance: Option<BalanceValue>,
+    }
 }
 
-/// The answer to a balance inquiry.
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BalanceResponse {
-    /// `00` when found.
-    pub code: String,
-    /// Human-readable result.
-    #[serde(default)]
-    pub message: String,
-    /// The account asked about.
-    #[serde(default)]
-    pub account_no: Option<String>,
-    /// Account name.
-    #[serde(default)]
-    pub name: Option<String>,
-    /// Balance types returned.
-    #[serde(default)]
-    pub balance_types: Vec<String>,
-    /// The balances.
-    #[serde(default)]
-    pub account_infos: Vec<AccountInfo>,
-    /// The body as received.
-    #[serde(skip)]
-    pub raw: RawJson,
+described! {
+    /// The answer to a balance inquiry.
+    #[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct BalanceResponse {
+        /// `00` when found.
+        pub code: String,
+        /// Human-readable result.
+        #[serde(default)]
+        pub message: String,
+        /// The account asked about.
+        pub account_no: Option<String>,
+        /// Account name.
+        pub name: Option<String>,
+        /// Balance types returned.
+        #[serde(default)]
+        pub balance_types: Vec<String>,
+        /// The balances.
+        #[serde(default)]
+        pub account_infos: Vec<AccountInfo>,
+        /// The body as received.
+        #[serde(skip)]
+        pub raw: RawJson,
+    }
 }
 
 fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {

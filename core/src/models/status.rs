@@ -25,6 +25,17 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status this SDK knows (all but `Unknown`), in declaration order.
+    pub const KNOWN: [Status; 7] = [
+        Status::Processing,
+        Status::Success,
+        Status::Failed,
+        Status::Expired,
+        Status::Review,
+        Status::Init,
+        Status::Cancelled,
+    ];
+
     /// Parses a gateway status string; never fails.
     pub fn parse(s: &str) -> Self {
         match s {
@@ -89,6 +100,13 @@ mod tests {
             assert_eq!(Status::parse(s).as_str(), s);
         }
         assert_eq!(Status::parse("PARTIAL"), Status::Unknown("PARTIAL".into()));
+    }
+
+    #[test]
+    fn known_lists_every_status_but_unknown() {
+        let known: Vec<&str> = Status::KNOWN.iter().map(Status::as_str).collect();
+        assert_eq!(known, ["PROCESSING", "SUCCESS", "FAILED", "EXPIRED", "REVIEW", "INIT", "CANCELLED"]);
+        assert!(Status::KNOWN.iter().all(|s| Status::parse(s.as_str()) == *s));
     }
 
     #[test]

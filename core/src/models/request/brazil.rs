@@ -4,6 +4,7 @@
 use super::fields::{FieldReader, choice_enum};
 use super::region::{AmountRules, RegionPayout, payout};
 use super::{require_choice, rules};
+use crate::described::described;
 use crate::validation::{Collector, Rule};
 use serde::Serialize;
 use serde::ser::SerializeMap;
@@ -32,19 +33,21 @@ payout! {
     }
 }
 
-/// The beneficiary of a PIX pay-out; each field, when given, must agree with the key.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BrazilReceiver {
-    /// Same as the PIX key type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pix_type: Option<PixKeyType>,
-    /// Same as the PIX key.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pix_account: Option<String>,
-    /// The beneficiary's CPF or CNPJ; for CPF and CNPJ keys, the key itself.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tax_number: Option<String>,
+described! {
+    /// The beneficiary of a PIX pay-out; each field, when given, must agree with the key.
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct BrazilReceiver {
+        /// Same as the PIX key type.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub pix_type: Option<PixKeyType>,
+        /// Same as the PIX key.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub pix_account: Option<String>,
+        /// The beneficiary's CPF or CNPJ; for CPF and CNPJ keys, the key itself.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub tax_number: Option<String>,
+    }
 }
 
 impl RegionPayout for BrazilPayout {
@@ -52,14 +55,8 @@ impl RegionPayout for BrazilPayout {
     const AMOUNT: AmountRules = AmountRules::whole("of centavos (5000 = BRL 50.00)");
     const KEYS: &'static [&'static str] = &["receiver"];
 
-    fn payment_method(&self) -> &str {
-        self.payment_method.map_or("", PixKeyType::as_str)
-    }
-
     fn read_region(r: &mut FieldReader<'_>) -> Self {
         Self {
-            payment_method: r.choice("paymentMethod"),
-            cash_account: r.string("cashAccount"),
             receiver: r.object("receiver", |r| BrazilReceiver {
                 pix_type: r.choice("pixType"),
                 pix_account: r.opt_string("pixAccount"),

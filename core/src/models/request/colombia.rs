@@ -3,6 +3,7 @@
 use super::fields::{FieldReader, choice_enum};
 use super::region::{AmountRules, RegionPayout, payout};
 use super::{require_choice, rules};
+use crate::described::described;
 use crate::validation::{Collector, Rule};
 use serde::Serialize;
 use serde::ser::SerializeMap;
@@ -37,20 +38,22 @@ payout! {
     }
 }
 
-/// The beneficiary of a Colombian pay-out.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ColombiaReceiver {
-    /// Full name.
-    pub name: String,
-    /// E-mail address.
-    pub email: String,
-    /// Local phone number without country code, e.g. `3001234567`.
-    pub phone: String,
-    /// Identity document type.
-    pub id_type: Option<ColombiaIdType>,
-    /// Identity document number.
-    pub identity: String,
+described! {
+    /// The beneficiary of a Colombian pay-out.
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct ColombiaReceiver {
+        /// Full name.
+        pub name: String,
+        /// E-mail address.
+        pub email: String,
+        /// Local phone number without country code, e.g. `3001234567`.
+        pub phone: String,
+        /// Identity document type.
+        pub id_type: Option<ColombiaIdType>,
+        /// Identity document number.
+        pub identity: String,
+    }
 }
 
 impl RegionPayout for ColombiaPayout {
@@ -58,14 +61,8 @@ impl RegionPayout for ColombiaPayout {
     const AMOUNT: AmountRules = AmountRules::whole("of pesos").between(100, 999_999_999);
     const KEYS: &'static [&'static str] = &["cashAccountType", "receiver"];
 
-    fn payment_method(&self) -> &str {
-        &self.payment_method
-    }
-
     fn read_region(r: &mut FieldReader<'_>) -> Self {
         Self {
-            payment_method: r.string("paymentMethod"),
-            cash_account: r.string("cashAccount"),
             cash_account_type: r.choice("cashAccountType"),
             receiver: r
                 .object("receiver", |r| ColombiaReceiver {

@@ -18,6 +18,39 @@ pub(crate) trait Choice: Sized + Copy + 'static {
     fn allowed() -> String {
         Self::ALL.iter().map(|(_, w)| *w).collect::<Vec<_>>().join(", ")
     }
+
+    /// The value's wire string.
+    fn wire(self) -> &'static str;
+}
+
+/// The type of the field that picks how a pay-out is paid: a bank code (text) or one of a
+/// closed set (a PIX key type, a network). `payout!` reads it and writes its wire string.
+pub(crate) trait MethodField {
+    /// Reads the field named `camel`.
+    fn read_method(r: &mut FieldReader<'_>, camel: &str) -> Self;
+
+    /// The wire string; empty when absent.
+    fn wire(&self) -> &str;
+}
+
+impl MethodField for String {
+    fn read_method(r: &mut FieldReader<'_>, camel: &str) -> Self {
+        r.string(camel)
+    }
+
+    fn wire(&self) -> &str {
+        self
+    }
+}
+
+impl<T: Choice> MethodField for Option<T> {
+    fn read_method(r: &mut FieldReader<'_>, camel: &str) -> Self {
+        r.choice(camel)
+    }
+
+    fn wire(&self) -> &str {
+        self.map_or("", T::wire)
+    }
 }
 
 /// One JSON object being read; paths are recorded under `prefix`.
@@ -176,6 +209,10 @@ macro_rules! choice_enum {
 
         impl $crate::models::request::fields::Choice for $name {
             const ALL: &'static [(Self, &'static str)] = &[$(($name::$variant, $wire)),+];
+
+            fn wire(self) -> &'static str {
+                self.as_str()
+            }
         }
 
         impl $name {
@@ -196,6 +233,17 @@ macro_rules! choice_enum {
             fn from_str(s: &str) -> Result<Self, String> {
                 <Self as $crate::models::request::fields::Choice>::parse(s).ok_or_else(|| {
                     format!("{s:?} is not one of {}", <Self as $crate::models::request::fields::Choice>::allowed())
+                })
+            }
+        }
+
+        #[cfg(feature = "describe")]
+        impl $crate::describe::Describe for $name {
+            fn ty() -> $crate::describe::Ty {
+                $crate::describe::Ty::Choice($crate::describe::ChoiceSet {
+                    name: stringify!($name),
+                    doc: $crate::describe::doc(&[$(stringify!($meta)),*]),
+                    values: vec![$(($wire, $crate::describe::doc(&[$(stringify!($vmeta)),*]))),+],
                 })
             }
         }

@@ -3,6 +3,7 @@
 use super::fields::FieldReader;
 use super::region::{AmountRules, RegionPayout, payout};
 use super::rules;
+use crate::described::described;
 use crate::validation::Collector;
 use serde::Serialize;
 use serde::ser::SerializeMap;
@@ -21,16 +22,18 @@ payout! {
     }
 }
 
-/// The beneficiary of an Indonesian pay-out.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct IndonesiaReceiver {
-    /// Full name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Settlement account number.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub account_no: Option<String>,
+described! {
+    /// The beneficiary of an Indonesian pay-out.
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct IndonesiaReceiver {
+        /// Full name.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
+        /// Settlement account number.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub account_no: Option<String>,
+    }
 }
 
 impl RegionPayout for IndonesiaPayout {
@@ -38,14 +41,8 @@ impl RegionPayout for IndonesiaPayout {
     const AMOUNT: AmountRules = AmountRules::whole("of rupiah");
     const KEYS: &'static [&'static str] = &["receiver"];
 
-    fn payment_method(&self) -> &str {
-        &self.payment_method
-    }
-
     fn read_region(r: &mut FieldReader<'_>) -> Self {
         Self {
-            payment_method: r.string("paymentMethod"),
-            cash_account: r.string("cashAccount"),
             receiver: r.object("receiver", |r| IndonesiaReceiver {
                 name: r.opt_string("name"),
                 account_no: r.opt_string("accountNo"),

@@ -21,6 +21,7 @@ pub use indonesia::{IndonesiaPayout, IndonesiaReceiver};
 pub use peru::{PeruAccountType, PeruIdType, PeruPayout, PeruReceiver};
 pub use usdt::{UsdtNetwork, UsdtPayout};
 
+use crate::described::described;
 use crate::validation::{Case, Collector, Rule, ValidationError};
 use bytes::Bytes;
 use fields::{Choice, FieldReader};
@@ -67,15 +68,17 @@ impl fmt::Display for Region {
     }
 }
 
-/// Optional merchant details sent with a pay-out; the merchant id comes from the client.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct MerchantInfo {
-    /// Merchant display name.
-    pub merchant_name: Option<String>,
-    /// Sub-merchant id.
-    pub sub_merchant_id: Option<String>,
-    /// Sub-merchant display name.
-    pub sub_merchant_name: Option<String>,
+described! {
+    /// Optional merchant details sent with a pay-out; the merchant id comes from the client.
+    #[derive(Clone, Debug, Default, PartialEq, Eq)]
+    pub struct MerchantInfo {
+        /// Merchant display name.
+        pub merchant_name: Option<String>,
+        /// Sub-merchant id.
+        pub sub_merchant_id: Option<String>,
+        /// Sub-merchant display name.
+        pub sub_merchant_name: Option<String>,
+    }
 }
 
 impl MerchantInfo {

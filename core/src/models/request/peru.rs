@@ -3,6 +3,7 @@
 use super::fields::{FieldReader, choice_enum};
 use super::region::{AmountRules, RegionPayout, payout};
 use super::{require_choice, rules};
+use crate::described::described;
 use crate::validation::{Collector, Rule};
 use serde::Serialize;
 use serde::ser::SerializeMap;
@@ -41,20 +42,22 @@ payout! {
     }
 }
 
-/// The beneficiary of a Peruvian pay-out.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PeruReceiver {
-    /// Full name.
-    pub name: String,
-    /// E-mail address.
-    pub email: String,
-    /// Phone number in local format (digits only).
-    pub phone: String,
-    /// Identity document type.
-    pub id_type: Option<PeruIdType>,
-    /// Identity document number matching `id_type`.
-    pub id_number: String,
+described! {
+    /// The beneficiary of a Peruvian pay-out.
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct PeruReceiver {
+        /// Full name.
+        pub name: String,
+        /// E-mail address.
+        pub email: String,
+        /// Phone number in local format (digits only).
+        pub phone: String,
+        /// Identity document type.
+        pub id_type: Option<PeruIdType>,
+        /// Identity document number matching `id_type`.
+        pub id_number: String,
+    }
 }
 
 impl RegionPayout for PeruPayout {
@@ -62,14 +65,8 @@ impl RegionPayout for PeruPayout {
     const AMOUNT: AmountRules = AmountRules::whole("of céntimos (1050 = PEN 10.50)");
     const KEYS: &'static [&'static str] = &["cashAccountType", "cci", "receiver"];
 
-    fn payment_method(&self) -> &str {
-        &self.payment_method
-    }
-
     fn read_region(r: &mut FieldReader<'_>) -> Self {
         Self {
-            payment_method: r.string("paymentMethod"),
-            cash_account: r.string("cashAccount"),
             cash_account_type: r.choice("cashAccountType"),
             cci: r.string("cci"),
             receiver: r

@@ -63,15 +63,15 @@ pub(crate) trait RegionPayout: Default {
     const AMOUNT: AmountRules;
     /// The top-level wire keys `write_region` may write (they cannot be used in `extra`).
     const KEYS: &'static [&'static str];
+    /// The one `paymentMethod` of a region whose request does not choose one: a request
+    /// may still give it, and must then give this one.
+    const FIXED_PAYMENT_METHOD: Option<&'static str> = None;
 
-    /// The `paymentMethod` sent on the wire.
-    fn payment_method(&self) -> &str;
-
-    /// Reads the region's own fields, `paymentMethod` and `cashAccount` included; the
-    /// shared ones are read before and filled in after.
+    /// Reads the region's own fields; the shared ones, the field that picks the payment
+    /// method and `cashAccount` are read before and filled in after.
     fn read_region(r: &mut FieldReader<'_>) -> Self;
 
-    /// Checks the region's own fields, `paymentMethod` and `cashAccount` included.
+    /// Checks the region's own fields, the payment method and `cashAccount` included.
     fn check_region(&self, c: &mut Collector);
 
     /// Writes the region's own top-level fields, between `cashAccount` and `callbackUrl`.
@@ -80,8 +80,8 @@ pub(crate) trait RegionPayout: Default {
 
 /// Declares a region's request struct: the shared fields around the region's own, `new`
 /// with the mandatory shared fields and the one that picks the payment method, `common`
-/// and `read`. The region's own fields go between `cash_account` and `merchant`, in the
-/// order given.
+/// and `read` (which reads the shared fields, that one and `cashAccount` itself). The
+/// region's own fields go between `cash_account` and `merchant`, in the order given.
 macro_rules! payout {
     (
         $(#[$meta:meta])*
@@ -95,26 +95,28 @@ macro_rules! payout {
             $($(#[$field_doc:meta])* $field:ident : $field_ty:ty),* $(,)?
         }
     ) => {
-        $(#[$meta])*
-        #[derive(Clone, Debug, Default, PartialEq)]
-        pub struct $name {
-            /// Merchant-unique order number, 6–32 letters and digits.
-            pub order_no: String,
-            /// Memo to the payee, 1–64 characters.
-            pub purpose: String,
-            $(#[$amount_doc])*
-            pub amount: ::rust_decimal::Decimal,
-            $(#[$method_doc])*
-            pub $method: $method_ty,
-            $(#[$account_doc])*
-            pub cash_account: String,
-            $($(#[$field_doc])* pub $field: $field_ty,)*
-            /// Optional merchant details.
-            pub merchant: $crate::models::request::MerchantInfo,
-            /// HTTPS address for the status callback.
-            pub callback_url: Option<String>,
-            /// Gateway fields the SDK does not model, sent as given.
-            pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+        $crate::described::described! {
+            $(#[$meta])*
+            #[derive(Clone, Debug, Default, PartialEq)]
+            pub struct $name {
+                /// Merchant-unique order number, 6–32 letters and digits.
+                pub order_no: String,
+                /// Memo to the payee, 1–64 characters.
+                pub purpose: String,
+                $(#[$amount_doc])*
+                pub amount: ::rust_decimal::Decimal,
+                $(#[$method_doc])*
+                pub $method: $method_ty,
+                $(#[$account_doc])*
+                pub cash_account: String,
+                $($(#[$field_doc])* pub $field: $field_ty,)*
+                /// Optional merchant details.
+                pub merchant: $crate::models::request::MerchantInfo,
+                /// HTTPS address for the status callback.
+                pub callback_url: Option<String>,
+                /// Gateway fields the SDK does not model, sent as given.
+                pub extra: ::serde_json::Map<String, ::serde_json::Value>,
+            }
         }
 
         impl $name {
@@ -137,12 +139,21 @@ macro_rules! payout {
                 }
             }
 
+            /// The `paymentMethod` sent on the wire: the region's fixed one, or the
+            /// field that picks it.
+            fn wire_payment_method(&self) -> &str {
+                match <Self as $crate::models::request::region::RegionPayout>::FIXED_PAYMENT_METHOD {
+                    Some(fixed) => fixed,
+                    None => $crate::models::request::fields::MethodField::wire(&self.$method),
+                }
+            }
+
             pub(crate) fn common(&self) -> $crate::models::request::Common<'_> {
                 $crate::models::request::Common {
                     order_no: &self.order_no,
                     purpose: &self.purpose,
                     amount: &self.amount,
-                    payment_method: $crate::models::request::region::RegionPayout::payment_method(self),
+                    payment_method: self.wire_payment_method(),
                     cash_account: &self.cash_account,
                     merchant: &self.merchant,
                     callback_url: self.callback_url.as_deref(),
@@ -152,16 +163,22 @@ macro_rules! payout {
 
             pub(crate) fn read(r: &mut $crate::models::request::fields::FieldReader<'_>) -> Self {
                 let common = $crate::models::request::CommonFields::read(r);
-                let region = <Self as $crate::models::request::region::RegionPayout>::read_region(r);
-                Self {
-                    order_no: common.order_no,
-                    purpose: common.purpose,
-                    amount: common.amount,
-                    merchant: common.merchant,
-                    callback_url: common.callback_url,
-                    extra: common.extra,
-                    ..region
-                }
+                let method_key = $crate::validation::FieldPath::snake(stringify!($method));
+                let method = $crate::models::request::fields::MethodField::read_method(
+                    r,
+                    method_key.in_case($crate::validation::Case::Camel),
+                );
+                let cash_account = r.string("cashAccount");
+                let mut request = <Self as $crate::models::request::region::RegionPayout>::read_region(r);
+                request.$method = method;
+                request.cash_account = cash_account;
+                request.order_no = common.order_no;
+                request.purpose = common.purpose;
+                request.amount = common.amount;
+                request.merchant = common.merchant;
+                request.callback_url = common.callback_url;
+                request.extra = common.extra;
+                request
             }
         }
     };
@@ -207,6 +224,19 @@ macro_rules! regions {
                 match self {
                     $(Region::$variant => PayoutRequest::$variant($payout::read(r)),)+
                 }
+            }
+        }
+
+        #[cfg(feature = "describe")]
+        impl Region {
+            /// Every region with the description of its request and its fixed payment
+            /// method, if any, in declaration order.
+            pub fn described() -> Vec<(Region, $crate::describe::Ty, Option<&'static str>)> {
+                vec![$((
+                    Region::$variant,
+                    <$payout as $crate::describe::Describe>::ty(),
+                    <$payout as RegionPayout>::FIXED_PAYMENT_METHOD,
+                )),+]
             }
         }
 

@@ -13,9 +13,6 @@ choice_enum! {
         Bep20 = "BEP20" }
 }
 
-/// The payment method code the gateway uses for USDT pay-outs.
-const USDT_PAYMENT_METHOD: &str = "USDT";
-
 payout! {
     /// A pay-out in USDT to a wallet.
     UsdtPayout {
@@ -32,19 +29,17 @@ impl RegionPayout for UsdtPayout {
     const CURRENCY: &'static str = "USDT";
     const AMOUNT: AmountRules = AmountRules::decimals(4);
     const KEYS: &'static [&'static str] = &["network"];
-
-    fn payment_method(&self) -> &str {
-        USDT_PAYMENT_METHOD
-    }
+    /// The payment method code the gateway uses for USDT pay-outs.
+    const FIXED_PAYMENT_METHOD: Option<&'static str> = Some("USDT");
 
     fn read_region(r: &mut FieldReader<'_>) -> Self {
         // The seed lists paymentMethod for USDT; only its one value is accepted.
         if let Some(method) = r.opt_string("paymentMethod")
-            && method != USDT_PAYMENT_METHOD
+            && Some(method.as_str()) != Self::FIXED_PAYMENT_METHOD
         {
             r.c.at("paymentMethod", Rule::OneOf, format!("must be USDT for a USDT pay-out, got {method:?}"));
         }
-        Self { network: r.choice("network"), cash_account: r.string("cashAccount"), ..Self::default() }
+        Self::default()
     }
 
     fn check_region(&self, c: &mut Collector) {

@@ -1,0 +1,220 @@
+//! The error kinds as both bindings expose them: per kind, a sample error (its `kind` and
+//! `code` come from the core), what it means, and the shape of each field
+//! [`error_fields`](crate::answers::error_fields) gives it. The type generator
+//! (`codegen/`) writes Python's `errors.py` and the TypeScript error declarations from
+//! this table, and a test checks the table against `error_fields`, so neither can drift.
+
+use smilepayz::callback::{CallbackMismatch, SignatureError, StaleCallback};
+use smilepayz::models::{CallbackNotification, GatewayBody, OrderNo, StatusResponse};
+use smilepayz::{ApiError, Error, ProtocolError, UnknownCause};
+
+/// The shape of an error field's value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// Text.
+    Str,
+    /// A whole number.
+    Int,
+    /// A whole number or null.
+    OptInt,
+    /// One of these words (separated by spaces: one line each, however many).
+    OneOf(&'static str),
+    /// One of these words, or null.
+    OptOneOf(&'static str),
+    /// The violations of a validation error (`path`, `rule`, `message`).
+    Violations,
+    /// An order status or null.
+    OptStatus,
+    /// A callback body.
+    Callback,
+    /// A status inquiry answer.
+    Inquiry,
+}
+
+/// One field of an error kind.
+#[derive(Clone, Copy, Debug)]
+pub struct ErrorField {
+    /// The camelCase name (Python gets it in snake_case).
+    pub name: &'static str,
+    /// Its shape.
+    pub shape: Shape,
+    /// What it holds.
+    pub doc: &'static str,
+}
+
+/// One kind of error.
+#[derive(Clone, Copy, Debug)]
+pub struct ErrorKind {
+    /// An error of this kind, for its `kind()` and `code()` and for the check.
+    pub sample: fn() -> Error,
+    /// What the kind means and what to do about it.
+    pub doc: &'static str,
+    /// Its fields besides `kind`, `code` and `message`, in order.
+    pub fields: &'static [ErrorField],
+}
+
+const fn field(name: &'static str, shape: Shape, doc: &'static str) -> ErrorField {
+    ErrorField { name, shape, doc }
+}
+
+const KEY_ERRORS: &str = "empty not_pem_or_base64 wrong_kind encrypted not_rsa too_small";
+const UNKNOWN_CAUSES: &str = "timeout connection_lost server_error unreadable wrong_order redirect internal";
+const SIGNATURE_CHECKS: &str = "missing_header duplicate_header header_not_text body_too_large unparseable_body missing_trade_no bad_base64 bad_signature bad_timestamp too_old from_the_future";
+const MISMATCH_FIELDS: &str = "orderNo tradeNo status money";
+const CAUSE_DOC: &str = "What happened; `redirect`: a redirect, never followed; `internal`: the SDK failed after the pay-out may have left.";
+const MISMATCH_DOC: &str = "`orderNo`: missing, or no such order; `tradeNo`: the order has another trade number.";
+
+/// Every error kind, in the order the core declares them.
+pub const ERROR_KINDS: &[ErrorKind] = &[
+    ErrorKind {
+        sample: || Error::Validation(OrderNo::parse("?").err().unwrap_or_else(|| unreachable_sample())),
+        doc: "A request breaks rules; nothing was sent. `violations` lists every problem.",
+        fields: &[field("violations", Shape::Violations, "Every broken rule: the field's path, the rule and why.")],
+    },
+    ErrorKind {
+        sample: || Error::config("sample"),
+        doc: "A setting is missing or wrong (never shows the secret or key).",
+        fields: &[field(
+            "keyError",
+            Shape::OptOneOf(KEY_ERRORS),
+            "The key mistake, when a key is one of the problems.",
+        )],
+    },
+    ErrorKind {
+        sample: || {
+            Error::Api(ApiError {
+                code: "5001".into(),
+                message: "refused".into(),
+                http_status: 200,
+                raw_body: "{}".into(),
+            })
+        },
+        doc: "The gateway answered with a code other than `00`; `apiCode` and `apiMessage` are the gateway's.",
+        fields: &[
+            field("apiCode", Shape::Str, "The gateway's `code`, kept as sent."),
+            field("apiMessage", Shape::Str, "The gateway's `message`."),
+            field("httpStatus", Shape::Int, "The HTTP status."),
+            field("rawBody", Shape::Str, "The body as received."),
+        ],
+    },
+    ErrorKind {
+        sample: || Error::OutcomeUnknown {
+            order_no: OrderNo::parse("SAMPLE0001").unwrap_or_else(|_| unreachable_sample()),
+            cause: UnknownCause::Timeout,
+        },
+        doc: "The pay-out may or may not have been accepted. Never send it again: reconcile it by its order number.",
+        fields: &[
+            field("orderNo", Shape::Str, "The order that may have been accepted."),
+            field("cause", Shape::OneOf(UNKNOWN_CAUSES), CAUSE_DOC),
+            field("causeDetail", Shape::Str, "The cause in words."),
+            field("httpStatus", Shape::OptInt, "The HTTP status for `server_error`, `unreadable` and `redirect`."),
+        ],
+    },
+    ErrorKind {
+        sample: || Error::Transport("sample".into()),
+        doc: "Nothing reached the gateway (connection refused, DNS, TLS), or a read got no answer: safe to try again.",
+        fields: &[],
+    },
+    ErrorKind {
+        sample: || {
+            Error::Protocol(ProtocolError { http_status: 200, detail: "sample".into(), body_excerpt: String::new() })
+        },
+        doc: "An inquiry's answer was not the documented JSON, even after retries.",
+        fields: &[
+            field("httpStatus", Shape::Int, "The HTTP status."),
+            field("detail", Shape::Str, "What is wrong with the answer."),
+            field("bodyExcerpt", Shape::Str, "The first characters of the body."),
+        ],
+    },
+    ErrorKind {
+        sample: || Error::Signature(SignatureError::BadSignature),
+        doc: "A callback failed verification.",
+        fields: &[field("check", Shape::OneOf(SIGNATURE_CHECKS), "The check that failed.")],
+    },
+    ErrorKind {
+        sample: || {
+            Error::CallbackMismatch(CallbackMismatch {
+                field: "status",
+                callback_value: "SUCCESS".into(),
+                gateway_value: "FAILED".into(),
+            })
+        },
+        doc: "A verified callback disagrees with the gateway's answer for its order: forged, altered (only `tradeNo` is signed) or about another order. Refuse it (HTTP 401) and book nothing.",
+        fields: &[
+            field("field", Shape::OneOf(MISMATCH_FIELDS), MISMATCH_DOC),
+            field("callbackValue", Shape::Str, "What the callback claimed (`(none)` when it claimed nothing)."),
+            field("gatewayValue", Shape::Str, "What the gateway answered."),
+        ],
+    },
+    ErrorKind {
+        sample: || Error::StaleCallback(Box::new(stale_sample())),
+        doc: "A genuine callback whose announced status the gateway has since moved past (e.g. PROCESSING announced, SUCCESS by the time it was confirmed). Its order, trade number and money were confirmed; only its status is old. Book the gateway's status under the callback's order number and acknowledge it (HTTP 200, `ACKNOWLEDGEMENT`), or Smilepayz sends it again. Deliberately not a callback mismatch: a handler that refuses mismatches must not refuse this.",
+        fields: &[
+            field("announcedStatus", Shape::OptStatus, "The status the callback announced."),
+            field("gatewayStatus", Shape::OptStatus, "The gateway's current status: the one to book."),
+            field("callback", Shape::Callback, "The callback as received (order and trade numbers confirmed)."),
+            field("inquiry", Shape::Inquiry, "The gateway's answer, the authoritative state."),
+        ],
+    },
+    ErrorKind {
+        sample: || Error::Internal("sample".into()),
+        doc: "A bug in the SDK (a caught panic), reported instead of crashing or hanging. A pay-out that may have left when it happened is an outcome-unknown error with cause `internal` instead. Please report it.",
+        fields: &[],
+    },
+];
+
+fn stale_sample() -> StaleCallback {
+    let callback = CallbackNotification::from_json(br#"{"tradeNo":"T1","orderNo":"SAMPLE0001","status":"PROCESSING"}"#);
+    let inquiry =
+        StatusResponse::from_json(br#"{"code":"00","orderNo":"SAMPLE0001","tradeNo":"T1","status":"SUCCESS"}"#);
+    match (callback, inquiry) {
+        (Ok(callback), Ok(inquiry)) => StaleCallback { callback, inquiry },
+        _ => unreachable_sample(),
+    }
+}
+
+// The samples are constants the core accepts; reaching this is a bug in this table.
+#[allow(clippy::panic)]
+fn unreachable_sample() -> ! {
+    panic!("an error sample of smilepayz-interop no longer builds")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answers::error_fields;
+    use smilepayz::validation::Case;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn the_table_names_exactly_the_fields_error_fields_gives() {
+        let mut kinds = BTreeSet::new();
+        for kind in ERROR_KINDS {
+            let error = (kind.sample)();
+            assert!(kinds.insert(error.kind()), "{} listed twice", error.kind());
+            let fields = error_fields(&error, Case::Camel);
+            let given: BTreeSet<&str> =
+                fields.as_object().map(|m| m.keys().map(String::as_str).collect()).unwrap_or_default();
+            let mut declared: BTreeSet<&str> = kind.fields.iter().map(|f| f.name).collect();
+            declared.extend(["kind", "code", "message"]);
+            assert_eq!(given, declared, "fields of {}", error.kind());
+            for f in kind.fields {
+                let value = &fields[f.name];
+                let fits = match f.shape {
+                    Shape::Str => value.is_string(),
+                    Shape::Int => value.is_u64(),
+                    Shape::OptInt => value.is_u64() || value.is_null(),
+                    Shape::OneOf(words) => value.as_str().is_some_and(|v| words.split(' ').any(|w| w == v)),
+                    Shape::OptOneOf(words) => {
+                        value.is_null() || value.as_str().is_some_and(|v| words.split(' ').any(|w| w == v))
+                    }
+                    Shape::Violations => value.as_array().is_some_and(|v| !v.is_empty()),
+                    Shape::OptStatus => value.is_null() || value.is_string(),
+                    Shape::Callback | Shape::Inquiry => value.is_object(),
+                };
+                assert!(fits, "{}.{} = {value} is not {:?}", error.kind(), f.name, f.shape);
+            }
+        }
+        assert_eq!(kinds.len(), 10, "every kind of smilepayz::Error has a row");
+    }
+}
