@@ -6,7 +6,7 @@
 use smilepayz::events::{Event, EventListener};
 use smilepayz::{CallbackVerifier, Client, Error, ProxySetting, RetryPolicy, Status, StatusQuery};
 use smilepayz_testkit::{Endpoint, Fault, MockGateway, sign_callback};
-use smilepayz_tests::golden_request;
+use smilepayz_tests::{golden_request, read_http_message};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -121,7 +121,7 @@ impl ForwardProxy {
 }
 
 async fn relay(mut client: TcpStream, log: Arc<Mutex<Vec<String>>>) {
-    let Some((head, body)) = read_message(&mut client).await else { return };
+    let Some((head, body)) = read_http_message(&mut client).await else { return };
     let mut lines = head.split("\r\n");
     let request_line = lines.next().unwrap_or_default().to_owned();
     let mut parts = request_line.split_whitespace();
@@ -138,29 +138,6 @@ async fn relay(mut client: TcpStream, log: Arc<Mutex<Vec<String>>>) {
     let mut answer = Vec::new();
     if upstream.read_to_end(&mut answer).await.is_ok() {
         let _ = client.write_all(&answer).await;
-    }
-}
-
-/// One HTTP message: head (without the blank line) and a `Content-Length` body.
-async fn read_message(stream: &mut TcpStream) -> Option<(String, Vec<u8>)> {
-    let mut data = Vec::new();
-    let mut buf = [0u8; 4096];
-    loop {
-        if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&data[..end]).into_owned();
-            let length: usize = head
-                .lines()
-                .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_owned()))
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0);
-            if data.len() >= end + 4 + length {
-                return Some((head, data[end + 4..end + 4 + length].to_vec()));
-            }
-        }
-        match stream.read(&mut buf).await {
-            Ok(0) | Err(_) => return None,
-            Ok(n) => data.extend_from_slice(&buf[..n]),
-        }
     }
 }
 
@@ -207,7 +184,7 @@ async fn peer_recorder() -> (String, Arc<Mutex<Vec<SocketAddr>>>) {
         while let Ok((mut stream, peer)) = listener.accept().await {
             log.lock().expect("lock").push(peer);
             tokio::spawn(async move {
-                if read_message(&mut stream).await.is_some() {
+                if read_http_message(&mut stream).await.is_some() {
                     let body = r#"{"code":"4040001","message":"no such account"}"#;
                     let answer = format!(
                         "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
