@@ -11,7 +11,6 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
-use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 /// Progress, reported after every row that changed state.
@@ -227,7 +226,6 @@ impl<J: Journal> Run<J> {
         Fut: std::future::Future<Output = Result<Concluded, BatchError>> + Send + 'static,
     {
         let limit = self.options.concurrency;
-        let permits = Arc::new(Semaphore::new(limit));
         let mut tasks = JoinSet::new();
         let mut streak: Option<(String, u32)> = None;
         let mut stop: Option<String> = None;
@@ -238,21 +236,20 @@ impl<J: Journal> Run<J> {
             let Some(last) = rows.last() else { break };
             after_row = last.row_number;
             for row in rows {
-                // Results of finished tasks first: the stop rule must see them before
-                // another row leaves.
+                // Wait for a free slot, concluding finished rows first: the stop rule
+                // must see every answer before another row leaves.
                 while let Some(done) = tasks.try_join_next() {
                     self.conclude(done, &mut streak, &mut stop, &mut first_error);
+                }
+                while tasks.len() >= limit {
+                    if let Some(done) = tasks.join_next().await {
+                        self.conclude(done, &mut streak, &mut stop, &mut first_error);
+                    }
                 }
                 if stop.is_some() || first_error.is_some() {
                     break 'claiming;
                 }
-                let permit = permits.clone().acquire_owned().await.map_err(|e| BatchError::Journal(e.to_string()))?;
-                let run = self.clone();
-                tasks.spawn(async move {
-                    let outcome = step(run, row).await;
-                    drop(permit);
-                    outcome
-                });
+                tasks.spawn(step(self.clone(), row));
             }
         }
         while let Some(done) = tasks.join_next().await {
