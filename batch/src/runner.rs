@@ -310,11 +310,12 @@ impl<J: Journal> Run<J> {
                 return Ok(Concluded::Other);
             }
         };
+        // Paced before the intent, so that rows wait as pending, not as sending.
+        self.pace.wait().await;
         if !self.journal.mark_sending(&self.batch_id, row.row_number).await? {
             return Ok(Concluded::Other);
         }
         self.crash_point(AbortAt::AfterIntent(self.intents.fetch_add(1, Ordering::SeqCst) + 1));
-        self.pace.wait().await;
         self.sent.fetch_add(1, Ordering::SeqCst);
         let answer = self.client.payout(&request).await;
         self.crash_point(AbortAt::AfterAnswer(self.answers.fetch_add(1, Ordering::SeqCst) + 1));
