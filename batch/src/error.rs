@@ -107,15 +107,16 @@ pub enum BatchError {
     /// The journal failed to read or write.
     #[error("journal error: {0}")]
     Journal(String),
-    /// A pre-flight check found the balance short.
-    #[error("balance too low for the batch in {currency}: {needed} needed, {available} available")]
+    /// A pre-flight check found the balance short (nothing was sent).
+    #[error("{}", short_balance(.currency, .needed, .available.as_ref()))]
     InsufficientBalance {
         /// The currency.
         currency: String,
         /// The batch's total still to send.
         needed: Decimal,
-        /// The balance inquiry's available amount.
-        available: Decimal,
+        /// The balance inquiry's available amount; `None` when it named no balance in
+        /// this currency.
+        available: Option<Decimal>,
     },
     /// The gateway client failed outside any row (e.g. a balance inquiry).
     #[error(transparent)]
@@ -123,6 +124,13 @@ pub enum BatchError {
     /// A setting is wrong (a batch id, a concurrency of zero, …).
     #[error("batch setting error: {0}")]
     Config(String),
+}
+
+fn short_balance(currency: &str, needed: &Decimal, available: Option<&Decimal>) -> String {
+    match available {
+        Some(a) => format!("the balance does not cover the batch in {currency}: {needed} to send, {a} available"),
+        None => format!("the balance inquiry reports no {currency} balance; the batch has {needed} {currency} to send"),
+    }
 }
 
 fn invalid_rows(rows: &[RowError]) -> String {

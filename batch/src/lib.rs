@@ -9,6 +9,8 @@
 //! - [`Batch::run`] makes each intent durable in the [`Journal`] before the pay-out
 //!   leaves and its outcome durable after the answer; rows that may have left are
 //!   reconciled by inquiry before anything else is sent.
+//! - [`Batch::preflight`] compares the total still to send per currency with the
+//!   balance inquiry.
 //! - [`Batch::report`] lists every row and totals per state and currency, exact.
 //!
 //! See `README.md` for the states, the guarantees and the journal's durability settings.
@@ -17,6 +19,7 @@ mod batch;
 mod error;
 mod input;
 pub mod journal;
+mod preflight;
 mod report;
 mod row;
 mod runner;
@@ -27,6 +30,7 @@ pub use input::{Format, MAX_ROW_BYTES};
 #[cfg(feature = "sqlite")]
 pub use journal::SqliteJournal;
 pub use journal::{Journal, State};
+pub use preflight::Coverage;
 pub use report::{Report, ReportRow, Total};
 pub use row::derived_order_no;
 pub use runner::{AbortAt, OnProgress, Progress, RunOptions, RunSummary};

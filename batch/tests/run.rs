@@ -329,3 +329,29 @@ async fn the_journal_is_private_exclusive_secret_free_and_refuses_other_files() 
     assert!(e.to_string().contains("chmod 600"), "{e}");
     assert!(Batch::open(SqliteJournal::open(s.path("ids.db")).unwrap(), "has space").await.is_err());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn preflight_compares_the_exact_total_still_to_send_with_the_available_balance() {
+    let s = setup().await;
+    let batch = s.batch("preflight").await;
+    batch.add(vec![idr(None, "150000"), idr(None, "250001")], AddOptions::default()).await.unwrap();
+    s.gateway.set_balance("ACC-IDR", "IDR", d("9000000"), d("400000"));
+    let short = batch.preflight(&s.client, "ACC-IDR").await.expect_err("one rupiah short");
+    assert!(
+        matches!(&short, BatchError::InsufficientBalance { currency, needed, available: Some(a) }
+            if currency == "IDR" && *needed == d("400001") && *a == d("400000")),
+        "{short:?}"
+    );
+    assert!(short.to_string().contains("400001 to send, 400000 available"), "{short}");
+    s.gateway.set_balance("ACC-USD", "USD", d("1"), d("1"));
+    let none = batch.preflight(&s.client, "ACC-USD").await.expect_err("no IDR balance");
+    assert!(none.to_string().contains("no IDR balance"), "{none}");
+    s.gateway.set_balance("ACC-IDR", "IDR", d("9000000"), d("400001"));
+    let covered = batch.preflight(&s.client, "ACC-IDR").await.expect("covered exactly");
+    assert_eq!(covered["IDR"].needed, d("400001"));
+    assert!(s.gateway.orders().is_empty(), "a pre-flight sends nothing");
+    // Once sent, rows no longer count.
+    batch.run(&s.client, quick()).await.unwrap();
+    s.gateway.set_balance("ACC-IDR", "IDR", d("0"), d("0"));
+    assert!(batch.preflight(&s.client, "ACC-IDR").await.expect("nothing pending").is_empty());
+}
