@@ -33,4 +33,4 @@ pub use journal::{Journal, State};
 pub use preflight::Coverage;
 pub use report::{Report, ReportRow, Total};
 pub use row::derived_order_no;
-pub use runner::{AbortAt, OnProgress, Progress, RunOptions, RunSummary};
+pub use runner::{AbortAt, OnProgress, Progress, RunOptions, RunSummary, StopHandle};

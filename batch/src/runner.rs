@@ -24,6 +24,28 @@ pub struct Progress {
     pub elapsed: Duration,
 }
 
+/// Asks a run to stop taking new rows: what is in flight finishes and is journaled,
+/// then `run` returns. Cheap to clone; wire it to SIGINT/SIGTERM in a program.
+#[derive(Clone, Debug, Default)]
+pub struct StopHandle(Arc<std::sync::atomic::AtomicBool>);
+
+impl StopHandle {
+    /// A handle not yet triggered.
+    pub fn new() -> StopHandle {
+        StopHandle::default()
+    }
+
+    /// Stops the runs holding this handle from taking new rows.
+    pub fn stop(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    /// True once [`stop`](Self::stop) was called.
+    pub fn is_stopped(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
 /// A progress callback.
 pub type OnProgress = Arc<dyn Fn(&Progress) + Send + Sync>;
 
@@ -60,6 +82,8 @@ pub struct RunOptions {
     pub lease: Duration,
     /// Called after every row that changed state.
     pub on_progress: Option<OnProgress>,
+    /// Stops the run from taking new rows when triggered.
+    pub stop: StopHandle,
     #[doc(hidden)]
     pub abort_at: Option<AbortAt>,
 }
@@ -75,6 +99,7 @@ impl Default for RunOptions {
             settle_within: None,
             lease: Duration::from_secs(300),
             on_progress: None,
+            stop: StopHandle::default(),
             abort_at: None,
         }
     }
@@ -102,6 +127,8 @@ pub struct RunSummary {
     pub sent: u64,
     /// Why the batch paused (a stop rule), if it did.
     pub paused: Option<String>,
+    /// True when the run ended because its [`StopHandle`] was triggered.
+    pub stopped: bool,
 }
 
 impl RunSummary {
@@ -178,12 +205,14 @@ impl<J: Journal> Batch<J> {
         });
         let paused = run.clone().drive().await?;
         if paused.is_none()
+            && !run.options.stop.is_stopped()
             && let Some(within) = run.options.settle_within
         {
             run.clone().settle(within).await?;
         }
         let counts = run.counts().await?;
-        Ok(RunSummary { counts, sent: run.sent.load(Ordering::SeqCst), paused })
+        let stopped = run.options.stop.is_stopped();
+        Ok(RunSummary { counts, sent: run.sent.load(Ordering::SeqCst), paused, stopped })
     }
 
     /// Resumes after a crash or a pause: the same as [`run`](Self::run), which always
@@ -209,7 +238,7 @@ impl<J: Journal> Run<J> {
                 .iter()
                 .map(|s| counts.get(s).copied().unwrap_or(0))
                 .sum::<u64>();
-            if open == 0 || Instant::now() >= deadline {
+            if open == 0 || Instant::now() >= deadline || self.options.stop.is_stopped() {
                 return Ok(None);
             }
             // Waiting for a grace period to pass or an inquiry to get through.
@@ -246,7 +275,7 @@ impl<J: Journal> Run<J> {
                         self.conclude(done, &mut streak, &mut stop, &mut first_error);
                     }
                 }
-                if stop.is_some() || first_error.is_some() {
+                if stop.is_some() || first_error.is_some() || self.options.stop.is_stopped() {
                     break 'claiming;
                 }
                 tasks.spawn(step(self.clone(), row));
@@ -331,6 +360,16 @@ impl<J: Journal> Run<J> {
                 };
                 (to, change, Concluded::Other)
             }
+            // A resend refused (e.g. as a duplicate) may mean the first request arrived
+            // after all, late: the inquiry decides (`reconcile` keeps the code).
+            Err(Error::Api(api)) if row.send_attempts > 0 => {
+                let message = format!(
+                    "refused on a resend ({}); reconciling, as the first request may have arrived late",
+                    api.message
+                );
+                let change = Change { gateway_code: Some(api.code), message: Some(message), ..Change::default() };
+                (State::Unknown, change, Concluded::Other)
+            }
             Err(Error::Api(api)) => {
                 let code = api.code.clone();
                 let change = Change { gateway_code: Some(api.code), message: Some(api.message), ..Change::default() };
@@ -350,28 +389,41 @@ impl<J: Journal> Run<J> {
         Ok(concluded)
     }
 
-    /// A row that may have left: ask the gateway.
+    /// A row that may have left: ask the gateway. A row still unknown keeps the code of
+    /// a refused resend, so that "not found" after the grace period confirms the refusal
+    /// instead of sending it a third time.
     async fn reconcile(self: Arc<Self>, row: JournalRow) -> Result<Concluded, BatchError> {
         self.pace.wait().await;
+        let refused = row.gateway_code.clone();
+        let unknown =
+            |message: String| Change { gateway_code: refused.clone(), message: Some(message), ..Change::default() };
         let (to, change) = match self.client.reconcile_payout(&row.order_no).await {
             Ok(Reconciliation::Settled(s)) => (State::Final, status_change(s)),
             Ok(Reconciliation::Pending(s)) => (State::Accepted, status_change(s)),
             Ok(Reconciliation::NotFound { code, message }) => {
                 let grace = u64::try_from(self.options.not_found_grace.as_millis()).unwrap_or(u64::MAX);
                 let sent_at = row.sent_at_ms.unwrap_or(0);
-                if now_ms() >= sent_at.saturating_add(grace) {
+                if now_ms() < sent_at.saturating_add(grace) {
+                    (
+                        State::Unknown,
+                        unknown(format!(
+                            "the gateway does not know the order yet ({message}); asking again after the grace period"
+                        )),
+                    )
+                } else if let Some(refused) = refused.clone() {
+                    let message = format!(
+                        "refused with code {refused} on a resend, and the gateway does not know the order ({message})"
+                    );
+                    (
+                        State::Rejected,
+                        Change { gateway_code: Some(refused), message: Some(message), ..Change::default() },
+                    )
+                } else {
                     let message = format!("the gateway does not know the order ({message}); it will be sent again");
                     (State::Pending, Change { gateway_code: Some(code), message: Some(message), ..Change::default() })
-                } else {
-                    let message = format!(
-                        "the gateway does not know the order yet ({message}); asking again after the grace period"
-                    );
-                    (State::Unknown, Change { gateway_code: Some(code), message: Some(message), ..Change::default() })
                 }
             }
-            Err(e) => {
-                (State::Unknown, Change { message: Some(format!("reconciliation failed: {e}")), ..Change::default() })
-            }
+            Err(e) => (State::Unknown, unknown(format!("reconciliation failed: {e}"))),
         };
         self.change(&row, row.state, to, change).await?;
         Ok(Concluded::Other)
@@ -381,7 +433,7 @@ impl<J: Journal> Run<J> {
     async fn settle(self: Arc<Self>, within: Duration) -> Result<(), BatchError> {
         let deadline = Instant::now() + within;
         let mut nap = Duration::from_millis(50);
-        while Instant::now() < deadline {
+        while Instant::now() < deadline && !self.options.stop.is_stopped() {
             self.clone().each(State::Accepted, Run::poll).await?;
             let counts = self.journal.counts(&self.batch_id).await?;
             if counts.get(&State::Accepted).copied().unwrap_or(0) == 0 {

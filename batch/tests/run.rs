@@ -355,3 +355,70 @@ async fn preflight_compares_the_exact_total_still_to_send_with_the_available_bal
     s.gateway.set_balance("ACC-IDR", "IDR", d("0"), d("0"));
     assert!(batch.preflight(&s.client, "ACC-IDR").await.expect("nothing pending").is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopped_run_finishes_what_is_in_flight_and_takes_no_new_rows() {
+    let s = setup().await;
+    let batch = s.batch("stop").await;
+    let rows: Vec<_> = (1..=20).map(|i| idr(Some(&format!("STOPROW{i:04}")), "10000")).collect();
+    batch.add(rows, AddOptions::default()).await.unwrap();
+    let stop = smilepayz_batch::StopHandle::new();
+    let trigger = stop.clone();
+    let options = RunOptions {
+        concurrency: 2,
+        on_progress: Some(Arc::new(move |p: &Progress| {
+            if p.counts["accepted"] >= 3 {
+                trigger.stop();
+            }
+        })),
+        stop: stop.clone(),
+        ..quick()
+    };
+    let summary = batch.run(&s.client, options).await.unwrap();
+    assert!(summary.stopped && !summary.is_finished(), "{summary:?}");
+    let (accepted, pending) = (summary.counts["accepted"], summary.counts["pending"]);
+    assert!((3..=4).contains(&accepted) && accepted + pending == 20, "{summary:?}");
+    assert_eq!((summary.counts["sending"], summary.counts["unknown"]), (0, 0), "in-flight rows journaled");
+    assert_eq!(s.gateway.orders().len() as u64, accepted);
+    let rest = batch.run(&s.client, quick()).await.unwrap();
+    assert!(!rest.stopped && rest.is_finished() && rest.sent == pending, "{rest:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resend_refused_because_the_first_request_arrived_late_is_reconciled_not_rejected() {
+    let s = setup().await;
+    let batch = s.batch("late").await;
+    batch.add(vec![idr(Some("LATEROW0001"), "10000")], AddOptions::default()).await.unwrap();
+    // The first request never arrives; after the grace period the row is to be sent
+    // again — and just then the "first" request shows up at the gateway (played here by
+    // a second client), so the resend is refused as a duplicate.
+    s.gateway.inject(Endpoint::Payout, Fault::ResetDuringUpload);
+    let late = s.gateway.client_builder().build().unwrap();
+    let arrived = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let once = arrived.clone();
+    let options = RunOptions {
+        concurrency: 1,
+        on_progress: Some(Arc::new(move |p: &Progress| {
+            if p.counts["pending"] == 1 && !once.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                let late = late.clone();
+                std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                    let request =
+                        smilepayz::PayoutRequest::from_json(idr(Some("LATEROW0001"), "10000"), smilepayz::Case::Snake)
+                            .unwrap();
+                    rt.block_on(late.payout(&request)).unwrap();
+                })
+                .join()
+                .unwrap();
+            }
+        })),
+        ..quick()
+    };
+    let summary = batch.run(&s.client, options).await.unwrap();
+    assert!(arrived.load(std::sync::atomic::Ordering::SeqCst));
+    assert_eq!(summary.counts["accepted"], 1, "{summary:?}");
+    let row = &batch.report().await.unwrap().rows[0];
+    assert_eq!((row.state, row.send_attempts), ("accepted", 2), "{row:?}");
+    assert_eq!(row.trade_no, s.gateway.order("LATEROW0001").map(|o| o.trade_no));
+    assert_eq!(s.gateway.orders().len(), 1);
+}

@@ -174,7 +174,8 @@ pub trait Journal: Send + Sync + 'static {
         lease: Duration,
     ) -> impl Future<Output = Result<Vec<JournalRow>, BatchError>> + Send;
 
-    /// Pending → sending: the intent, durable before the request is handed to the client.
+    /// Pending → sending: the intent, durable before the request is handed to the client
+    /// (clears the last gateway code and message).
     fn mark_sending(&self, batch_id: &str, row_number: u64) -> impl Future<Output = Result<bool, BatchError>> + Send;
 
     /// `from` → `to` with what the gateway said; releases the claim.

@@ -348,7 +348,7 @@ impl Journal for SqliteJournal {
             let now = now_ms();
             c.execute(
                 "UPDATE rows SET state = 'sending', send_attempts = send_attempts + 1, sent_at_ms = ?1,
-                     updated_at_ms = ?1
+                     gateway_code = NULL, message = NULL, updated_at_ms = ?1
                  WHERE batch_id = ?2 AND row_number = ?3 AND state = 'pending' AND claimed_by = ?4",
                 params![now, batch_id, row_number, worker],
             )
