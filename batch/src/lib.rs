@@ -27,6 +27,8 @@ mod runner;
 pub use batch::{AddOptions, AddSummary, Batch};
 pub use error::{BatchError, RowError, RowProblem};
 pub use input::{Format, MAX_ROW_BYTES};
+#[cfg(feature = "postgres")]
+pub use journal::PostgresJournal;
 #[cfg(feature = "sqlite")]
 pub use journal::SqliteJournal;
 pub use journal::{Journal, State};

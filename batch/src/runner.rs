@@ -180,6 +180,8 @@ struct Run<J: Journal> {
     sent: AtomicU64,
     intents: AtomicU64,
     answers: AtomicU64,
+    /// Counts are read and reported under this lock, so reports arrive in order.
+    reporting: tokio::sync::Mutex<()>,
 }
 
 impl<J: Journal> Batch<J> {
@@ -202,6 +204,7 @@ impl<J: Journal> Batch<J> {
             sent: AtomicU64::new(0),
             intents: AtomicU64::new(0),
             answers: AtomicU64::new(0),
+            reporting: tokio::sync::Mutex::new(()),
         });
         let paused = run.clone().drive().await?;
         if paused.is_none()
@@ -476,6 +479,7 @@ impl<J: Journal> Run<J> {
 
     async fn progress(&self) -> Result<(), BatchError> {
         let Some(report) = &self.options.on_progress else { return Ok(()) };
+        let _in_order = self.reporting.lock().await;
         let counts = self.counts().await?;
         report(&Progress { counts, sent: self.sent.load(Ordering::SeqCst), elapsed: self.started.elapsed() });
         Ok(())

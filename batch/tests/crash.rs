@@ -4,7 +4,9 @@
 //! process that survives — spoils requests with every fault kind it has. After each kill
 //! the runner is started again and resumes. At the end every orderNo reached the gateway
 //! exactly once (the mock counts handled pay-out requests), no row is lost, and every
-//! row is final in the report.
+//! row is final in the report. Run on the SQLite journal and on PostgreSQL (a throwaway
+//! cluster, see `common/cluster.rs`), followed by four workers sharing one PostgreSQL
+//! journal, one of them killed midway.
 //!
 //! This binary is both sides: run by cargo it is the host; started by the host with
 //! `SMILEPAYZ_BATCH_CRASH_CHILD=1` it is the runner.
@@ -15,10 +17,12 @@
 // Helpers here are the test itself: a failed expectation must fail it.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
+#[path = "common/cluster.rs"]
+mod cluster;
 mod common;
 
 use smilepayz::{Client, Status};
-use smilepayz_batch::{AbortAt, AddOptions, Batch, RunOptions, SqliteJournal, State};
+use smilepayz_batch::{AbortAt, AddOptions, Batch, Journal, PostgresJournal, RunOptions, SqliteJournal, State};
 use smilepayz_testkit::{Endpoint, Fault, MockGateway, codes};
 use std::collections::BTreeMap;
 use std::os::unix::process::ExitStatusExt;
@@ -32,6 +36,9 @@ const BATCH_ID: &str = "crash-payroll";
 /// longer, so it ends as an unknown outcome.
 const CLIENT_TIMEOUT: Duration = Duration::from_millis(800);
 const GRACE: Duration = Duration::from_millis(300);
+/// Claims last this long: a dead worker's rows are taken over after it. Longer than a
+/// pay-out can take here (the client timeout), so no live worker's row is taken over.
+const LEASE: Duration = Duration::from_millis(2000);
 
 fn env_u64(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
@@ -48,37 +55,50 @@ fn main() {
 /// The runner: add the file (a re-add of the same rows changes nothing), then run.
 fn child() {
     let var = |name: &str| std::env::var(name).unwrap_or_else(|_| panic!("{name} is set by the host"));
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    runtime.block_on(async {
+        let target = var("CRASH_JOURNAL");
+        if var("CRASH_BACKEND") == "postgres" {
+            let worker = format!("worker-{}", std::process::id());
+            child_run(PostgresJournal::connect(&target, &worker).await.unwrap()).await;
+        } else {
+            child_run(SqliteJournal::open(target).unwrap()).await;
+        }
+    });
+}
+
+async fn child_run<J: Journal>(journal: J) {
+    let var = |name: &str| std::env::var(name).unwrap_or_else(|_| panic!("{name} is set by the host"));
     let abort_at = match var("CRASH_ABORT").split_once(':') {
         Some(("intent", n)) => Some(AbortAt::AfterIntent(n.parse().unwrap())),
         Some(("answer", n)) => Some(AbortAt::AfterAnswer(n.parse().unwrap())),
         _ => None,
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-    runtime.block_on(async {
-        let client = Client::builder()
-            .merchant_id(var("CRASH_MERCHANT_ID"))
-            .merchant_secret(var("CRASH_MERCHANT_SECRET"))
-            .private_key(var("CRASH_MERCHANT_KEY"))
-            .base_url(var("CRASH_BASE_URL"))
-            .order_not_found_codes([codes::ORDER_NOT_FOUND])
-            .timeout(CLIENT_TIMEOUT)
-            .build()
-            .unwrap();
-        let journal = SqliteJournal::open(var("CRASH_JOURNAL")).unwrap();
-        let batch = Batch::open(journal, BATCH_ID).await.unwrap();
+    let client = Client::builder()
+        .merchant_id(var("CRASH_MERCHANT_ID"))
+        .merchant_secret(var("CRASH_MERCHANT_SECRET"))
+        .private_key(var("CRASH_MERCHANT_KEY"))
+        .base_url(var("CRASH_BASE_URL"))
+        .order_not_found_codes([codes::ORDER_NOT_FOUND])
+        .timeout(CLIENT_TIMEOUT)
+        .build()
+        .unwrap();
+    let batch = Batch::open(journal, BATCH_ID).await.unwrap();
+    if var("CRASH_ADD") == "1" {
         batch.add_file(var("CRASH_FILE"), AddOptions::default()).await.unwrap();
-        let options = RunOptions {
-            concurrency: 8,
-            rate_per_second: Some(200),
-            not_found_grace: GRACE,
-            max_wait: Duration::from_secs(60),
-            settle_within: (var("CRASH_SETTLE") == "1").then_some(Duration::from_secs(30)),
-            abort_at,
-            ..RunOptions::default()
-        };
-        let summary = batch.run(&client, options).await.unwrap();
-        println!("finished={} sent={} counts={:?}", summary.is_finished(), summary.sent, summary.counts);
-    });
+    }
+    let options = RunOptions {
+        concurrency: 8,
+        rate_per_second: Some(200),
+        not_found_grace: GRACE,
+        max_wait: Duration::from_secs(60),
+        settle_within: (var("CRASH_SETTLE") == "1").then_some(Duration::from_secs(30)),
+        lease: Duration::from_millis(var("CRASH_LEASE_MS").parse().unwrap()),
+        abort_at,
+        ..RunOptions::default()
+    };
+    let summary = batch.run(&client, options).await.unwrap();
+    println!("finished={} sent={} counts={:?}", summary.is_finished(), summary.sent, summary.counts);
 }
 
 /// Every fault kind of the mock gateway.
@@ -97,29 +117,77 @@ fn faults() -> Vec<Fault> {
     ]
 }
 
+/// Where the journal lives.
+#[derive(Clone, Debug)]
+enum Backend {
+    Sqlite(std::path::PathBuf),
+    Postgres(String),
+}
+
+impl Backend {
+    fn name(&self) -> &'static str {
+        match self {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+
+    fn target(&self) -> std::ffi::OsString {
+        match self {
+            Backend::Sqlite(path) => path.clone().into_os_string(),
+            Backend::Postgres(url) => url.into(),
+        }
+    }
+
+    async fn report(&self) -> smilepayz_batch::Report {
+        match self {
+            Backend::Sqlite(path) => {
+                let batch = Batch::open(SqliteJournal::open(path).unwrap(), BATCH_ID).await.unwrap();
+                let report = batch.report().await.unwrap();
+                drop(batch);
+                check_integrity(path);
+                report
+            }
+            Backend::Postgres(url) => {
+                let batch = Batch::open(PostgresJournal::connect(url, "host").await.unwrap(), BATCH_ID).await.unwrap();
+                batch.report().await.unwrap()
+            }
+        }
+    }
+}
+
 struct Host {
     gateway: MockGateway,
-    journal: std::path::PathBuf,
+    backend: Backend,
     file: std::path::PathBuf,
 }
 
 impl Host {
     /// Starts the runner; `kill_after` sends it SIGKILL after that long if still alive.
-    async fn run_child(&self, abort: &str, settle: bool, kill_after: Option<Duration>) -> std::process::ExitStatus {
-        let exe = std::env::current_exe().unwrap();
-        let mut child = tokio::process::Command::new(exe)
+    fn command(&self, abort: &str, settle: bool) -> tokio::process::Command {
+        let mut command = tokio::process::Command::new(std::env::current_exe().unwrap());
+        command
             .env(CHILD, "1")
+            .env("CRASH_BACKEND", self.backend.name())
+            .env("CRASH_JOURNAL", self.backend.target())
+            .env("CRASH_ADD", "1")
+            .env("CRASH_LEASE_MS", LEASE.as_millis().to_string())
             .env("CRASH_ABORT", abort)
             .env("CRASH_SETTLE", if settle { "1" } else { "0" })
             .env("CRASH_MERCHANT_ID", self.gateway.merchant_id())
             .env("CRASH_MERCHANT_SECRET", self.gateway.merchant_secret())
             .env("CRASH_MERCHANT_KEY", self.gateway.merchant_private_key_pem())
             .env("CRASH_BASE_URL", self.gateway.base_url())
-            .env("CRASH_JOURNAL", &self.journal)
             .env("CRASH_FILE", &self.file)
+            .kill_on_drop(true);
+        command
+    }
+
+    async fn run_child(&self, abort: &str, settle: bool, kill_after: Option<Duration>) -> std::process::ExitStatus {
+        let mut child = self
+            .command(abort, settle)
             .stdout(Stdio::null())
             .stderr(if abort.is_empty() && kill_after.is_none() { Stdio::inherit() } else { Stdio::null() })
-            .kill_on_drop(true)
             .spawn()
             .expect("runner starts");
         if let Some(after) = kill_after
@@ -132,18 +200,25 @@ impl Host {
 }
 
 fn host() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    runtime.block_on(async {
+        let dir = tempfile::tempdir().unwrap();
+        crash(Backend::Sqlite(dir.path().join("journal.db"))).await;
+        if let Some(cluster) = cluster::Cluster::start() {
+            crash(Backend::Postgres(cluster.database("crash").await)).await;
+            many_workers(cluster.database("workers").await).await;
+        }
+    });
+}
+
+async fn crash(backend: Backend) {
     let rows = env_u64("SMILEPAYZ_BATCH_CRASH_ROWS", 2000);
     let kills = env_u64("SMILEPAYZ_BATCH_CRASH_KILLS", 24);
     let seed = env_u64("SMILEPAYZ_BATCH_CRASH_SEED", 13);
     let started = Instant::now();
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-    runtime.block_on(async {
+    {
         let dir = tempfile::tempdir().unwrap();
-        let host = Host {
-            gateway: MockGateway::start().await.unwrap(),
-            journal: dir.path().join("journal.db"),
-            file: dir.path().join("rows.jsonl"),
-        };
+        let host = Host { gateway: MockGateway::start().await.unwrap(), backend, file: dir.path().join("rows.jsonl") };
         std::fs::write(&host.file, common::json_lines(rows)).unwrap();
         let mut rng = fastrand::Rng::with_seed(seed);
         let kinds = faults();
@@ -182,9 +257,7 @@ fn host() {
         let status = host.run_child("", true, None).await;
         assert!(status.success(), "settling run: {status}");
 
-        let journal = SqliteJournal::open(&host.journal).unwrap();
-        let batch = Batch::open(journal, BATCH_ID).await.unwrap();
-        let report = batch.report().await.unwrap();
+        let report = host.backend.report().await;
         assert_eq!(report.rows.len() as u64, rows, "no row lost");
         let numbers: Vec<u64> = report.rows.iter().map(|r| r.row_number).collect();
         assert_eq!(numbers, (1..=rows).collect::<Vec<_>>());
@@ -203,18 +276,76 @@ fn host() {
         let unhandled = payouts.iter().filter(|r| !r.handled).count();
         let resent: u64 = report.rows.iter().map(|r| r.send_attempts.saturating_sub(1)).sum();
         let intents: u64 = report.rows.iter().map(|r| r.send_attempts).sum();
-        drop(batch);
-        check_integrity(&host.journal);
         println!(
-            "crash safety: {rows} rows, seed {seed}, {total_kills} kills {killed:?}, {injected} faults injected; \
+            "crash safety ({}): {rows} rows, seed {seed}, {total_kills} kills {killed:?}, {injected} faults injected; \
              {} pay-out requests received ({} handled = one per row, {unhandled} never taken in); \
              {intents} intents journaled, {resent} resends after not-found; final: {:?}; {:.1} s",
+            host.backend.name(),
             payouts.len(),
             payouts.len() - unhandled,
             report.by_status.iter().map(|(s, t)| (s.as_str(), t.rows)).collect::<BTreeMap<_, _>>(),
             started.elapsed().as_secs_f64()
         );
-    });
+    }
+}
+
+/// Four workers on one PostgreSQL journal, one killed (SIGKILL) midway: every row is
+/// taken in by the gateway exactly once and none is lost.
+async fn many_workers(url: String) {
+    const ROWS: u64 = 800;
+    let started = Instant::now();
+    let dir = tempfile::tempdir().unwrap();
+    let host = Host {
+        gateway: MockGateway::start().await.unwrap(),
+        backend: Backend::Postgres(url.clone()),
+        file: dir.path().join("rows.jsonl"),
+    };
+    std::fs::write(&host.file, common::json_lines(ROWS)).unwrap();
+    // Added once, before the workers start: an add belongs to one process.
+    let journal = PostgresJournal::connect(&url, "host").await.unwrap();
+    let batch = Batch::open(journal, BATCH_ID).await.unwrap();
+    assert_eq!(batch.add_file(&host.file, AddOptions::default()).await.unwrap().added, ROWS);
+    let mut workers = Vec::new();
+    for _ in 0..4 {
+        let child =
+            host.command("", false).env("CRASH_ADD", "0").stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn();
+        workers.push(child.expect("worker starts"));
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut victim = workers.remove(0);
+    victim.start_kill().expect("SIGKILL");
+    assert_eq!(victim.wait().await.unwrap().signal(), Some(9), "the victim was killed midway");
+    let mut sent = Vec::new();
+    for worker in workers {
+        let out = tokio::time::timeout(Duration::from_secs(120), worker.wait_with_output())
+            .await
+            .expect("worker ends")
+            .expect("output");
+        assert!(out.status.success(), "worker: {}", out.status);
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let n: u64 = text.split("sent=").nth(1).and_then(|t| t.split(' ').next()).and_then(|t| t.parse().ok()).unwrap();
+        sent.push(n);
+    }
+    let report = batch.report().await.unwrap();
+    assert_eq!(report.rows.len() as u64, ROWS, "no row lost");
+    assert_eq!(report.count(State::Accepted), ROWS, "every row accepted: {:?}", report.by_state.keys());
+    let twice: Vec<_> = report
+        .rows
+        .iter()
+        .filter(|r| host.gateway.payout_requests_for(&r.order_no) != 1)
+        .map(|r| &r.order_no)
+        .collect();
+    assert!(twice.is_empty(), "orders not taken in exactly once: {twice:?}");
+    assert_eq!(host.gateway.orders().len() as u64, ROWS);
+    let by_victim = ROWS - sent.iter().sum::<u64>();
+    assert!(sent.iter().all(|n| *n > 0), "every surviving worker sent rows: {sent:?}");
+    println!(
+        "many workers (postgres): {ROWS} rows, 4 workers, one killed after 300 ms; the survivors sent {sent:?}, \
+         the other {by_victim} reached the gateway from the killed one (its claims taken over after the {} ms \
+         lease); each row taken in exactly once; {:.1} s",
+        LEASE.as_millis(),
+        started.elapsed().as_secs_f64()
+    );
 }
 
 fn check_integrity(path: &Path) {

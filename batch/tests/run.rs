@@ -422,3 +422,15 @@ async fn a_resend_refused_because_the_first_request_arrived_late_is_reconciled_n
     assert_eq!(row.trade_no, s.gateway.order("LATEROW0001").map(|o| o.trade_no));
     assert_eq!(s.gateway.orders().len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_postgresql_url_that_refuses_is_a_clear_error_without_the_password() {
+    let refused = smilepayz_batch::PostgresJournal::connect("postgresql://payroll:hunter2@127.0.0.1:1/journal", "w1")
+        .await
+        .expect_err("nothing listens on port 1");
+    let text = refused.to_string();
+    assert!(text.starts_with("journal error: cannot connect to the PostgreSQL journal"), "{text}");
+    assert!(!text.contains("hunter2") && !format!("{refused:?}").contains("hunter2"), "{text}");
+    let bad = smilepayz_batch::PostgresJournal::connect("mysql://nope", "w1").await.expect_err("not a PostgreSQL URL");
+    assert!(bad.to_string().contains("cannot connect to the PostgreSQL journal"), "{bad}");
+}

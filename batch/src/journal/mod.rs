@@ -1,11 +1,15 @@
 //! The journal: where every row, its intent and its outcome are made durable. One trait,
 //! shaped for several workers (rows are claimed with a lease, every state change is a
 //! compare-and-set on the state the caller saw), with the embedded SQLite file as the
-//! first implementation; PostgreSQL (`FOR UPDATE SKIP LOCKED`) is to follow.
+//! embedded implementation and PostgreSQL (`FOR UPDATE SKIP LOCKED`) for several workers.
 
+#[cfg(feature = "postgres")]
+mod postgres;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresJournal;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteJournal;
 
@@ -201,6 +205,50 @@ pub trait Journal: Send + Sync + 'static {
     /// Why the batch is paused, if it is.
     fn paused(&self, batch_id: &str) -> impl Future<Output = Result<Option<String>, BatchError>> + Send;
 }
+
+/// The tables of a journal, the same in every database: `int` is the database's 64-bit
+/// integer type. The marker table names the schema version.
+pub(crate) fn schema(int: &str) -> String {
+    format!(
+        "CREATE TABLE IF NOT EXISTS smilepayz_batch_journal (schema_version {int} NOT NULL);
+CREATE TABLE IF NOT EXISTS smilepayz_batch_batches (
+    batch_id TEXT PRIMARY KEY,
+    created_at_ms {int} NOT NULL,
+    paused_reason TEXT
+);
+CREATE TABLE IF NOT EXISTS smilepayz_batch_rows (
+    batch_id TEXT NOT NULL REFERENCES smilepayz_batch_batches(batch_id),
+    row_number {int} NOT NULL,
+    order_no TEXT NOT NULL UNIQUE,
+    content TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    currency TEXT NOT NULL,
+    amount TEXT NOT NULL,
+    state TEXT NOT NULL,
+    status TEXT,
+    trade_no TEXT,
+    gateway_code TEXT,
+    message TEXT,
+    send_attempts {int} NOT NULL DEFAULT 0,
+    sent_at_ms {int},
+    claimed_by TEXT,
+    lease_until_ms {int},
+    updated_at_ms {int} NOT NULL,
+    PRIMARY KEY (batch_id, row_number)
+);
+CREATE INDEX IF NOT EXISTS smilepayz_batch_rows_by_state ON smilepayz_batch_rows (batch_id, state, row_number);
+"
+    )
+}
+
+/// The marker table.
+pub(crate) const MARKER_TABLE: &str = "smilepayz_batch_journal";
+/// The schema version this runner reads and writes.
+pub(crate) const SCHEMA_VERSION: i64 = 1;
+
+/// The columns a `JournalRow` is read from, in order.
+pub(crate) const ROW_COLUMNS: &str = "row_number, order_no, content, currency, amount, state, status, trade_no, \
+                                      gateway_code, message, send_attempts, sent_at_ms";
 
 /// Milliseconds since the Unix epoch: times in the journal outlive the process.
 pub(crate) fn now_ms() -> u64 {

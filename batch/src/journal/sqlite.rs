@@ -6,49 +6,15 @@
 //! while the journal is open: the OS drops the lock when the process dies, however it
 //! dies, so a resumed runner knows every claim left in the file is a dead worker's.
 
-use super::{Change, Counts, Journal, JournalRow, NewRow, Staged, State, now_ms};
+use super::{
+    Change, Counts, Journal, JournalRow, MARKER_TABLE, NewRow, ROW_COLUMNS, SCHEMA_VERSION, Staged, State, now_ms,
+    schema,
+};
 use crate::error::BatchError;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, params};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
-
-/// Marks a SQLite file as a batch journal, with its schema version.
-const MARKER_TABLE: &str = "smilepayz_batch_journal";
-const SCHEMA_VERSION: i64 = 1;
-
-const SCHEMA: &str = "
-CREATE TABLE smilepayz_batch_journal (schema_version INTEGER NOT NULL);
-CREATE TABLE batches (
-    batch_id TEXT PRIMARY KEY,
-    created_at_ms INTEGER NOT NULL,
-    paused_reason TEXT
-);
-CREATE TABLE rows (
-    batch_id TEXT NOT NULL REFERENCES batches(batch_id),
-    row_number INTEGER NOT NULL,
-    order_no TEXT NOT NULL UNIQUE,
-    content TEXT NOT NULL,
-    content_hash TEXT NOT NULL,
-    currency TEXT NOT NULL,
-    amount TEXT NOT NULL,
-    state TEXT NOT NULL,
-    status TEXT,
-    trade_no TEXT,
-    gateway_code TEXT,
-    message TEXT,
-    send_attempts INTEGER NOT NULL DEFAULT 0,
-    sent_at_ms INTEGER,
-    claimed_by TEXT,
-    lease_until_ms INTEGER,
-    updated_at_ms INTEGER NOT NULL,
-    PRIMARY KEY (batch_id, row_number)
-);
-CREATE INDEX rows_by_state ON rows (batch_id, state, row_number);
-";
-
-const ROW_COLUMNS: &str = "row_number, order_no, content, currency, amount, state, status, trade_no, gateway_code, \
-                           message, send_attempts, sent_at_ms";
 
 /// A batch journal in one SQLite file.
 #[derive(Clone)]
@@ -169,7 +135,7 @@ fn prepare_schema(conn: &Connection, path: &Path) -> Result<(), BatchError> {
             stmt.query_map([], |r| r.get(0)).and_then(Iterator::collect).map_err(err)?
         };
         if tables.is_empty() {
-            conn.execute_batch(SCHEMA).map_err(err)?;
+            conn.execute_batch(&schema("INTEGER")).map_err(err)?;
             conn.execute(&format!("INSERT INTO {MARKER_TABLE} VALUES (?1)"), [SCHEMA_VERSION]).map_err(err)?;
         } else if tables.iter().any(|t| t == MARKER_TABLE) {
             let version: Option<i64> = conn
@@ -188,8 +154,11 @@ fn prepare_schema(conn: &Connection, path: &Path) -> Result<(), BatchError> {
                 detail: format!("an SQLite database with tables {}, without {MARKER_TABLE}", tables.join(", ")),
             });
         }
-        conn.execute("UPDATE rows SET claimed_by = NULL, lease_until_ms = NULL WHERE claimed_by IS NOT NULL", [])
-            .map_err(err)?;
+        conn.execute(
+            "UPDATE smilepayz_batch_rows SET claimed_by = NULL, lease_until_ms = NULL WHERE claimed_by IS NOT NULL",
+            [],
+        )
+        .map_err(err)?;
         Ok(())
     })();
     let end = if outcome.is_ok() { "COMMIT" } else { "ROLLBACK" };
@@ -226,7 +195,7 @@ impl Journal for SqliteJournal {
         let batch_id = batch_id.to_owned();
         self.with(move |c, _| {
             c.execute(
-                "INSERT INTO batches (batch_id, created_at_ms) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+                "INSERT INTO smilepayz_batch_batches (batch_id, created_at_ms) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
                 params![batch_id, now_ms()],
             )
             .map(drop)
@@ -245,11 +214,11 @@ impl Journal for SqliteJournal {
             let mut found = Vec::with_capacity(rows.len());
             {
                 let mut by_number = tx.prepare_cached(
-                    "SELECT content_hash, order_no FROM rows WHERE batch_id = ?1 AND row_number = ?2",
+                    "SELECT content_hash, order_no FROM smilepayz_batch_rows WHERE batch_id = ?1 AND row_number = ?2",
                 )?;
-                let mut by_order = tx.prepare_cached("SELECT batch_id, row_number FROM rows WHERE order_no = ?1")?;
+                let mut by_order = tx.prepare_cached("SELECT batch_id, row_number FROM smilepayz_batch_rows WHERE order_no = ?1")?;
                 let mut insert = tx.prepare_cached(
-                    "INSERT INTO rows (batch_id, row_number, order_no, content, content_hash, currency, amount, state, \
+                    "INSERT INTO smilepayz_batch_rows (batch_id, row_number, order_no, content, content_hash, currency, amount, state, \
                      updated_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'staged', ?8)",
                 )?;
                 for row in rows {
@@ -293,7 +262,7 @@ impl Journal for SqliteJournal {
         let batch_id = batch_id.to_owned();
         self.with(move |c, _| {
             c.execute(
-                "UPDATE rows SET state = 'pending', updated_at_ms = ?2 WHERE batch_id = ?1 AND state = 'staged'",
+                "UPDATE smilepayz_batch_rows SET state = 'pending', updated_at_ms = ?2 WHERE batch_id = ?1 AND state = 'staged'",
                 params![batch_id, now_ms()],
             )
             .map(|n| n as u64)
@@ -304,7 +273,7 @@ impl Journal for SqliteJournal {
     async fn discard(&self, batch_id: &str) -> Result<(), BatchError> {
         let batch_id = batch_id.to_owned();
         self.with(move |c, _| {
-            c.execute("DELETE FROM rows WHERE batch_id = ?1 AND state = 'staged'", [batch_id]).map(drop)
+            c.execute("DELETE FROM smilepayz_batch_rows WHERE batch_id = ?1 AND state = 'staged'", [batch_id]).map(drop)
         })
         .await
     }
@@ -321,8 +290,8 @@ impl Journal for SqliteJournal {
         self.with(move |c, worker| {
             let now = now_ms();
             let sql = format!(
-                "UPDATE rows SET claimed_by = ?1, lease_until_ms = ?2 WHERE rowid IN (
-                     SELECT rowid FROM rows WHERE batch_id = ?3 AND state = ?4 AND row_number > ?7
+                "UPDATE smilepayz_batch_rows SET claimed_by = ?1, lease_until_ms = ?2 WHERE rowid IN (
+                     SELECT rowid FROM smilepayz_batch_rows WHERE batch_id = ?3 AND state = ?4 AND row_number > ?7
                        AND (claimed_by IS NULL OR claimed_by = ?1 OR lease_until_ms < ?5)
                      ORDER BY row_number LIMIT ?6)
                  RETURNING {ROW_COLUMNS}"
@@ -347,7 +316,7 @@ impl Journal for SqliteJournal {
         self.with(move |c, worker| {
             let now = now_ms();
             c.execute(
-                "UPDATE rows SET state = 'sending', send_attempts = send_attempts + 1, sent_at_ms = ?1,
+                "UPDATE smilepayz_batch_rows SET state = 'sending', send_attempts = send_attempts + 1, sent_at_ms = ?1,
                      gateway_code = NULL, message = NULL, updated_at_ms = ?1
                  WHERE batch_id = ?2 AND row_number = ?3 AND state = 'pending' AND claimed_by = ?4",
                 params![now, batch_id, row_number, worker],
@@ -368,7 +337,7 @@ impl Journal for SqliteJournal {
         let batch_id = batch_id.to_owned();
         self.with(move |c, _| {
             c.execute(
-                "UPDATE rows SET state = ?1, status = COALESCE(?2, status), trade_no = COALESCE(?3, trade_no),
+                "UPDATE smilepayz_batch_rows SET state = ?1, status = COALESCE(?2, status), trade_no = COALESCE(?3, trade_no),
                      gateway_code = ?4, message = ?5, claimed_by = NULL, lease_until_ms = NULL, updated_at_ms = ?6
                  WHERE batch_id = ?7 AND row_number = ?8 AND state = ?9",
                 params![
@@ -392,7 +361,7 @@ impl Journal for SqliteJournal {
         let batch_id = batch_id.to_owned();
         self.with(move |c, _| {
             let sql =
-                format!("SELECT {ROW_COLUMNS} FROM rows WHERE batch_id = ?1 AND state != 'staged' ORDER BY row_number");
+                format!("SELECT {ROW_COLUMNS} FROM smilepayz_batch_rows WHERE batch_id = ?1 AND state != 'staged' ORDER BY row_number");
             let mut stmt = c.prepare_cached(&sql)?;
             stmt.query_map([batch_id], read_row)?.collect()
         })
@@ -403,7 +372,7 @@ impl Journal for SqliteJournal {
         let batch_id = batch_id.to_owned();
         self.with(move |c, _| {
             let mut stmt = c.prepare_cached(
-                "SELECT state, COUNT(*) FROM rows WHERE batch_id = ?1 AND state != 'staged' GROUP BY state",
+                "SELECT state, COUNT(*) FROM smilepayz_batch_rows WHERE batch_id = ?1 AND state != 'staged' GROUP BY state",
             )?;
             let pairs: Vec<(String, u64)> =
                 stmt.query_map([batch_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
@@ -415,7 +384,11 @@ impl Journal for SqliteJournal {
     async fn set_paused(&self, batch_id: &str, reason: Option<String>) -> Result<(), BatchError> {
         let batch_id = batch_id.to_owned();
         self.with(move |c, _| {
-            c.execute("UPDATE batches SET paused_reason = ?1 WHERE batch_id = ?2", params![reason, batch_id]).map(drop)
+            c.execute(
+                "UPDATE smilepayz_batch_batches SET paused_reason = ?1 WHERE batch_id = ?2",
+                params![reason, batch_id],
+            )
+            .map(drop)
         })
         .await
     }
@@ -423,9 +396,11 @@ impl Journal for SqliteJournal {
     async fn paused(&self, batch_id: &str) -> Result<Option<String>, BatchError> {
         let batch_id = batch_id.to_owned();
         self.with(move |c, _| {
-            c.query_row("SELECT paused_reason FROM batches WHERE batch_id = ?1", [batch_id], |r| r.get(0))
-                .optional()
-                .map(Option::flatten)
+            c.query_row("SELECT paused_reason FROM smilepayz_batch_batches WHERE batch_id = ?1", [batch_id], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map(Option::flatten)
         })
         .await
     }
