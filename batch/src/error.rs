@@ -118,6 +118,14 @@ pub enum BatchError {
         /// this currency.
         available: Option<Decimal>,
     },
+    /// A confirmed callback's money differs from the journaled row's: not recorded.
+    #[error("the confirmed callback for {order_no} does not match the journaled row: {detail}")]
+    CallbackDisagrees {
+        /// The order number.
+        order_no: String,
+        /// What differs.
+        detail: String,
+    },
     /// The gateway client failed outside any row (e.g. a balance inquiry).
     #[error(transparent)]
     Client(#[from] smilepayz::Error),

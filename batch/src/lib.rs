@@ -11,11 +11,13 @@
 //!   reconciled by inquiry before anything else is sent.
 //! - [`Batch::preflight`] compares the total still to send per currency with the
 //!   balance inquiry.
+//! - [`Batch::record_callback`] records a confirmed callback (one call from the handler).
 //! - [`Batch::report`] lists every row and totals per state and currency, exact.
 //!
 //! See `README.md` for the states, the guarantees and the journal's durability settings.
 
 mod batch;
+mod callbacks;
 mod error;
 mod input;
 pub mod journal;

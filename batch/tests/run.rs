@@ -11,7 +11,7 @@ use common::{idr, json_lines, pen, usdt};
 use serde_json::json;
 use smilepayz::{Client, Decimal, Status};
 use smilepayz_batch::{
-    AddOptions, Batch, BatchError, Progress, RowProblem, RunOptions, SqliteJournal, derived_order_no,
+    AddOptions, Batch, BatchError, Progress, RowProblem, RunOptions, SqliteJournal, State, derived_order_no,
 };
 use smilepayz_testkit::{Endpoint, Fault, MockGateway};
 use std::path::PathBuf;
@@ -433,4 +433,50 @@ async fn a_postgresql_url_that_refuses_is_a_clear_error_without_the_password() {
     assert!(!text.contains("hunter2") && !format!("{refused:?}").contains("hunter2"), "{text}");
     let bad = smilepayz_batch::PostgresJournal::connect("mysql://nope", "w1").await.expect_err("not a PostgreSQL URL");
     assert!(bad.to_string().contains("cannot connect to the PostgreSQL journal"), "{bad}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn confirmed_callbacks_are_recorded_by_order_number_and_checked_against_the_row() {
+    let s = setup().await;
+    let batch = s.batch("callbacks").await;
+    let rows = vec![idr(Some("CBROW0001"), "10000"), idr(Some("CBROW0002"), "20000"), idr(Some("CBROW0003"), "30000")];
+    batch.add(rows, AddOptions::default()).await.unwrap();
+    // CBROW0003 reaches the gateway from elsewhere, with another amount, before the run.
+    let other = smilepayz::PayoutRequest::from_json(idr(Some("CBROW0003"), "99999"), smilepayz::Case::Snake).unwrap();
+    s.client.payout(&other).await.unwrap();
+    let options = RunOptions { stop_after_same_rejections: None, ..quick() };
+    batch.run(&s.client, options).await.unwrap();
+    s.gateway.settle("CBROW0001", Status::Success).await.unwrap();
+    let verifier = s.gateway.callback_verifier();
+    let confirm = |order_no: &'static str| {
+        let signed = s.gateway.signed_callback(order_no).expect("an order");
+        let verified = verifier.verify(signed.headers, &signed.body).expect("verifies");
+        let client = s.client.clone();
+        async move { client.confirm_callback(&verified).await.expect("confirmed") }
+    };
+    assert_eq!(batch.record_callback(&confirm("CBROW0001").await).await.unwrap(), Some(State::Final));
+    assert_eq!(batch.record_callback(&confirm("CBROW0002").await).await.unwrap(), Some(State::Accepted));
+    let mismatch = batch.record_callback(&confirm("CBROW0003").await).await.expect_err("other money");
+    assert!(mismatch.to_string().contains("IDR 99999 confirmed, IDR 30000 journaled"), "{mismatch}");
+    let other_batch = s.batch("callbacks-2").await;
+    assert_eq!(other_batch.record_callback(&confirm("CBROW0001").await).await.unwrap(), None);
+    let report = batch.report().await.unwrap();
+    assert_eq!((report.rows[0].state, report.rows[0].status.as_deref()), ("final", Some("SUCCESS")));
+    assert_eq!(report.rows[0].message.as_deref(), Some("confirmed callback"));
+    assert_eq!(report.rows[2].state, "rejected", "refused as a duplicate, and the callback was not recorded");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_confirmed_callback_for_a_pending_row_keeps_it_from_being_sent() {
+    let s = setup().await;
+    let batch = s.batch("callback-first").await;
+    batch.add(vec![idr(Some("CBFIRST001"), "10000")], AddOptions::default()).await.unwrap();
+    let same = smilepayz::PayoutRequest::from_json(idr(Some("CBFIRST001"), "10000"), smilepayz::Case::Snake).unwrap();
+    s.client.payout(&same).await.unwrap();
+    let signed = s.gateway.signed_callback("CBFIRST001").unwrap();
+    let verified = s.gateway.callback_verifier().verify(signed.headers, &signed.body).unwrap();
+    let confirmed = s.client.confirm_callback(&verified).await.unwrap();
+    assert_eq!(batch.record_callback(&confirmed).await.unwrap(), Some(State::Accepted));
+    assert_eq!(batch.run(&s.client, quick()).await.unwrap().sent, 0);
+    assert_eq!(s.gateway.payout_requests_for("CBFIRST001"), 1);
 }

@@ -192,6 +192,13 @@ pub trait Journal: Send + Sync + 'static {
         change: Change,
     ) -> impl Future<Output = Result<bool, BatchError>> + Send;
 
+    /// The row of the batch with `order_no`, if any (staged rows excluded).
+    fn find(
+        &self,
+        batch_id: &str,
+        order_no: &str,
+    ) -> impl Future<Output = Result<Option<JournalRow>, BatchError>> + Send;
+
     /// Every row of the batch, by row number.
     fn rows(&self, batch_id: &str) -> impl Future<Output = Result<Vec<JournalRow>, BatchError>> + Send;
 

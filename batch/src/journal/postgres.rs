@@ -249,6 +249,14 @@ impl Journal for PostgresJournal {
         .map_err(db)
     }
 
+    async fn find(&self, batch_id: &str, order_no: &str) -> Result<Option<JournalRow>, BatchError> {
+        let c = self.client.lock().await;
+        let sql = format!(
+            "SELECT {ROW_COLUMNS} FROM smilepayz_batch_rows WHERE batch_id = $1 AND order_no = $2 AND state != 'staged'"
+        );
+        c.query_opt(&sql, &[&batch_id, &order_no]).await.map_err(db)?.as_ref().map(read_row).transpose()
+    }
+
     async fn rows(&self, batch_id: &str) -> Result<Vec<JournalRow>, BatchError> {
         let c = self.client.lock().await;
         let sql = format!(

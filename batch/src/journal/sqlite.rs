@@ -357,6 +357,17 @@ impl Journal for SqliteJournal {
         .await
     }
 
+    async fn find(&self, batch_id: &str, order_no: &str) -> Result<Option<JournalRow>, BatchError> {
+        let (batch_id, order_no) = (batch_id.to_owned(), order_no.to_owned());
+        self.with(move |c, _| {
+            let sql = format!(
+                "SELECT {ROW_COLUMNS} FROM smilepayz_batch_rows WHERE batch_id = ?1 AND order_no = ?2 AND state != 'staged'"
+            );
+            c.query_row(&sql, params![batch_id, order_no], read_row).optional()
+        })
+        .await
+    }
+
     async fn rows(&self, batch_id: &str) -> Result<Vec<JournalRow>, BatchError> {
         let batch_id = batch_id.to_owned();
         self.with(move |c, _| {
