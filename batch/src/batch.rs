@@ -7,6 +7,7 @@ use crate::journal::{Journal, NewRow, Staged};
 use crate::report::Report;
 use crate::row;
 use serde_json::Value;
+use smilepayz::{Case, PayoutRequest};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -80,6 +81,16 @@ impl<J: Journal> Batch<J> {
     ) -> Result<AddSummary, BatchError> {
         let numbered = rows.into_iter().zip(1..).map(|(value, n)| Ok((n, Ok(value))));
         self.add_rows(numbered, "rows", options).await
+    }
+
+    /// Adds typed requests, numbered 1, 2, … in order; each is journaled as the mapping
+    /// `PayoutRequest::to_json` writes (an empty orderNo gets a derived one).
+    pub async fn add_requests(
+        &self,
+        requests: impl IntoIterator<Item = PayoutRequest>,
+        options: AddOptions,
+    ) -> Result<AddSummary, BatchError> {
+        self.add(requests.into_iter().map(|r| r.to_json(Case::Snake)), options).await
     }
 
     /// Adds the rows of a CSV (`.csv`) or JSON Lines (`.jsonl`, `.ndjson`) file, read

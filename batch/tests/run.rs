@@ -480,3 +480,32 @@ async fn a_confirmed_callback_for_a_pending_row_keeps_it_from_being_sent() {
     assert_eq!(batch.run(&s.client, quick()).await.unwrap().sent, 0);
     assert_eq!(s.gateway.payout_requests_for("CBFIRST001"), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typed_requests_are_journaled_and_sent_byte_for_byte_as_they_would_be_alone() {
+    let s = setup().await;
+    let vectors: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/requests.json")).unwrap(),
+    )
+    .unwrap();
+    let mut requests = Vec::new();
+    for (i, case) in vectors["cases"].as_array().unwrap().iter().enumerate() {
+        let mut fields = case["request"].clone();
+        fields["orderNo"] = json!(format!("GOLDEN{i:06}"));
+        requests.push(smilepayz::PayoutRequest::from_json(fields, smilepayz::Case::Camel).unwrap());
+    }
+    assert!(requests.len() >= 5, "every region's golden requests");
+    let batch = s.batch("typed").await;
+    assert_eq!(batch.add_requests(requests.clone(), AddOptions::default()).await.unwrap().added, requests.len() as u64);
+    batch.run(&s.client, quick()).await.unwrap();
+    let received = s.gateway.received();
+    for request in &requests {
+        let alone = request.prepare(s.gateway.merchant_id()).unwrap();
+        let sent: Vec<_> = received
+            .iter()
+            .filter(|r| r.json().is_some_and(|b| b["orderNo"] == json!(request.order_no())))
+            .map(|r| r.body.clone())
+            .collect();
+        assert_eq!(sent, vec![alone.body().to_vec()], "{}", request.order_no());
+    }
+}
