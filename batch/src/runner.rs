@@ -46,6 +46,21 @@ impl StopHandle {
     }
 }
 
+impl Progress {
+    /// Pay-outs handed to the client per second so far in this run (0 before the first).
+    pub fn rate_per_second(&self) -> f64 {
+        let secs = self.elapsed.as_secs_f64();
+        if secs > 0.0 { self.sent as f64 / secs } else { 0.0 }
+    }
+
+    /// The time the pending rows need at the rate so far; `None` before a rate exists.
+    pub fn eta(&self) -> Option<Duration> {
+        let rate = self.rate_per_second();
+        let pending = self.counts.get(State::Pending.as_str()).copied().unwrap_or(0);
+        (rate > 0.0).then(|| Duration::from_secs_f64(pending as f64 / rate))
+    }
+}
+
 /// A progress callback.
 pub type OnProgress = Arc<dyn Fn(&Progress) + Send + Sync>;
 

@@ -79,6 +79,13 @@ async fn rows_are_sent_once_each_and_reported_with_exact_totals_per_currency() {
     assert_eq!((summary.sent, summary.counts["accepted"]), (5, 5));
     assert_eq!(seen.lock().unwrap().len(), 5, "one progress report per row that changed");
     assert_eq!(seen.lock().unwrap().last().map(|p| p.counts["accepted"]), Some(5));
+    let last = seen.lock().unwrap().last().cloned().unwrap();
+    assert!(last.rate_per_second() > 0.0 && last.eta() == Some(Duration::ZERO), "nothing pending: {last:?}");
+    let halfway =
+        Progress { counts: [("pending", 10)].into_iter().collect(), sent: 5, elapsed: Duration::from_secs(1) };
+    assert_eq!((halfway.rate_per_second(), halfway.eta()), (5.0, Some(Duration::from_secs(2))));
+    let start = Progress { sent: 0, ..halfway };
+    assert_eq!(start.eta(), None);
 
     let derived = derived_order_no("payroll-2026-11", 2);
     for order_no in ["IDRBATCH0001", derived.as_str(), "PENBATCH0001", "USDTBATCH0001", "USDTBATCH0002"] {
