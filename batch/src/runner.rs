@@ -40,6 +40,37 @@ impl StopHandle {
         self.0.store(true, Ordering::SeqCst);
     }
 
+    /// Triggers the handle on the first SIGINT (Ctrl-C) or SIGTERM this process gets,
+    /// from a task on the current tokio runtime. Returns an error when the signal
+    /// handlers cannot be installed.
+    pub fn stop_on_signals(&self) -> std::io::Result<()> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let mut interrupt = signal(SignalKind::interrupt())?;
+            let mut terminate = signal(SignalKind::terminate())?;
+            let handle = self.clone();
+            tokio::spawn(async move {
+                tokio::select! {
+                    _ = interrupt.recv() => {}
+                    _ = terminate.recv() => {}
+                }
+                tracing::info!(target: "smilepayz_batch::run", "signal received: no new rows; finishing what is in flight");
+                handle.stop();
+            });
+        }
+        #[cfg(not(unix))]
+        {
+            let handle = self.clone();
+            tokio::spawn(async move {
+                if tokio::signal::ctrl_c().await.is_ok() {
+                    handle.stop();
+                }
+            });
+        }
+        Ok(())
+    }
+
     /// True once [`stop`](Self::stop) was called.
     pub fn is_stopped(&self) -> bool {
         self.0.load(Ordering::SeqCst)

@@ -89,7 +89,7 @@ async fn child_run<J: Journal>(journal: J) {
     }
     let options = RunOptions {
         concurrency: 8,
-        rate_per_second: Some(200),
+        rate_per_second: Some(var("CRASH_RATE").parse().unwrap()),
         not_found_grace: GRACE,
         max_wait: Duration::from_secs(60),
         settle_within: (var("CRASH_SETTLE") == "1").then_some(Duration::from_secs(30)),
@@ -97,8 +97,17 @@ async fn child_run<J: Journal>(journal: J) {
         abort_at,
         ..RunOptions::default()
     };
+    options.stop.stop_on_signals().unwrap();
+    // Tells the host the handlers are in place (a SIGTERM before would kill the process).
+    println!("ready");
     let summary = batch.run(&client, options).await.unwrap();
-    println!("finished={} sent={} counts={:?}", summary.is_finished(), summary.sent, summary.counts);
+    println!(
+        "finished={} sent={} stopped={} counts={:?}",
+        summary.is_finished(),
+        summary.sent,
+        summary.stopped,
+        summary.counts
+    );
 }
 
 /// Every fault kind of the mock gateway.
@@ -179,6 +188,7 @@ impl Host {
             .env("CRASH_MERCHANT_KEY", self.gateway.merchant_private_key_pem())
             .env("CRASH_BASE_URL", self.gateway.base_url())
             .env("CRASH_FILE", &self.file)
+            .env("CRASH_RATE", "200")
             .kill_on_drop(true);
         command
     }
@@ -204,6 +214,7 @@ fn host() {
     runtime.block_on(async {
         let dir = tempfile::tempdir().unwrap();
         crash(Backend::Sqlite(dir.path().join("journal.db"))).await;
+        sigterm(dir.path().join("sigterm.db")).await;
         if let Some(cluster) = cluster::Cluster::start() {
             crash(Backend::Postgres(cluster.database("crash").await)).await;
             many_workers(cluster.database("workers").await).await;
@@ -346,6 +357,35 @@ async fn many_workers(url: String) {
         LEASE.as_millis(),
         started.elapsed().as_secs_f64()
     );
+}
+
+/// SIGTERM stops a runner cleanly: no new rows, what was in flight journaled, exit 0.
+async fn sigterm(journal: std::path::PathBuf) {
+    use tokio::io::AsyncBufReadExt;
+    const ROWS: u64 = 300;
+    let dir = tempfile::tempdir().unwrap();
+    let host = Host {
+        gateway: MockGateway::start().await.unwrap(),
+        backend: Backend::Sqlite(journal),
+        file: dir.path().join("rows.jsonl"),
+    };
+    std::fs::write(&host.file, common::json_lines(ROWS)).unwrap();
+    let mut child = host.command("", false).env("CRASH_RATE", "100").stdout(Stdio::piped()).spawn().unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    assert_eq!(lines.next_line().await.unwrap().as_deref(), Some("ready"));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let pid = child.id().unwrap().to_string();
+    assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let status = tokio::time::timeout(Duration::from_secs(30), child.wait()).await.unwrap().unwrap();
+    assert!(status.success(), "a clean exit after SIGTERM: {status}");
+    let summary = lines.next_line().await.unwrap().unwrap_or_default();
+    assert!(summary.contains("stopped=true") && summary.contains("finished=false"), "{summary}");
+    let report = host.backend.report().await;
+    let (accepted, pending) = (report.count(State::Accepted), report.count(State::Pending));
+    assert_eq!(accepted + pending, ROWS, "nothing left sending or unknown: {:?}", report.by_state.keys());
+    assert!(accepted > 0 && pending > 0, "stopped midway: {accepted} accepted");
+    assert_eq!(host.gateway.orders().len() as u64, accepted);
+    println!("SIGTERM: the runner stopped after {accepted} of {ROWS} rows, all journaled, exit 0");
 }
 
 fn check_integrity(path: &Path) {
