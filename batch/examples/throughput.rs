@@ -61,7 +61,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let base = plain(&client, rows, in_flight).await?;
     println!("plain Client loop:       {base:8.0} rows/s ({rows} rows, {in_flight} in flight)");
     let dir = tempfile::tempdir()?;
-    let sqlite = journaled(SqliteJournal::open(dir.path().join("bench.db"))?, &client, "SQLITE", rows, in_flight).await?;
+    let sqlite =
+        journaled(SqliteJournal::open(dir.path().join("bench.db"))?, &client, "SQLITE", rows, in_flight).await?;
     println!("batch, SQLite journal:   {sqlite:8.0} rows/s ({:.2}x)", sqlite / base);
     if let Ok(url) = std::env::var("SMILEPAYZ_BATCH_BENCH_PG_URL") {
         let pg = journaled(PostgresJournal::connect(&url, "bench").await?, &client, "PGSQL", rows, in_flight).await?;

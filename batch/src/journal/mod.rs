@@ -3,6 +3,8 @@
 //! compare-and-set on the state the caller saw), with the embedded SQLite file as the
 //! embedded implementation and PostgreSQL (`FOR UPDATE SKIP LOCKED`) for several workers.
 
+#[cfg(feature = "sqlite")]
+mod group_commit;
 #[cfg(feature = "postgres")]
 mod postgres;
 #[cfg(feature = "sqlite")]

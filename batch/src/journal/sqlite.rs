@@ -5,7 +5,9 @@
 //! process but not of the machine). `locking_mode=EXCLUSIVE` keeps the file locked
 //! while the journal is open: the OS drops the lock when the process dies, however it
 //! dies, so a resumed runner knows every claim left in the file is a dead worker's.
+//! Commits are grouped (`group_commit.rs`): each call still returns once durable.
 
+use super::group_commit::Writer;
 use super::{
     Change, Counts, Journal, JournalRow, MARKER_TABLE, NewRow, ROW_COLUMNS, SCHEMA_VERSION, Staged, State, now_ms,
     schema,
@@ -13,15 +15,14 @@ use super::{
 use crate::error::BatchError;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, params};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// A batch journal in one SQLite file.
 #[derive(Clone)]
 pub struct SqliteJournal {
-    conn: Arc<Mutex<Connection>>,
+    writer: Arc<Writer>,
     path: PathBuf,
-    worker: String,
 }
 
 impl std::fmt::Debug for SqliteJournal {
@@ -55,7 +56,7 @@ impl SqliteJournal {
         conn.pragma_update(None, "synchronous", "FULL").map_err(|e| open_error(&path, e))?;
         prepare_schema(&conn, &path)?;
         let worker = format!("pid-{}-{}", std::process::id(), now_ms());
-        Ok(SqliteJournal { conn: Arc::new(Mutex::new(conn)), path, worker })
+        Ok(SqliteJournal { writer: Arc::new(Writer::start(conn, worker)?), path })
     }
 
     /// The file.
@@ -65,19 +66,9 @@ impl SqliteJournal {
 
     async fn with<T: Send + 'static>(
         &self,
-        work: impl FnOnce(&mut Connection, &str) -> rusqlite::Result<T> + Send + 'static,
+        work: impl FnOnce(&Connection, &str) -> rusqlite::Result<T> + Send + 'static,
     ) -> Result<T, BatchError> {
-        let conn = self.conn.clone();
-        let worker = self.worker.clone();
-        let joined = tokio::task::spawn_blocking(move || {
-            let mut conn = conn.lock().unwrap_or_else(PoisonError::into_inner);
-            work(&mut conn, &worker)
-        })
-        .await;
-        match joined {
-            Ok(result) => result.map_err(|e| BatchError::Journal(e.to_string())),
-            Err(e) => Err(BatchError::Journal(format!("journal task failed: {e}"))),
-        }
+        self.writer.with(work).await
     }
 }
 
@@ -210,14 +201,14 @@ impl Journal for SqliteJournal {
     async fn stage(&self, batch_id: &str, rows: Vec<NewRow>) -> Result<Vec<Staged>, BatchError> {
         let batch_id = batch_id.to_owned();
         self.with(move |c, _| {
-            let tx = c.transaction()?;
+            // One job: its savepoint in the group stages the rows together or not at all.
             let mut found = Vec::with_capacity(rows.len());
             {
-                let mut by_number = tx.prepare_cached(
+                let mut by_number = c.prepare_cached(
                     "SELECT content_hash, order_no FROM smilepayz_batch_rows WHERE batch_id = ?1 AND row_number = ?2",
                 )?;
-                let mut by_order = tx.prepare_cached("SELECT batch_id, row_number FROM smilepayz_batch_rows WHERE order_no = ?1")?;
-                let mut insert = tx.prepare_cached(
+                let mut by_order = c.prepare_cached("SELECT batch_id, row_number FROM smilepayz_batch_rows WHERE order_no = ?1")?;
+                let mut insert = c.prepare_cached(
                     "INSERT INTO smilepayz_batch_rows (batch_id, row_number, order_no, content, content_hash, currency, amount, state, \
                      updated_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'staged', ?8)",
                 )?;
@@ -252,7 +243,6 @@ impl Journal for SqliteJournal {
                     found.push(Staged::New);
                 }
             }
-            tx.commit()?;
             Ok(found)
         })
         .await
