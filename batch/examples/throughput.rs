@@ -65,7 +65,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         journaled(SqliteJournal::open(dir.path().join("bench.db"))?, &client, "SQLITE", rows, in_flight).await?;
     println!("batch, SQLite journal:   {sqlite:8.0} rows/s ({:.2}x)", sqlite / base);
     if let Ok(url) = std::env::var("SMILEPAYZ_BATCH_BENCH_PG_URL") {
-        let pg = journaled(PostgresJournal::connect(&url, "bench").await?, &client, "PGSQL", rows, in_flight).await?;
+        // A database may keep earlier runs: this run's own batch id and orderNos.
+        let run = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() % 1_000_000;
+        let prefix = format!("PG{run:06}");
+        let pg = journaled(PostgresJournal::connect(&url, "bench").await?, &client, &prefix, rows, in_flight).await?;
         println!("batch, PostgreSQL:       {pg:8.0} rows/s ({:.2}x)", pg / base);
     }
     Ok(())

@@ -14,7 +14,10 @@ use tokio_postgres::{Client, NoTls, Row};
 const SCHEMA_LOCK: i64 = 0x0053_5042_4154_4348;
 /// A batch journal in a PostgreSQL database (tables `smilepayz_batch_*`).
 pub struct PostgresJournal {
-    client: Mutex<Client>,
+    /// A few connections, taken in turn: PostgreSQL flushes the commits of concurrent
+    /// transactions together, so rows in flight do not wait for each other's fsync.
+    clients: Vec<Mutex<Client>>,
+    next: std::sync::atomic::AtomicUsize,
     worker: String,
 }
 
@@ -42,15 +45,12 @@ impl PostgresJournal {
     /// same host or a trusted network) and creates the tables when absent. `worker`
     /// names this worker in claims; it must differ between live workers.
     pub async fn connect(url: &str, worker: &str) -> Result<PostgresJournal, BatchError> {
-        let (mut client, connection) = tokio_postgres::connect(url, NoTls)
-            .await
-            .map_err(|e| BatchError::Journal(format!("cannot connect to the PostgreSQL journal: {e}")))?;
-        tokio::spawn(async move {
-            if let Err(e) = connection.await {
-                tracing::warn!(target: "smilepayz_batch::journal", error = %e, "PostgreSQL connection ended");
-            }
-        });
-        let tx = client.transaction().await.map_err(db)?;
+        let mut clients = Vec::with_capacity(CONNECTIONS);
+        for _ in 0..CONNECTIONS {
+            clients.push(open(url).await?);
+        }
+        let mut first = clients.swap_remove(0);
+        let tx = first.transaction().await.map_err(db)?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SCHEMA_LOCK]).await.map_err(db)?;
         tx.batch_execute(&schema("BIGINT")).await.map_err(db)?;
         let version: Option<i64> = tx
@@ -70,8 +70,31 @@ impl PostgresJournal {
             }
         }
         tx.commit().await.map_err(db)?;
-        Ok(PostgresJournal { client: Mutex::new(client), worker: worker.to_owned() })
+        clients.push(first);
+        let clients = clients.into_iter().map(Mutex::new).collect();
+        Ok(PostgresJournal { clients, next: std::sync::atomic::AtomicUsize::new(0), worker: worker.to_owned() })
     }
+
+    /// The next connection in turn.
+    async fn client(&self) -> tokio::sync::MutexGuard<'_, Client> {
+        let i = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % self.clients.len();
+        self.clients[i].lock().await
+    }
+}
+
+/// Connections per worker.
+const CONNECTIONS: usize = 4;
+
+async fn open(url: &str) -> Result<Client, BatchError> {
+    let (client, connection) = tokio_postgres::connect(url, NoTls)
+        .await
+        .map_err(|e| BatchError::Journal(format!("cannot connect to the PostgreSQL journal: {e}")))?;
+    tokio::spawn(async move {
+        if let Err(e) = connection.await {
+            tracing::warn!(target: "smilepayz_batch::journal", error = %e, "PostgreSQL connection ended");
+        }
+    });
+    Ok(client)
 }
 
 fn read_row(r: &Row) -> Result<JournalRow, BatchError> {
@@ -94,7 +117,7 @@ fn read_row(r: &Row) -> Result<JournalRow, BatchError> {
 
 impl Journal for PostgresJournal {
     async fn ensure_batch(&self, batch_id: &str) -> Result<(), BatchError> {
-        let c = self.client.lock().await;
+        let c = self.client().await;
         c.execute(
             "INSERT INTO smilepayz_batch_batches (batch_id, created_at_ms) VALUES ($1, $2) ON CONFLICT DO NOTHING",
             &[&batch_id, &n(now_ms())],
@@ -109,7 +132,7 @@ impl Journal for PostgresJournal {
     }
 
     async fn stage(&self, batch_id: &str, rows: Vec<NewRow>) -> Result<Vec<Staged>, BatchError> {
-        let mut c = self.client.lock().await;
+        let mut c = self.client().await;
         let tx = c.transaction().await.map_err(db)?;
         let by_number = tx
             .prepare("SELECT content_hash, order_no FROM smilepayz_batch_rows WHERE batch_id = $1 AND row_number = $2")
@@ -156,7 +179,7 @@ impl Journal for PostgresJournal {
     }
 
     async fn publish(&self, batch_id: &str) -> Result<u64, BatchError> {
-        let c = self.client.lock().await;
+        let c = self.client().await;
         c.execute(
             "UPDATE smilepayz_batch_rows SET state = 'pending', updated_at_ms = $2 WHERE batch_id = $1 AND state = 'staged'",
             &[&batch_id, &n(now_ms())],
@@ -166,7 +189,7 @@ impl Journal for PostgresJournal {
     }
 
     async fn discard(&self, batch_id: &str) -> Result<(), BatchError> {
-        let c = self.client.lock().await;
+        let c = self.client().await;
         c.execute("DELETE FROM smilepayz_batch_rows WHERE batch_id = $1 AND state = 'staged'", &[&batch_id])
             .await
             .map(drop)
@@ -181,7 +204,7 @@ impl Journal for PostgresJournal {
         limit: usize,
         lease: Duration,
     ) -> Result<Vec<JournalRow>, BatchError> {
-        let c = self.client.lock().await;
+        let c = self.client().await;
         let now = n(now_ms());
         let until = now.saturating_add(i64::try_from(lease.as_millis()).unwrap_or(i64::MAX));
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
@@ -203,7 +226,7 @@ impl Journal for PostgresJournal {
     }
 
     async fn mark_sending(&self, batch_id: &str, row_number: u64) -> Result<bool, BatchError> {
-        let c = self.client.lock().await;
+        let c = self.client().await;
         let now = n(now_ms());
         // Only under this worker's unexpired lease: once it has expired, another worker
         // may hold the row.
@@ -227,7 +250,7 @@ impl Journal for PostgresJournal {
         to: State,
         change: Change,
     ) -> Result<bool, BatchError> {
-        let c = self.client.lock().await;
+        let c = self.client().await;
         c.execute(
             "UPDATE smilepayz_batch_rows SET state = $1, status = COALESCE($2, status), trade_no = COALESCE($3, trade_no),
                  gateway_code = $4, message = $5, claimed_by = NULL, lease_until_ms = NULL, updated_at_ms = $6
@@ -250,7 +273,7 @@ impl Journal for PostgresJournal {
     }
 
     async fn find(&self, batch_id: &str, order_no: &str) -> Result<Option<JournalRow>, BatchError> {
-        let c = self.client.lock().await;
+        let c = self.client().await;
         let sql = format!(
             "SELECT {ROW_COLUMNS} FROM smilepayz_batch_rows WHERE batch_id = $1 AND order_no = $2 AND state != 'staged'"
         );
@@ -258,7 +281,7 @@ impl Journal for PostgresJournal {
     }
 
     async fn rows(&self, batch_id: &str) -> Result<Vec<JournalRow>, BatchError> {
-        let c = self.client.lock().await;
+        let c = self.client().await;
         let sql = format!(
             "SELECT {ROW_COLUMNS} FROM smilepayz_batch_rows WHERE batch_id = $1 AND state != 'staged' ORDER BY row_number"
         );
@@ -266,7 +289,7 @@ impl Journal for PostgresJournal {
     }
 
     async fn counts(&self, batch_id: &str) -> Result<Counts, BatchError> {
-        let c = self.client.lock().await;
+        let c = self.client().await;
         let rows = c
             .query(
                 "SELECT state, COUNT(*) FROM smilepayz_batch_rows WHERE batch_id = $1 AND state != 'staged' GROUP BY state",
@@ -278,7 +301,7 @@ impl Journal for PostgresJournal {
     }
 
     async fn set_paused(&self, batch_id: &str, reason: Option<String>) -> Result<(), BatchError> {
-        let c = self.client.lock().await;
+        let c = self.client().await;
         c.execute("UPDATE smilepayz_batch_batches SET paused_reason = $1 WHERE batch_id = $2", &[&reason, &batch_id])
             .await
             .map(drop)
@@ -286,7 +309,7 @@ impl Journal for PostgresJournal {
     }
 
     async fn paused(&self, batch_id: &str) -> Result<Option<String>, BatchError> {
-        let c = self.client.lock().await;
+        let c = self.client().await;
         let row = c
             .query_opt("SELECT paused_reason FROM smilepayz_batch_batches WHERE batch_id = $1", &[&batch_id])
             .await
