@@ -516,3 +516,22 @@ async fn typed_requests_are_journaled_and_sent_byte_for_byte_as_they_would_be_al
         assert_eq!(sent, vec![alone.body().to_vec()], "{}", request.order_no());
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resume_is_run_and_a_batch_names_its_id_and_journal() {
+    let s = setup().await;
+    let batch = s.batch("resume-1").await;
+    assert_eq!(batch.id(), "resume-1");
+    assert_eq!(batch.journal().path(), s.path("journal.db"));
+    batch.add(vec![idr(Some("RESUME0001"), "10000")], AddOptions::default()).await.unwrap();
+    s.gateway.inject(Endpoint::Payout, Fault::DropAfterAccept);
+    let first = batch.run(&s.client, RunOptions { max_wait: Duration::ZERO, ..quick() }).await.unwrap();
+    assert_eq!(first.counts["unknown"], 1, "{first:?}");
+    let resumed = batch.resume(&s.client, quick()).await.unwrap();
+    assert_eq!((resumed.sent, resumed.counts["accepted"]), (0, 1), "found by inquiry, not sent again: {resumed:?}");
+    assert!(smilepayz_batch::State::Final.is_done() && !smilepayz_batch::State::Unknown.is_done());
+    assert_eq!(
+        smilepayz_batch::Format::from_path(std::path::Path::new("a.NDJSON")),
+        Some(smilepayz_batch::Format::JsonLines)
+    );
+}
