@@ -4,12 +4,12 @@
 
 use crate::batch::Batch;
 use crate::error::BatchError;
-use crate::journal::{Change, Journal, JournalRow, State, now_ms};
+use crate::journal::{Change, Counts, Journal, JournalRow, State, now_ms};
 use crate::row;
 use smilepayz::{Client, Error, Reconciliation, StatusResponse};
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, PoisonError};
 use std::time::{Duration, Instant};
 use tokio::task::JoinSet;
 
@@ -228,6 +228,9 @@ struct Run<J: Journal> {
     answers: AtomicU64,
     /// Counts are read and reported under this lock, so reports arrive in order.
     reporting: tokio::sync::Mutex<()>,
+    /// Rows per state as this run sees them: the journal's counts at each round, moved
+    /// along by this run's own changes (a journal query per change would cost O(rows)).
+    seen: std::sync::Mutex<Counts>,
 }
 
 impl<J: Journal> Batch<J> {
@@ -240,6 +243,7 @@ impl<J: Journal> Batch<J> {
             return Err(BatchError::Config("concurrency must be at least 1".into()));
         }
         self.journal.set_paused(&self.batch_id, None).await?;
+        let seen = std::sync::Mutex::new(self.journal.counts(&self.batch_id).await?);
         let run = Arc::new(Run {
             journal: self.journal.clone(),
             batch_id: self.batch_id.clone(),
@@ -251,6 +255,7 @@ impl<J: Journal> Batch<J> {
             intents: AtomicU64::new(0),
             answers: AtomicU64::new(0),
             reporting: tokio::sync::Mutex::new(()),
+            seen,
         });
         let paused = run.clone().drive().await?;
         if paused.is_none()
@@ -283,6 +288,7 @@ impl<J: Journal> Run<J> {
                 return Ok(Some(reason));
             }
             let counts = self.journal.counts(&self.batch_id).await?;
+            self.seen.lock().unwrap_or_else(PoisonError::into_inner).clone_from(&counts);
             let open = [State::Pending, State::Sending, State::Unknown]
                 .iter()
                 .map(|s| counts.get(s).copied().unwrap_or(0))
@@ -393,6 +399,7 @@ impl<J: Journal> Run<J> {
         if !self.journal.mark_sending(&self.batch_id, row.row_number).await? {
             return Ok(Concluded::Other);
         }
+        self.moved(State::Pending, State::Sending);
         self.crash_point(AbortAt::AfterIntent(self.intents.fetch_add(1, Ordering::SeqCst) + 1));
         self.sent.fetch_add(1, Ordering::SeqCst);
         let answer = self.client.payout(&request).await;
@@ -513,22 +520,29 @@ impl<J: Journal> Run<J> {
 
     async fn change(&self, row: &JournalRow, from: State, to: State, change: Change) -> Result<Concluded, BatchError> {
         if self.journal.change(&self.batch_id, row.row_number, from, to, change).await? {
-            self.progress().await?;
+            self.moved(from, to);
+            self.progress().await;
         }
         Ok(Concluded::Other)
     }
 
-    async fn counts(&self) -> Result<BTreeMap<&'static str, u64>, BatchError> {
-        let counts = self.journal.counts(&self.batch_id).await?;
-        Ok(State::VISIBLE.iter().map(|s| (s.as_str(), counts.get(s).copied().unwrap_or(0))).collect())
+    fn moved(&self, from: State, to: State) {
+        let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(n) = seen.get_mut(&from) {
+            *n = n.saturating_sub(1);
+        }
+        *seen.entry(to).or_default() += 1;
     }
 
-    async fn progress(&self) -> Result<(), BatchError> {
-        let Some(report) = &self.options.on_progress else { return Ok(()) };
+    async fn counts(&self) -> Result<BTreeMap<&'static str, u64>, BatchError> {
+        Ok(visible(&self.journal.counts(&self.batch_id).await?))
+    }
+
+    async fn progress(&self) {
+        let Some(report) = &self.options.on_progress else { return };
         let _in_order = self.reporting.lock().await;
-        let counts = self.counts().await?;
+        let counts = visible(&self.seen.lock().unwrap_or_else(PoisonError::into_inner));
         report(&Progress { counts, sent: self.sent.load(Ordering::SeqCst), elapsed: self.started.elapsed() });
-        Ok(())
     }
 
     fn crash_point(&self, here: AbortAt) {
@@ -536,6 +550,11 @@ impl<J: Journal> Run<J> {
             std::process::abort();
         }
     }
+}
+
+/// Counts by state name, every visible state present.
+fn visible(counts: &Counts) -> BTreeMap<&'static str, u64> {
+    State::VISIBLE.iter().map(|s| (s.as_str(), counts.get(s).copied().unwrap_or(0))).collect()
 }
 
 fn status_change(s: StatusResponse) -> Change {
