@@ -101,8 +101,15 @@ async fn child_run<J: Journal>(journal: J) {
     // Tells the host the handlers are in place (a SIGTERM before would kill the process).
     println!("ready");
     let summary = batch.run(&client, options).await.unwrap();
+    // The peak resident memory of this process (Linux), for the memory figure.
+    let peak = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|t| {
+            t.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.split_whitespace().nth(1).unwrap_or("").to_owned())
+        })
+        .unwrap_or_default();
     println!(
-        "finished={} sent={} stopped={} counts={:?}",
+        "finished={} sent={} stopped={} peak_kb={peak} counts={:?}",
         summary.is_finished(),
         summary.sent,
         summary.stopped,
@@ -213,6 +220,10 @@ fn host() {
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     runtime.block_on(async {
         let dir = tempfile::tempdir().unwrap();
+        if let Some(rows) = std::env::var("SMILEPAYZ_BATCH_MEMORY_ROWS").ok().and_then(|v| v.parse().ok()) {
+            memory(dir.path().join("memory.db"), rows).await;
+            return;
+        }
         crash(Backend::Sqlite(dir.path().join("journal.db"))).await;
         sigterm(dir.path().join("sigterm.db")).await;
         if let Some(cluster) = cluster::Cluster::start() {
@@ -386,6 +397,28 @@ async fn sigterm(journal: std::path::PathBuf) {
     assert!(accepted > 0 && pending > 0, "stopped midway: {accepted} accepted");
     assert_eq!(host.gateway.orders().len() as u64, accepted);
     println!("SIGTERM: the runner stopped after {accepted} of {ROWS} rows, all journaled, exit 0");
+}
+
+/// The runner's peak memory for a large batch (a figure, run on request:
+/// `SMILEPAYZ_BATCH_MEMORY_ROWS=100000`); the mock gateway stays in this process.
+async fn memory(journal: std::path::PathBuf, rows: u64) {
+    let started = Instant::now();
+    let dir = tempfile::tempdir().unwrap();
+    let host = Host {
+        gateway: MockGateway::start().await.unwrap(),
+        backend: Backend::Sqlite(journal),
+        file: dir.path().join("rows.jsonl"),
+    };
+    std::fs::write(&host.file, common::json_lines(rows)).unwrap();
+    let out = host.command("", false).env("CRASH_RATE", "0").stdout(Stdio::piped()).output().await.unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{}: {}", out.status, String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("finished=true"), "{text}");
+    let peak = text.split("peak_kb=").nth(1).and_then(|t| t.split(' ').next()).unwrap_or("?").to_owned();
+    println!(
+        "memory: {rows} rows added from a file and sent; runner peak RSS {peak} kB; {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
 }
 
 fn check_integrity(path: &Path) {
