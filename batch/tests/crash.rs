@@ -176,9 +176,18 @@ struct Host {
     gateway: MockGateway,
     backend: Backend,
     file: std::path::PathBuf,
+    _dir: tempfile::TempDir,
 }
 
 impl Host {
+    /// A mock gateway and a JSON Lines file of `rows` rows.
+    async fn new(backend: Backend, rows: u64) -> Host {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("rows.jsonl");
+        std::fs::write(&file, common::json_lines(rows)).unwrap();
+        Host { gateway: MockGateway::start().await.unwrap(), backend, file, _dir: dir }
+    }
+
     /// Starts the runner; `kill_after` sends it SIGKILL after that long if still alive.
     fn command(&self, abort: &str, settle: bool) -> tokio::process::Command {
         let mut command = tokio::process::Command::new(std::env::current_exe().unwrap());
@@ -239,9 +248,7 @@ async fn crash(backend: Backend) {
     let seed = env_u64("SMILEPAYZ_BATCH_CRASH_SEED", 13);
     let started = Instant::now();
     {
-        let dir = tempfile::tempdir().unwrap();
-        let host = Host { gateway: MockGateway::start().await.unwrap(), backend, file: dir.path().join("rows.jsonl") };
-        std::fs::write(&host.file, common::json_lines(rows)).unwrap();
+        let host = Host::new(backend, rows).await;
         let mut rng = fastrand::Rng::with_seed(seed);
         let kinds = faults();
         let mut killed: BTreeMap<&str, u64> = BTreeMap::new();
@@ -316,13 +323,7 @@ async fn crash(backend: Backend) {
 async fn many_workers(url: String) {
     const ROWS: u64 = 800;
     let started = Instant::now();
-    let dir = tempfile::tempdir().unwrap();
-    let host = Host {
-        gateway: MockGateway::start().await.unwrap(),
-        backend: Backend::Postgres(url.clone()),
-        file: dir.path().join("rows.jsonl"),
-    };
-    std::fs::write(&host.file, common::json_lines(ROWS)).unwrap();
+    let host = Host::new(Backend::Postgres(url.clone()), ROWS).await;
     // Added once, before the workers start: an add belongs to one process.
     let journal = PostgresJournal::connect(&url, "host").await.unwrap();
     let batch = Batch::open(journal, BATCH_ID).await.unwrap();
@@ -333,10 +334,25 @@ async fn many_workers(url: String) {
             host.command("", false).env("CRASH_ADD", "0").stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn();
         workers.push(child.expect("worker starts"));
     }
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Midway: once a quarter of the rows reached the gateway (all workers are sending).
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while (host.gateway.orders().len() as u64) < ROWS / 4 {
+        assert!(Instant::now() < deadline, "the workers send nothing");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     let mut victim = workers.remove(0);
+    let victim_name = format!("worker-{}", victim.id().unwrap());
     victim.start_kill().expect("SIGKILL");
-    assert_eq!(victim.wait().await.unwrap().signal(), Some(9), "the victim was killed midway");
+    assert_eq!(victim.wait().await.unwrap().signal(), Some(9), "the victim was killed");
+    let at_kill = host.gateway.orders().len() as u64;
+    assert!(at_kill < ROWS, "killed before the end: {at_kill} of {ROWS} rows sent");
+    let (probe, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(connection);
+    let held: i64 = probe
+        .query_one("SELECT COUNT(*) FROM smilepayz_batch_rows WHERE claimed_by = $1", &[&victim_name])
+        .await
+        .unwrap()
+        .get(0);
     let mut sent = Vec::new();
     for worker in workers {
         let out = tokio::time::timeout(Duration::from_secs(120), worker.wait_with_output())
@@ -362,9 +378,9 @@ async fn many_workers(url: String) {
     let by_victim = ROWS - sent.iter().sum::<u64>();
     assert!(sent.iter().all(|n| *n > 0), "every surviving worker sent rows: {sent:?}");
     println!(
-        "many workers (postgres): {ROWS} rows, 4 workers, one killed after 300 ms; the survivors sent {sent:?}, \
-         the other {by_victim} reached the gateway from the killed one (its claims taken over after the {} ms \
-         lease); each row taken in exactly once; {:.1} s",
+        "many workers (postgres): {ROWS} rows, 4 workers, one killed when {at_kill} rows had reached the gateway, \
+         holding claims on {held}; the survivors sent {sent:?}, the other {by_victim} reached the gateway from the \
+         killed one (its claims taken over after the {} ms lease); each row taken in exactly once; {:.1} s",
         LEASE.as_millis(),
         started.elapsed().as_secs_f64()
     );
@@ -374,13 +390,7 @@ async fn many_workers(url: String) {
 async fn sigterm(journal: std::path::PathBuf) {
     use tokio::io::AsyncBufReadExt;
     const ROWS: u64 = 300;
-    let dir = tempfile::tempdir().unwrap();
-    let host = Host {
-        gateway: MockGateway::start().await.unwrap(),
-        backend: Backend::Sqlite(journal),
-        file: dir.path().join("rows.jsonl"),
-    };
-    std::fs::write(&host.file, common::json_lines(ROWS)).unwrap();
+    let host = Host::new(Backend::Sqlite(journal), ROWS).await;
     let mut child = host.command("", false).env("CRASH_RATE", "100").stdout(Stdio::piped()).spawn().unwrap();
     let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
     assert_eq!(lines.next_line().await.unwrap().as_deref(), Some("ready"));
@@ -403,13 +413,7 @@ async fn sigterm(journal: std::path::PathBuf) {
 /// `SMILEPAYZ_BATCH_MEMORY_ROWS=100000`); the mock gateway stays in this process.
 async fn memory(journal: std::path::PathBuf, rows: u64) {
     let started = Instant::now();
-    let dir = tempfile::tempdir().unwrap();
-    let host = Host {
-        gateway: MockGateway::start().await.unwrap(),
-        backend: Backend::Sqlite(journal),
-        file: dir.path().join("rows.jsonl"),
-    };
-    std::fs::write(&host.file, common::json_lines(rows)).unwrap();
+    let host = Host::new(Backend::Sqlite(journal), rows).await;
     let out = host.command("", false).env("CRASH_RATE", "0").stdout(Stdio::piped()).output().await.unwrap();
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(out.status.success(), "{}: {}", out.status, String::from_utf8_lossy(&out.stderr));
