@@ -394,7 +394,12 @@ async fn sigterm(journal: std::path::PathBuf) {
     let mut child = host.command("", false).env("CRASH_RATE", "100").stdout(Stdio::piped()).spawn().unwrap();
     let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
     assert_eq!(lines.next_line().await.unwrap().as_deref(), Some("ready"));
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Midway: some rows have reached the gateway (at 100 a second, most have not).
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while host.gateway.orders().len() < 20 {
+        assert!(Instant::now() < deadline, "the runner sends nothing");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     let pid = child.id().unwrap().to_string();
     assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
     let status = tokio::time::timeout(Duration::from_secs(30), child.wait()).await.unwrap().unwrap();
