@@ -75,12 +75,12 @@ def test_fastapi_endpoint_acknowledges_a_verified_callback(
         forged = http.post(
             "/smilepayz/callback", content=body.replace(b'"tradeNo":"T', b'"tradeNo":"X'), headers=headers
         )
-        assert forged.status_code == 401 and "bad_signature" in forged.text
+        assert (forged.status_code, forged.text) == (401, "callback refused")
         # orderNo is not signed: the endpoint's confirmation by inquiry catches the lie.
         lied = http.post("/smilepayz/callback", content=body.replace(b"HOOK", b"HACK"), headers=headers)
-        assert lied.status_code == 401 and "orderNo" in lied.text
+        assert lied.status_code == 401
         moved = http.post("/smilepayz/callback", content=other_order, headers=headers)
-        assert moved.status_code == 401 and "tradeNo" in moved.text
+        assert moved.status_code == 401
         old = http.post("/smilepayz/callback", content=stale[1], headers=stale[0])
         assert (old.status_code, old.text) == (200, "SUCCESS")
     assert booked == [("HOOK00000001", Status.SUCCESS), ("STALEHOOK001", Status.SUCCESS)]
@@ -101,11 +101,11 @@ def test_flask_endpoint_acknowledges_a_verified_callback(
     ok = http.post("/smilepayz/callback", data=body, headers=headers)
     assert (ok.status_code, ok.get_data(as_text=True)) == (200, "SUCCESS")
     unsigned = http.post("/smilepayz/callback", data=body, headers={"X-TIMESTAMP": headers["X-TIMESTAMP"]})
-    assert unsigned.status_code == 401 and "missing_header" in unsigned.get_data(as_text=True)
+    assert unsigned.status_code == 401
     lied = http.post("/smilepayz/callback", data=body.replace(b"SUCCESS", b"FAILED"), headers=headers)
-    assert lied.status_code == 401 and "status" in lied.get_data(as_text=True)
+    assert (lied.status_code, lied.get_data(as_text=True)) == (401, "callback refused")
     moved = http.post("/smilepayz/callback", data=other_order, headers=headers)
-    assert moved.status_code == 401 and "tradeNo" in moved.get_data(as_text=True)
+    assert moved.status_code == 401
     old = http.post("/smilepayz/callback", data=stale[1], headers=stale[0])
     assert (old.status_code, old.get_data(as_text=True)) == (200, "SUCCESS")
     assert booked == [("HOOK00000001", Status.SUCCESS), ("STALEHOOK001", Status.SUCCESS)]
