@@ -36,7 +36,7 @@ test('express endpoint: books by the confirmed order, books a stale callback at 
   const verifier = new CallbackVerifier({ platformPublicKey: gw.platformPublicKey });
   const confirmed = [];
   const booked = [];
-  const app = createApp({ client, verifier, book: (orderNo, status) => booked.push([orderNo, status]), onConfirmed: (c) => confirmed.push(c) });
+  const app = createApp({ client, verifier, book: (orderNo, status) => booked.push([orderNo, status]), onDelivery: (d) => confirmed.push(d) });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const url = `http://127.0.0.1:${server.address().port}/smilepayz/callback`;
@@ -53,6 +53,7 @@ test('express endpoint: books by the confirmed order, books a stale callback at 
     assert.deepEqual(delivery, { httpStatus: 200, body: 'SUCCESS', acknowledged: true });
     assert.equal(confirmed.length, 1);
     assert.equal(confirmed[0].inquiry.status, 'SUCCESS');
+    assert.equal(confirmed[0].status, 'SUCCESS');
     assert.equal(confirmed[0].orderNo, orderNo);
     assert.deepEqual(booked, [[orderNo, 'SUCCESS']]);
 
@@ -73,7 +74,7 @@ test('express endpoint: books by the confirmed order, books a stale callback at 
     await gw.settle(other, 'SUCCESS');
     const moved = await post(signed, signed.body.replace(orderNo, other));
     assert.equal(moved.status, 401);
-    assert.match(await moved.text(), /tradeNo/);
+    assert.equal(await moved.text(), 'callback refused');
 
     // A PROCESSING callback arriving after the gateway settled SUCCESS: booked SUCCESS, acknowledged.
     const late = `EXR${Date.now()}`;
