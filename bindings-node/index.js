@@ -7,6 +7,7 @@ const { inspect } = require('node:util');
 const native = require('./native.js');
 const { headerPairs, bodyBytes } = require('./lib/inputs.js');
 const { nativeHandle } = require('./lib/handles.js');
+const { CallbackHandler } = require('./handler.js');
 
 const { callAsync, callSync } = require('./lib/errors.js');
 
@@ -178,7 +179,7 @@ module.exports = {
   RequestSigner,
   isFinal,
   ACKNOWLEDGEMENT,
-  CallbackHandler: require('./handler.js').CallbackHandler,
+  CallbackHandler,
   // The error classes, one per kind of the core's errors (generated).
   ...require('./lib/error-classes.js'),
 };

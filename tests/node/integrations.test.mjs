@@ -142,15 +142,19 @@ async function exercise(url, gw, client, state) {
   assert.equal(state.booked.length, 2);
 }
 
-test('express: callbackRouter reads the raw body itself, even under an app-wide express.json()', async () => {
+test('express: callbackRouter reads the raw body itself, the app keeps express.json() for its own routes', async () => {
   const { gw, client, handler, state } = await setup();
   const app = express();
   app.use(callbackRouter(handler));
   app.use(express.json());
+  app.post('/json', (req, res) => res.json({ echoed: req.body }));
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
+  const base = `http://127.0.0.1:${server.address().port}`;
   try {
-    await exercise(`http://127.0.0.1:${server.address().port}/smilepayz/callback`, gw, client, state);
+    await exercise(`${base}/smilepayz/callback`, gw, client, state);
+    const json = await fetch(`${base}/json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
+    assert.deepEqual(await json.json(), { echoed: { a: 1 } });
   } finally {
     server.close();
     await gw.close();
