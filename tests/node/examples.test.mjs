@@ -1,5 +1,5 @@
 // The examples of examples/node, exercised: the quick start end to end (as a program and
-// as a function) and the Express endpoint fed by the mock gateway.
+// as a function) and the Express, Fastify and Next.js endpoints fed by the mock gateway.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -10,6 +10,8 @@ import { CallbackVerifier } from 'smilepayz';
 import { MockGateway } from 'smilepayz/testing';
 import { quickstart } from '../../examples/node/quickstart.mjs';
 import { createApp } from '../../examples/node/express-callback.mjs';
+import { createApp as createFastifyApp } from '../../examples/node/fastify-callback.mjs';
+import { createRoute, runtime as nextRuntime } from '../../examples/node/next-route.mjs';
 
 const examples = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples', 'node');
 
@@ -88,6 +90,40 @@ test('express endpoint: books by the confirmed order, books a stale callback at 
     assert.ok(!booked.some(([o]) => o === other));
   } finally {
     server.close();
+    await gw.close();
+  }
+});
+
+test('fastify and Next.js examples: the mock gateway delivers, the status is booked once, a lie is refused', async () => {
+  const gw = await MockGateway.start();
+  const client = gw.client();
+  const verifier = new CallbackVerifier({ platformPublicKey: gw.platformPublicKey });
+  const booked = [];
+  const book = (orderNo, status) => {
+    booked.push([orderNo, status]);
+  };
+  const app = await createFastifyApp({ client, verifier, book });
+  const url = `${await app.listen({ port: 0, host: '127.0.0.1' })}/smilepayz/callback`;
+  try {
+    const viaFastify = `EXF${Date.now()}`;
+    await client.payout({ region: 'IDR', orderNo: viaFastify, purpose: 'Payroll', amount: '150000',
+      paymentMethod: 'BRI', cashAccount: '78120011629261665', callbackUrl: url });
+    assert.deepEqual(await gw.settle(viaFastify, 'FAILED'), { httpStatus: 200, body: 'SUCCESS', acknowledged: true });
+
+    const viaNext = `EXN${Date.now()}`;
+    await client.payout({ region: 'IDR', orderNo: viaNext, purpose: 'Payroll', amount: '150000',
+      paymentMethod: 'BRI', cashAccount: '78120011629261665' });
+    await gw.settle(viaNext, 'SUCCESS');
+    const signed = gw.signedCallback(viaNext);
+    const POST = createRoute({ client, verifier, book });
+    const post = (body) => POST(new Request('http://localhost/api/smilepayz/callback', { method: 'POST', headers: signed.headers, body }));
+    const ok = await post(signed.body);
+    assert.deepEqual([ok.status, await ok.text()], [200, 'SUCCESS']);
+    assert.equal((await post(signed.body.replace('SUCCESS', 'FAILED'))).status, 401);
+    assert.equal(nextRuntime, 'nodejs');
+    assert.deepEqual(booked, [[viaFastify, 'FAILED'], [viaNext, 'SUCCESS']]);
+  } finally {
+    await app.close();
     await gw.close();
   }
 });
