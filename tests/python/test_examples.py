@@ -1,4 +1,4 @@
-"""The examples run: the quick start end to end, and the FastAPI and Flask callback
+"""The examples run: the quick start end to end, and the FastAPI, Flask and Django callback
 endpoints accept a signed callback (answering SUCCESS, booked by its confirmed order),
 book a stale one at the gateway's status, and refuse a tampered one or one re-sent under
 another order (401, nothing booked)."""
@@ -16,9 +16,11 @@ from smilepayz import Status
 from smilepayz.testing import MockGateway
 
 from .regions import indonesia
+from .test_integrations import django_client, django_settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "examples" / "python"))
 
+import django_callback
 import fastapi_callback
 import flask_callback
 import quickstart
@@ -108,6 +110,29 @@ def test_flask_endpoint_acknowledges_a_verified_callback(
     assert moved.status_code == 401
     old = http.post("/smilepayz/callback", data=stale[1], headers=stale[0])
     assert (old.status_code, old.get_data(as_text=True)) == (200, "SUCCESS")
+    assert booked == [("HOOK00000001", Status.SUCCESS), ("STALEHOOK001", Status.SUCCESS)]
+
+
+@pytest.mark.usefixtures("settled")
+def test_django_endpoint_books_once_and_refuses_lies(
+    gateway: MockGateway, stale: tuple[dict[str, str], bytes], other_order: bytes
+) -> None:
+    signed = gateway.signed_callback("HOOK00000001")
+    assert signed is not None
+    headers, body = signed
+    booked: list[tuple[str, Status]] = []
+    django_settings()  # before the URLs are built
+    django_callback.urlpatterns[:] = django_callback.create_urls(
+        gateway.client(), gateway.callback_verifier(), lambda order_no, status: booked.append((order_no, status))
+    )
+    post = django_client("django_callback")
+    ok = post("/smilepayz/callback", headers, body)
+    assert (ok.status_code, ok.content) == (200, b"SUCCESS")
+    lied = post("/smilepayz/callback", headers, body.replace(b"SUCCESS", b"FAILED"))
+    assert (lied.status_code, lied.content) == (401, b"callback refused")
+    assert post("/smilepayz/callback", headers, other_order).status_code == 401
+    old = post("/smilepayz/callback", *stale)
+    assert (old.status_code, old.content) == (200, b"SUCCESS")
     assert booked == [("HOOK00000001", Status.SUCCESS), ("STALEHOOK001", Status.SUCCESS)]
 
 

@@ -153,37 +153,54 @@ def flask_post(handler: CallbackHandler) -> Post:
     return post
 
 
-urlpatterns: list[Any] = []  # Django's ROOT_URLCONF is this module
+urlpatterns: list[Any] = []  # the URLconf of the Django tests is this module
 
 
-def django_post(handler: CallbackHandler) -> Post:
+def django_settings() -> None:
+    """Configures Django once per process, CSRF enforced as in production."""
     import django
     from django.conf import settings
 
     if not settings.configured:
         settings.configure(
-            ROOT_URLCONF=__name__,
             ALLOWED_HOSTS=["testserver"],
             MIDDLEWARE=["django.middleware.csrf.CsrfViewMiddleware"],
             SECRET_KEY="test-only",
         )
         django.setup()
+
+
+def django_client(urlconf: str) -> Callable[[str, dict[str, str], bytes], Any]:
+    """Posts through Django's test client with `urlconf` as ROOT_URLCONF."""
+    django_settings()
     from django.test import Client as DjangoClient
-    from django.urls import clear_url_caches, path
+    from django.test.utils import override_settings
+
+    # CSRF enforced: the view must be exempt.
+    web = DjangoClient(enforce_csrf_checks=True)
+
+    def post(url: str, headers: dict[str, str], body: bytes) -> Any:
+        with override_settings(ROOT_URLCONF=urlconf):
+            return web.post(
+                url,
+                data=body,
+                content_type=headers.get("Content-Type", "application/json"),
+                headers={k: v for k, v in headers.items() if k.lower() != "content-type"},
+            )
+
+    return post
+
+
+def django_post(handler: CallbackHandler) -> Post:
+    django_settings()
+    from django.urls import path
     from smilepayz.integrations.django import callback_view
 
     urlpatterns[:] = [path("smilepayz/callback", callback_view(handler))]
-    clear_url_caches()
-    # CSRF enforced as in production: the view must be exempt.
-    web = DjangoClient(enforce_csrf_checks=True)
+    send = django_client(__name__)
 
     def post(headers: dict[str, str], body: bytes) -> tuple[int, bytes, str]:
-        r = web.post(
-            "/smilepayz/callback",
-            data=body,
-            content_type=headers.get("Content-Type", "application/json"),
-            headers={k: v for k, v in headers.items() if k.lower() != "content-type"},
-        )
+        r = send("/smilepayz/callback", headers, body)
         return r.status_code, r.content, r["Content-Type"]
 
     return post
