@@ -133,6 +133,25 @@ impl From<Error> for NotDelivered {
 }
 
 /// Verifies, confirms and delivers callbacks; build once, share across requests.
+///
+/// ```no_run
+/// # async fn run(client: smilepayz::Client, verifier: smilepayz::CallbackVerifier,
+/// #              headers: http::HeaderMap, body: Vec<u8>) {
+/// use smilepayz::callback::{CallbackHandler, Delivery};
+///
+/// let handler = CallbackHandler::new(client, verifier);
+/// let pairs = headers.iter().map(|(name, value)| (name.as_str(), value.as_bytes()));
+/// let answer = handler
+///     .handle(pairs, &body, |delivery: Delivery| async move {
+///         // Book delivery.status under delivery.order_no, at most once per key.
+///         println!("{} -> {}", delivery.idempotency_key(), delivery.status);
+///         Ok::<(), std::io::Error>(())
+///     })
+///     .await;
+/// // Write back answer.status, answer.content_type and answer.body.
+/// # let _ = answer;
+/// # }
+/// ```
 #[derive(Clone)]
 pub struct CallbackHandler {
     client: Client,
