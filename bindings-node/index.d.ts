@@ -13,6 +13,7 @@ import type {
 } from './types';
 
 export * from './types';
+export { CallbackHandler, CallbackHandlerOptions, Delivery, HandlerResponse, OnCallback } from './handler';
 
 /** What reconciliation concluded about an order whose outcome was unknown. */
 export type Reconciliation =

@@ -6,6 +6,8 @@
 const { inspect } = require('node:util');
 const native = require('./native.js');
 const { headerPairs, bodyBytes } = require('./lib/inputs.js');
+const { nativeHandle } = require('./lib/handles.js');
+const { CallbackHandler } = require('./handler.js');
 
 const { callAsync, callSync } = require('./lib/errors.js');
 
@@ -34,6 +36,10 @@ class Client {
     } else {
       this.#native = callSync(() => new native.NativeClient(options ?? {}));
     }
+  }
+
+  [nativeHandle]() {
+    return this.#native;
   }
 
   /** A client from `SMILEPAYZ_*` environment variables, then `overrides`. */
@@ -145,6 +151,10 @@ class CallbackVerifier {
     this.#native = callSync(() => new native.NativeVerifier(options?.now === undefined ? options : { ...options, now }));
   }
 
+  [nativeHandle]() {
+    return this.#native;
+  }
+
   verify({ headers, body }) {
     const pairs = headerPairs(headers);
     const bytes = bodyBytes(body);
@@ -169,6 +179,7 @@ module.exports = {
   RequestSigner,
   isFinal,
   ACKNOWLEDGEMENT,
+  CallbackHandler,
   // The error classes, one per kind of the core's errors (generated).
   ...require('./lib/error-classes.js'),
 };

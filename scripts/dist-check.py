@@ -215,7 +215,7 @@ def check_keys(artifact: str, files: dict[str, bytes], prints: dict[bytes, str])
 
 # --- the artifacts -------------------------------------------------------------------------
 
-PY_FILES = r"smilepayz/[a-z_][a-z0-9_]*\.pyi?|smilepayz/py\.typed"  # modules and stubs of the package
+PY_FILES = r"smilepayz/(integrations/)?[a-z_][a-z0-9_]*\.pyi?|smilepayz/py\.typed"  # modules and stubs of the package
 ARCH_OF_TAG = {"x86_64": "x86_64", "aarch64": "aarch64", "arm64": "aarch64", "amd64": "x86_64", "universal2": "universal"}
 
 summary: list[tuple[str, ...]] = []

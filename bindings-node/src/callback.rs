@@ -12,7 +12,7 @@ use smilepayz_interop::VerifierSettings;
 /// A reusable callback verifier.
 #[napi]
 pub struct NativeVerifier {
-    inner: CallbackVerifier,
+    pub(crate) inner: CallbackVerifier,
 }
 
 /// A callback whose signature verified; its claims are unconfirmed.

@@ -17,7 +17,7 @@ use std::future::Future;
 /// The pay-out client.
 #[napi]
 pub struct NativeClient {
-    inner: Client,
+    pub(crate) inner: Client,
 }
 
 fn run<'env, F>(env: &'env Env, future: F) -> napi::Result<PromiseRaw<'env, Value>>

@@ -39,7 +39,7 @@ impl NativeVerifiedCallback {
 /// The native verifier behind `smilepayz.CallbackVerifier`.
 #[pyclass(frozen, module = "smilepayz._native", name = "CallbackVerifier")]
 pub(crate) struct NativeCallbackVerifier {
-    inner: CallbackVerifier,
+    pub(crate) inner: CallbackVerifier,
 }
 
 /// A clock that asks a Python callable for seconds since the epoch (like `time.time`).

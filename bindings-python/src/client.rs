@@ -56,7 +56,7 @@ impl NativeClient {
         Ok(Self { client: PerProcess::new(std::process::id(), client), builder })
     }
 
-    fn client(&self) -> PyResult<Client> {
+    pub(crate) fn client(&self) -> PyResult<Client> {
         self.client.get(|| build(&self.builder))
     }
 }

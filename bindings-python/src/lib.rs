@@ -9,6 +9,7 @@ mod client;
 mod convert;
 mod errors;
 mod guard;
+mod handler;
 mod request;
 mod runtime;
 mod signing;
@@ -29,6 +30,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<request::NativePayoutRequest>()?;
     m.add_class::<callback::NativeCallbackVerifier>()?;
     m.add_class::<callback::NativeVerifiedCallback>()?;
+    m.add_class::<handler::NativeCallbackHandler>()?;
     m.add_class::<testing::NativeMockGateway>()?;
     m.add("MockGatewayError", m.py().get_type::<testing::MockGatewayError>())?;
     m.add_function(wrap_pyfunction!(status_is_final, m)?)?;

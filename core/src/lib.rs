@@ -41,7 +41,8 @@ pub mod transport;
 pub mod validation;
 
 pub use callback::{
-    CallbackMismatch, CallbackVerifier, ConfirmedCallback, SignatureError, StaleCallback, VerifiedCallback,
+    CallbackHandler, CallbackMismatch, CallbackVerifier, ConfirmedCallback, SignatureError, StaleCallback,
+    VerifiedCallback,
 };
 #[cfg(feature = "blocking")]
 pub use client::blocking::BlockingClient;

@@ -1,58 +1,42 @@
-// An Express endpoint for Smilepayz callbacks: the raw body (express.raw), verified with
-// the platform public key, confirmed with the gateway, booked, answered `SUCCESS`.
+// An Express endpoint for Smilepayz callbacks in one line: `smilepayz/express` reads the
+// raw body itself, verifies the signature, confirms the claims with the gateway, calls
+// `book` once and answers `SUCCESS` only after it returned (401 for a forged or
+// misdirected callback, 503 when the gateway cannot confirm it now or `book` threw:
+// Smilepayz sends it again).
 //
-// Only `tradeNo` is signed. A confirmed callback vouches for its tradeNo, its orderNo (the
-// gateway was asked for that order and answered with the signed tradeNo), its status and
-// its money; nothing else in the body. Book under `confirmed.orderNo`.
+// Only `tradeNo` is signed. A delivery vouches for its tradeNo, its orderNo (the gateway
+// was asked for that order and answered with the signed tradeNo), its status and its
+// money; nothing else in the body. Book `delivery.status` under `delivery.orderNo`,
+// idempotently by `delivery.idempotencyKey`: a callback can come twice.
 //
 //   SMILEPAYZ_MERCHANT_ID=… SMILEPAYZ_MERCHANT_SECRET=… SMILEPAYZ_PRIVATE_KEY=… \
 //   SMILEPAYZ_ENVIRONMENT=sandbox SMILEPAYZ_PLATFORM_PUBLIC_KEY=… node examples/node/express-callback.mjs
 import express from 'express';
-import {
-  ACKNOWLEDGEMENT,
-  CallbackMismatchError,
-  CallbackVerifier,
-  Client,
-  SignatureError,
-  StaleCallbackError,
-} from 'smilepayz';
+import { CallbackHandler, CallbackVerifier, Client } from 'smilepayz';
+import { callbackRouter } from 'smilepayz/express';
 
 /**
  * The app. `book(orderNo, status)` records an order's status in your database,
- * idempotently by order number; `onConfirmed` receives each confirmed callback.
+ * idempotently; `onDelivery` receives each delivery.
  * @param {{
  *   client: Client,
  *   verifier: CallbackVerifier,
- *   book?: (orderNo: string, status: import('smilepayz').Status | null) => void,
- *   onConfirmed?: (c: import('smilepayz').ConfirmedCallback) => void,
+ *   book?: (orderNo: string, status: import('smilepayz').Status) => void | Promise<void>,
+ *   onDelivery?: (d: import('smilepayz').Delivery) => void,
  * }} options
  */
-export function createApp({ client, verifier, book = () => {}, onConfirmed = () => {} }) {
-  const app = express();
-  // The signature covers bytes: take the body raw, never through express.json().
-  app.post('/smilepayz/callback', express.raw({ type: '*/*', limit: '64kb' }), async (req, res) => {
-    try {
-      const callback = verifier.verify({ headers: req.headers, body: req.body });
-      const confirmed = await client.confirmCallback(callback); // asks the gateway for the order
-      book(confirmed.orderNo, confirmed.inquiry.status); // the confirmed order, never one read from the body
-      onConfirmed(confirmed);
-      res.status(200).type('text/plain').send(ACKNOWLEDGEMENT);
-    } catch (e) {
-      if (e instanceof StaleCallbackError) {
-        // Genuine, but the gateway has moved past the announced status: book the gateway's.
-        book(e.callback.orderNo ?? '', e.gatewayStatus);
-        res.status(200).type('text/plain').send(ACKNOWLEDGEMENT);
-      } else if (e instanceof SignatureError) {
-        res.status(401).send(`refused: ${e.check}`);
-      } else if (e instanceof CallbackMismatchError) {
-        // Forged, altered or about another order: refuse it and book nothing.
-        res.status(401).send(`refused: ${e.field} does not match the gateway`);
-      } else {
-        // Not acknowledged: the gateway sends it again later.
-        res.status(503).send('retry later');
-      }
-    }
+export function createApp({ client, verifier, book = () => {}, onDelivery = () => {} }) {
+  const handler = new CallbackHandler({
+    client,
+    verifier,
+    async onCallback(delivery) {
+      // The confirmed order; for a stale callback, the gateway's newer status.
+      await book(delivery.orderNo, delivery.status);
+      onDelivery(delivery);
+    },
   });
+  const app = express();
+  app.use(callbackRouter(handler)); // POST /smilepayz/callback, before any express.json()
   return app;
 }
 

@@ -1,9 +1,13 @@
-"""A FastAPI callback endpoint: verify the signature over the raw body, confirm the
-claims with the gateway, book, then answer SUCCESS (which stops Smilepayz re-sending).
+"""A FastAPI callback endpoint in one line: ``smilepayz.integrations.fastapi`` verifies the
+signature over the raw body, confirms the claims with the gateway, calls ``book`` once
+and answers SUCCESS only after it returned (401 for a forged or misdirected callback, 503
+when the gateway cannot confirm it now or ``book`` raised: Smilepayz sends it again).
 
-Only ``tradeNo`` is signed. A confirmed callback vouches for its trade number, its order
-number (the gateway was asked for that order and answered with the signed trade number),
-its status and its money; nothing else in the body. Book by ``confirmed.order_no``.
+Only ``tradeNo`` is signed. A delivery vouches for its trade number, its order number
+(the gateway was asked for that order and answered with the signed trade number), its
+status and its money; nothing else in the body. Book ``delivery.status`` under
+``delivery.order_no``, idempotently by ``delivery.idempotency_key``: a callback can come
+twice.
 
 Run: SMILEPAYZ_* variables set, then `uvicorn fastapi_callback:app`.
 """
@@ -11,41 +15,24 @@ Run: SMILEPAYZ_* variables set, then `uvicorn fastapi_callback:app`.
 from __future__ import annotations
 
 import os
-from typing import Callable, Optional
+from typing import Callable
 
-from fastapi import FastAPI, Request, Response
-from smilepayz import (
-    ACKNOWLEDGEMENT,
-    AsyncClient,
-    CallbackMismatchError,
-    CallbackVerifier,
-    SignatureError,
-    StaleCallbackError,
-    Status,
-)
+from fastapi import FastAPI
+from smilepayz import AsyncClient, CallbackVerifier, Status
+from smilepayz.integrations import CallbackHandler, Delivery
+from smilepayz.integrations.fastapi import callback_router
 
-Book = Callable[[str, Optional[Status]], None]
-"""Records an order's status in your database, idempotently by order number."""
+Book = Callable[[str, Status], None]
+"""Records an order's status in your database, idempotently."""
 
 
 def create_app(client: AsyncClient, verifier: CallbackVerifier, book: Book = lambda order_no, status: None) -> FastAPI:
+    def on_callback(delivery: Delivery) -> None:
+        # The confirmed order; for a stale callback, the gateway's newer status.
+        book(delivery.order_no, delivery.status)
+
     app = FastAPI()
-
-    @app.post("/smilepayz/callback")
-    async def smilepayz_callback(request: Request) -> Response:
-        try:
-            callback = verifier.verify(request.headers, await request.body())
-            confirmed = await client.confirm_callback(callback)  # asks the gateway for the order
-        except SignatureError as refused:
-            return Response(f"refused: {refused.check}", status_code=401)
-        except CallbackMismatchError as mismatch:  # forged, altered or about another order
-            return Response(f"refused: {mismatch.field} does not match the gateway", status_code=401)
-        except StaleCallbackError as stale:  # genuine, but the gateway has moved on: book its status
-            book(stale.order_no, stale.gateway_status)
-            return Response(ACKNOWLEDGEMENT, media_type="text/plain")
-        book(confirmed.order_no, confirmed.status)  # the confirmed order, never one read from the body
-        return Response(ACKNOWLEDGEMENT, media_type="text/plain")
-
+    app.include_router(callback_router(CallbackHandler(client, verifier, on_callback)))
     return app
 
 

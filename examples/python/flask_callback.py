@@ -1,9 +1,11 @@
-"""A Flask callback endpoint: verify the signature over the raw body, confirm the claims
-with the gateway, book, then answer SUCCESS (which stops Smilepayz re-sending).
+"""A Flask callback endpoint in one line: ``smilepayz.integrations.flask`` verifies the
+signature over the raw body, confirms the claims with the gateway, calls ``book`` once
+and answers SUCCESS only after it returned (401 for a forged or misdirected callback, 503
+when the gateway cannot confirm it now or ``book`` raised: Smilepayz sends it again).
 
-Only ``tradeNo`` is signed. A confirmed callback vouches for its trade number, its order
-number (the gateway was asked for that order and answered with the signed trade number),
-its status and its money; nothing else in the body. Book by ``confirmed.order_no``.
+Only ``tradeNo`` is signed. A delivery vouches for its trade number, its order number,
+its status and its money; nothing else in the body. Book ``delivery.status`` under
+``delivery.order_no``, idempotently by ``delivery.idempotency_key``.
 
 Run: SMILEPAYZ_* variables set, then `flask --app flask_callback run`.
 """
@@ -11,41 +13,23 @@ Run: SMILEPAYZ_* variables set, then `flask --app flask_callback run`.
 from __future__ import annotations
 
 import os
-from typing import Callable, Optional
+from typing import Callable
 
-from flask import Flask, request
-from smilepayz import (
-    ACKNOWLEDGEMENT,
-    CallbackMismatchError,
-    CallbackVerifier,
-    Client,
-    SignatureError,
-    StaleCallbackError,
-    Status,
-)
+from flask import Flask
+from smilepayz import CallbackVerifier, Client, Status
+from smilepayz.integrations import CallbackHandler, Delivery
+from smilepayz.integrations.flask import callback_blueprint
 
-Book = Callable[[str, Optional[Status]], None]
-"""Records an order's status in your database, idempotently by order number."""
+Book = Callable[[str, Status], None]
+"""Records an order's status in your database, idempotently."""
 
 
 def create_app(client: Client, verifier: CallbackVerifier, book: Book = lambda order_no, status: None) -> Flask:
+    def on_callback(delivery: Delivery) -> None:
+        book(delivery.order_no, delivery.status)  # for a stale callback, the gateway's newer status
+
     app = Flask(__name__)
-
-    @app.post("/smilepayz/callback")
-    def smilepayz_callback() -> tuple[str, int]:
-        try:
-            callback = verifier.verify(request.headers, request.get_data())
-            confirmed = client.confirm_callback(callback)  # asks the gateway for the order
-        except SignatureError as refused:
-            return f"refused: {refused.check}", 401
-        except CallbackMismatchError as mismatch:  # forged, altered or about another order
-            return f"refused: {mismatch.field} does not match the gateway", 401
-        except StaleCallbackError as stale:  # genuine, but the gateway has moved on: book its status
-            book(stale.order_no, stale.gateway_status)
-            return ACKNOWLEDGEMENT, 200
-        book(confirmed.order_no, confirmed.status)  # the confirmed order, never one read from the body
-        return ACKNOWLEDGEMENT, 200
-
+    app.register_blueprint(callback_blueprint(CallbackHandler(client, verifier, on_callback)))
     return app
 
 

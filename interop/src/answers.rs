@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 use serde_json::{Map, Value, json};
-use smilepayz::callback::{ConfirmedCallback, SignatureError, VerifiedCallback};
+use smilepayz::callback::{ConfirmedCallback, Delivery, HandlerResponse, SignatureError, VerifiedCallback};
 use smilepayz::models::{BalanceResponse, CallbackNotification, PayoutResponse, RawJson, StatusResponse};
 use smilepayz::validation::{Case, ValidationError, in_case, recase};
 use smilepayz::{Error, Reconciliation, UnknownCause};
@@ -60,6 +60,31 @@ pub fn confirmed_callback(confirmed: &ConfirmedCallback, case: Case) -> Value {
         name("tradeNo", case): confirmed.trade_no(),
         "callback": callback_notification(&confirmed.callback, case),
         "inquiry": status_response(&confirmed.inquiry, case),
+    })
+}
+
+/// A delivery for the merchant's callback function: the order, trade, status to book,
+/// announced status, whether it is stale, its idempotency key, the callback and the
+/// gateway's inquiry answer.
+pub fn delivery(delivery: &Delivery, case: Case) -> Value {
+    json!({
+        name("orderNo", case): delivery.order_no,
+        name("tradeNo", case): delivery.trade_no,
+        "status": delivery.status.as_str(),
+        name("announcedStatus", case): delivery.announced_status.as_str(),
+        "stale": delivery.stale,
+        name("idempotencyKey", case): delivery.idempotency_key(),
+        "callback": callback_notification(&delivery.callback, case),
+        "inquiry": status_response(&delivery.inquiry, case),
+    })
+}
+
+/// What a callback endpoint answers: `status`, `body`, `contentType`.
+pub fn handler_response(response: &HandlerResponse, case: Case) -> Value {
+    json!({
+        "status": response.status,
+        "body": response.body,
+        name("contentType", case): response.content_type,
     })
 }
 

@@ -1,5 +1,5 @@
 // The examples of examples/node, exercised: the quick start end to end (as a program and
-// as a function) and the Express endpoint fed by the mock gateway.
+// as a function) and the Express, Fastify and Next.js endpoints fed by the mock gateway.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -10,6 +10,8 @@ import { CallbackVerifier } from 'smilepayz';
 import { MockGateway } from 'smilepayz/testing';
 import { quickstart } from '../../examples/node/quickstart.mjs';
 import { createApp } from '../../examples/node/express-callback.mjs';
+import { createApp as createFastifyApp } from '../../examples/node/fastify-callback.mjs';
+import { createRoute, runtime as nextRuntime } from '../../examples/node/next-route.mjs';
 
 const examples = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples', 'node');
 
@@ -36,7 +38,7 @@ test('express endpoint: books by the confirmed order, books a stale callback at 
   const verifier = new CallbackVerifier({ platformPublicKey: gw.platformPublicKey });
   const confirmed = [];
   const booked = [];
-  const app = createApp({ client, verifier, book: (orderNo, status) => booked.push([orderNo, status]), onConfirmed: (c) => confirmed.push(c) });
+  const app = createApp({ client, verifier, book: (orderNo, status) => booked.push([orderNo, status]), onDelivery: (d) => confirmed.push(d) });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const url = `http://127.0.0.1:${server.address().port}/smilepayz/callback`;
@@ -53,6 +55,7 @@ test('express endpoint: books by the confirmed order, books a stale callback at 
     assert.deepEqual(delivery, { httpStatus: 200, body: 'SUCCESS', acknowledged: true });
     assert.equal(confirmed.length, 1);
     assert.equal(confirmed[0].inquiry.status, 'SUCCESS');
+    assert.equal(confirmed[0].status, 'SUCCESS');
     assert.equal(confirmed[0].orderNo, orderNo);
     assert.deepEqual(booked, [[orderNo, 'SUCCESS']]);
 
@@ -73,7 +76,7 @@ test('express endpoint: books by the confirmed order, books a stale callback at 
     await gw.settle(other, 'SUCCESS');
     const moved = await post(signed, signed.body.replace(orderNo, other));
     assert.equal(moved.status, 401);
-    assert.match(await moved.text(), /tradeNo/);
+    assert.equal(await moved.text(), 'callback refused');
 
     // A PROCESSING callback arriving after the gateway settled SUCCESS: booked SUCCESS, acknowledged.
     const late = `EXR${Date.now()}`;
@@ -87,6 +90,40 @@ test('express endpoint: books by the confirmed order, books a stale callback at 
     assert.ok(!booked.some(([o]) => o === other));
   } finally {
     server.close();
+    await gw.close();
+  }
+});
+
+test('fastify and Next.js examples: the mock gateway delivers, the status is booked once, a lie is refused', async () => {
+  const gw = await MockGateway.start();
+  const client = gw.client();
+  const verifier = new CallbackVerifier({ platformPublicKey: gw.platformPublicKey });
+  const booked = [];
+  const book = (orderNo, status) => {
+    booked.push([orderNo, status]);
+  };
+  const app = await createFastifyApp({ client, verifier, book });
+  const url = `${await app.listen({ port: 0, host: '127.0.0.1' })}/smilepayz/callback`;
+  try {
+    const viaFastify = `EXF${Date.now()}`;
+    await client.payout({ region: 'IDR', orderNo: viaFastify, purpose: 'Payroll', amount: '150000',
+      paymentMethod: 'BRI', cashAccount: '78120011629261665', callbackUrl: url });
+    assert.deepEqual(await gw.settle(viaFastify, 'FAILED'), { httpStatus: 200, body: 'SUCCESS', acknowledged: true });
+
+    const viaNext = `EXN${Date.now()}`;
+    await client.payout({ region: 'IDR', orderNo: viaNext, purpose: 'Payroll', amount: '150000',
+      paymentMethod: 'BRI', cashAccount: '78120011629261665' });
+    await gw.settle(viaNext, 'SUCCESS');
+    const signed = gw.signedCallback(viaNext);
+    const POST = createRoute({ client, verifier, book });
+    const post = (body) => POST(new Request('http://localhost/api/smilepayz/callback', { method: 'POST', headers: signed.headers, body }));
+    const ok = await post(signed.body);
+    assert.deepEqual([ok.status, await ok.text()], [200, 'SUCCESS']);
+    assert.equal((await post(signed.body.replace('SUCCESS', 'FAILED'))).status, 401);
+    assert.equal(nextRuntime, 'nodejs');
+    assert.deepEqual(booked, [[viaFastify, 'FAILED'], [viaNext, 'SUCCESS']]);
+  } finally {
+    await app.close();
     await gw.close();
   }
 });

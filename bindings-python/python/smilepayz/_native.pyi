@@ -3,6 +3,7 @@ from decimal import Decimal
 from typing import Any, Callable, Optional, final
 
 __all__ = [
+    "CallbackHandler",
     "CallbackVerifier",
     "Client",
     "MockGateway",
@@ -56,6 +57,14 @@ class VerifiedCallback:
 class CallbackVerifier:
     def __new__(cls, settings: dict[str, Any], *, clock: Optional[Callable[[], float]] = None) -> CallbackVerifier: ...
     def verify(self, headers: list[tuple[str, Any]], body: bytes) -> VerifiedCallback: ...
+
+@final
+class CallbackHandler:
+    def __new__(cls, client: Client, verifier: CallbackVerifier) -> CallbackHandler: ...
+    def receive(self, headers: list[tuple[str, bytes]], body: bytes) -> dict[str, Any]: ...
+    async def receive_async(self, headers: list[tuple[str, bytes]], body: bytes) -> dict[str, Any]: ...
+    @staticmethod
+    def after_booking(booked: bool) -> dict[str, Any]: ...
 
 @final
 class Client:

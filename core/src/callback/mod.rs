@@ -3,9 +3,11 @@
 //! its status and money are claims until `Client::confirm_callback` checks them against
 //! the gateway's own inquiry answer.
 
+mod handler;
 mod headers;
 mod verifier;
 
+pub use handler::{CallbackHandler, Delivery, HandlerResponse, NotDelivered};
 pub use headers::CallbackHeaders;
 pub use verifier::{CallbackVerifier, DEFAULT_MAX_BODY_BYTES, VerifiedCallback};
 
