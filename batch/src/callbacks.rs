@@ -40,7 +40,7 @@ impl<J: Journal> Batch<J> {
             gateway_code: Some(confirmed.inquiry.code.clone()),
             message: Some("confirmed callback".to_owned()),
         };
-        if self.journal.change(&self.batch_id, row.row_number, row.state, to, change).await? {
+        if self.journal.change(&self.batch_id, row.row_number, (row.state, to), change).await? {
             Ok(Some(to))
         } else {
             // The row moved meanwhile (a worker journaled an answer): report where it is.

@@ -4,7 +4,7 @@
 
 use crate::batch::Batch;
 use crate::error::BatchError;
-use crate::journal::{Change, Counts, Journal, JournalRow, State, now_ms};
+use crate::journal::{Change, Claim, Counts, Journal, JournalRow, State, now_ms};
 use crate::row;
 use smilepayz::{Client, Error, Reconciliation, StatusResponse};
 use std::collections::BTreeMap;
@@ -316,7 +316,10 @@ impl<J: Journal> Run<J> {
         let mut first_error: Option<BatchError> = None;
         let mut after_row = 0;
         'claiming: loop {
-            let rows = self.journal.claim(&self.batch_id, state, after_row, limit, self.options.lease).await?;
+            let rows = self
+                .journal
+                .claim(&self.batch_id, Claim { state, after_row, limit, lease: self.options.lease })
+                .await?;
             let Some(last) = rows.last() else { break };
             after_row = last.row_number;
             for row in rows {
@@ -519,7 +522,7 @@ impl<J: Journal> Run<J> {
     }
 
     async fn change(&self, row: &JournalRow, from: State, to: State, change: Change) -> Result<Concluded, BatchError> {
-        if self.journal.change(&self.batch_id, row.row_number, from, to, change).await? {
+        if self.journal.change(&self.batch_id, row.row_number, (from, to), change).await? {
             self.moved(from, to);
             self.progress().await;
         }

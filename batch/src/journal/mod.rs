@@ -134,6 +134,19 @@ pub struct JournalRow {
     pub sent_at_ms: Option<u64>,
 }
 
+/// Which rows a worker claims, and for how long.
+#[derive(Clone, Copy, Debug)]
+pub struct Claim {
+    /// The state the rows are in.
+    pub state: State,
+    /// Only rows numbered above this one.
+    pub after_row: u64,
+    /// At most this many rows.
+    pub limit: usize,
+    /// How long the claim holds unless renewed.
+    pub lease: Duration,
+}
+
 /// A state change: the new state and what the gateway said.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Change {
@@ -169,28 +182,20 @@ pub trait Journal: Send + Sync + 'static {
     /// Removes the staged rows.
     fn discard(&self, batch_id: &str) -> impl Future<Output = Result<(), BatchError>> + Send;
 
-    /// Claims up to `limit` rows in `state` numbered above `after_row` that no other
-    /// live worker holds, for `lease`, lowest row numbers first.
-    fn claim(
-        &self,
-        batch_id: &str,
-        state: State,
-        after_row: u64,
-        limit: usize,
-        lease: Duration,
-    ) -> impl Future<Output = Result<Vec<JournalRow>, BatchError>> + Send;
+    /// Claims the rows `claim` describes that no other live worker holds, lowest row
+    /// numbers first.
+    fn claim(&self, batch_id: &str, claim: Claim) -> impl Future<Output = Result<Vec<JournalRow>, BatchError>> + Send;
 
     /// Pending → sending: the intent, durable before the request is handed to the client
     /// (clears the last gateway code and message).
     fn mark_sending(&self, batch_id: &str, row_number: u64) -> impl Future<Output = Result<bool, BatchError>> + Send;
 
-    /// `from` → `to` with what the gateway said; releases the claim.
+    /// `step.0` → `step.1` with what the gateway said; releases the claim.
     fn change(
         &self,
         batch_id: &str,
-        row_number: u64,
-        from: State,
-        to: State,
+        row: u64,
+        step: (State, State),
         change: Change,
     ) -> impl Future<Output = Result<bool, BatchError>> + Send;
 

@@ -4,9 +4,10 @@
 //! reconciled by the others once its lease has expired. Every method is one
 //! transaction (PostgreSQL's commit is durable with its default `synchronous_commit=on`).
 
-use super::{Change, Counts, Journal, JournalRow, NewRow, ROW_COLUMNS, SCHEMA_VERSION, Staged, State, now_ms, schema};
+use super::{
+    Change, Claim, Counts, Journal, JournalRow, NewRow, ROW_COLUMNS, SCHEMA_VERSION, Staged, State, now_ms, schema,
+};
 use crate::error::BatchError;
-use std::time::Duration;
 use tokio::sync::Mutex;
 use tokio_postgres::{Client, NoTls, Row};
 
@@ -196,14 +197,8 @@ impl Journal for PostgresJournal {
             .map_err(db)
     }
 
-    async fn claim(
-        &self,
-        batch_id: &str,
-        state: State,
-        after_row: u64,
-        limit: usize,
-        lease: Duration,
-    ) -> Result<Vec<JournalRow>, BatchError> {
+    async fn claim(&self, batch_id: &str, claim: Claim) -> Result<Vec<JournalRow>, BatchError> {
+        let Claim { state, after_row, limit, lease } = claim;
         let c = self.client().await;
         let now = n(now_ms());
         let until = now.saturating_add(i64::try_from(lease.as_millis()).unwrap_or(i64::MAX));
@@ -242,14 +237,8 @@ impl Journal for PostgresJournal {
         .map_err(db)
     }
 
-    async fn change(
-        &self,
-        batch_id: &str,
-        row_number: u64,
-        from: State,
-        to: State,
-        change: Change,
-    ) -> Result<bool, BatchError> {
+    async fn change(&self, batch_id: &str, row: u64, step: (State, State), change: Change) -> Result<bool, BatchError> {
+        let (row_number, (from, to)) = (row, step);
         let c = self.client().await;
         c.execute(
             "UPDATE smilepayz_batch_rows SET state = $1, status = COALESCE($2, status), trade_no = COALESCE($3, trade_no),

@@ -9,8 +9,8 @@
 
 use super::group_commit::Writer;
 use super::{
-    Change, Counts, Journal, JournalRow, MARKER_TABLE, NewRow, ROW_COLUMNS, SCHEMA_VERSION, Staged, State, now_ms,
-    schema,
+    Change, Claim, Counts, Journal, JournalRow, MARKER_TABLE, NewRow, ROW_COLUMNS, SCHEMA_VERSION, Staged, State,
+    now_ms, schema,
 };
 use crate::error::BatchError;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, params};
@@ -268,14 +268,8 @@ impl Journal for SqliteJournal {
         .await
     }
 
-    async fn claim(
-        &self,
-        batch_id: &str,
-        state: State,
-        after_row: u64,
-        limit: usize,
-        lease: Duration,
-    ) -> Result<Vec<JournalRow>, BatchError> {
+    async fn claim(&self, batch_id: &str, claim: Claim) -> Result<Vec<JournalRow>, BatchError> {
+        let Claim { state, after_row, limit, lease } = claim;
         let batch_id = batch_id.to_owned();
         self.with(move |c, worker| {
             let now = now_ms();
@@ -316,14 +310,8 @@ impl Journal for SqliteJournal {
         .await
     }
 
-    async fn change(
-        &self,
-        batch_id: &str,
-        row_number: u64,
-        from: State,
-        to: State,
-        change: Change,
-    ) -> Result<bool, BatchError> {
+    async fn change(&self, batch_id: &str, row: u64, step: (State, State), change: Change) -> Result<bool, BatchError> {
+        let (row_number, (from, to)) = (row, step);
         let batch_id = batch_id.to_owned();
         self.with(move |c, _| {
             c.execute(
