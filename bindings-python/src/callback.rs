@@ -1,6 +1,7 @@
 //! Callback verification: header pairs and the raw body in, a verified callback (an
 //! object only verification creates) or a `SignatureError` out.
 
+use crate::client::python_listener;
 use crate::convert::{settings_to_json, to_python};
 use crate::errors::to_py_err;
 use crate::guard::{OnPanic, shield};
@@ -62,12 +63,15 @@ impl NativeCallbackVerifier {
     /// Loads each platform public key (PEM or bare base64 SPKI) once; `clock` (a Python
     /// callable) is the one setting that cannot cross as JSON.
     #[new]
-    #[pyo3(signature = (settings, *, clock=None))]
-    fn new(settings: &Bound<'_, PyAny>, clock: Option<Py<PyAny>>) -> PyResult<Self> {
+    #[pyo3(signature = (settings, *, clock=None, on_event=None))]
+    fn new(settings: &Bound<'_, PyAny>, clock: Option<Py<PyAny>>, on_event: Option<Py<PyAny>>) -> PyResult<Self> {
         let settings = VerifierSettings::from_json(settings_to_json(settings)?).map_err(|e| to_py_err(&e))?;
         let mut inner = settings.verifier().map_err(|e| to_py_err(&e))?;
         if let Some(clock) = clock {
             inner = inner.clock(python_clock(clock));
+        }
+        if let Some(sink) = on_event {
+            inner = inner.on_event(python_listener(sink));
         }
         Ok(Self { inner })
     }

@@ -25,6 +25,7 @@ fn status_is_final(status: &str) -> bool {
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("EVENT_NAMES", smilepayz::events::Event::NAMES.to_vec())?;
     m.add_class::<client::NativeClient>()?;
     m.add_class::<request::NativePayoutRequest>()?;
     m.add_class::<callback::NativeCallbackVerifier>()?;

@@ -198,6 +198,33 @@ impl ClientSettings {
     }
 }
 
+/// Settings of one call (Python's keyword arguments, Node's last argument): only
+/// `timeout_ms` (`timeoutMs`), the whole call's limit instead of the client's.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallSettings {
+    #[serde(default, alias = "timeoutMs", deserialize_with = "millis")]
+    timeout_ms: Option<Duration>,
+}
+
+impl CallSettings {
+    /// Reads a call's settings; `null` (none given) is the client's own.
+    pub fn from_json(value: Value) -> Result<Self, Error> {
+        if value.is_null() {
+            return Ok(Self::default());
+        }
+        read("call", value)
+    }
+
+    /// The client to make this call with: `client` itself, or with this call's timeout.
+    pub fn client(&self, client: &Client) -> Result<Client, Error> {
+        match self.timeout_ms {
+            Some(timeout) => client.with_timeout(timeout),
+            None => Ok(client.clone()),
+        }
+    }
+}
+
 /// Settings of a [`CallbackVerifier`]: the platform keys and the limits.
 #[derive(Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -420,5 +447,16 @@ mod tests {
         let secret = ClientSettings::from_json(json!({"merchantSecret": "s3cret", "privateKey": "k3y"})).expect("read");
         let shown = format!("{secret:?}");
         assert!(!shown.contains("s3cret") && !shown.contains("k3y"), "{shown}");
+    }
+
+    #[test]
+    fn call_settings_take_a_timeout_in_either_case_and_nothing_else() {
+        assert!(CallSettings::from_json(Value::Null).expect("none").timeout_ms.is_none());
+        let camel = CallSettings::from_json(json!({"timeoutMs": 250})).expect("read");
+        assert_eq!(camel.timeout_ms, Some(Duration::from_millis(250)));
+        let snake = CallSettings::from_json(json!({"timeout_ms": 1.5})).expect("read");
+        assert_eq!(snake.timeout_ms, Some(Duration::from_micros(1500)));
+        assert!(message(CallSettings::from_json(json!({"timeout": 1}))).contains("unknown field `timeout`"));
+        assert!(message(CallSettings::from_json(json!({"timeoutMs": -1}))).contains("timeoutMs must be a finite"));
     }
 }

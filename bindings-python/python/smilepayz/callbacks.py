@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Callable, Optional, Union
 
-from . import _native
+from . import _events, _native
 from ._answers import _Answer, parse_time
 from ._native import VerifiedCallback as _NativeVerifiedCallback
 from .models import Money, Status, StatusResult, _CallbackFields
@@ -175,7 +175,7 @@ class CallbackVerifier:
     ) -> None:
         keys = [platform_public_key] if isinstance(platform_public_key, str) else list(platform_public_key)
         settings = {"platform_public_keys": keys, "max_age_ms": max_age_ms, "max_body_bytes": max_body_bytes}
-        self._native = _native.CallbackVerifier(settings, clock=clock)
+        self._native = _native.CallbackVerifier(settings, clock=clock, on_event=_events.emit)
 
     def verify(self, headers: Headers, body: Union[bytes, bytearray, memoryview]) -> VerifiedCallback:
         """Checks the signature over the raw ``body``; raises
