@@ -8,13 +8,15 @@ const native = require('./native.js');
 const { headerPairs, bodyBytes } = require('./lib/inputs.js');
 
 const { callAsync, callSync } = require('./lib/errors.js');
+const { EVENT_NAMES, Observed } = require('./lib/events.js');
 
 // A verified callback's native handle, reachable only from here: `confirmCallback`
 // accepts nothing a verifier did not produce.
 // (A private field of VerifiedCallback, read through `handleOf`: a brand check costs
 // less than a WeakMap entry per callback.)
 let handleOf;
-const fromHandle = Symbol('smilepayz.fromHandle');
+// Marks `fromEnv`'s overrides, which the constructor hands to the native `fromEnv`.
+const fromEnvOverrides = Symbol('smilepayz.fromEnv');
 
 /** True once an order with this status can no longer change (the core decides). */
 function isFinal(status) {
@@ -25,20 +27,22 @@ function isFinal(status) {
 const ACKNOWLEDGEMENT = native.callbackAcknowledgement();
 
 /** The pay-out client. */
-class Client {
+class Client extends Observed {
   #native;
 
   constructor(options) {
-    if (options && options[fromHandle]) {
-      this.#native = options[fromHandle];
+    super();
+    const sink = Observed.sinkOf(this);
+    if (typeof options === 'object' && options !== null && fromEnvOverrides in options) {
+      this.#native = callSync(() => native.NativeClient.fromEnv(options[fromEnvOverrides], sink));
     } else {
-      this.#native = callSync(() => new native.NativeClient(options ?? {}));
+      this.#native = callSync(() => new native.NativeClient(options ?? {}, sink));
     }
   }
 
   /** A client from `SMILEPAYZ_*` environment variables, then `overrides`. */
   static fromEnv(overrides) {
-    return new Client({ [fromHandle]: callSync(() => native.NativeClient.fromEnv(overrides ?? null)) });
+    return new Client({ [fromEnvOverrides]: overrides ?? null });
   }
 
   get merchantId() {
@@ -49,29 +53,30 @@ class Client {
     return this.#native.baseUrl;
   }
 
-  payout(request) {
-    return callAsync(() => this.#native.payout(request));
+  // Every call takes `options` last: `{ timeoutMs }` (checked by the core).
+  payout(request, options) {
+    return callAsync(() => this.#native.payout(request, options));
   }
 
-  inquireStatus(query) {
-    return callAsync(() => this.#native.inquireStatus(query?.orderNo ?? null, query?.tradeNo ?? null));
+  inquireStatus(query, options) {
+    return callAsync(() => this.#native.inquireStatus(query?.orderNo ?? null, query?.tradeNo ?? null, options));
   }
 
-  inquireBalance(accountNo) {
-    return callAsync(() => this.#native.inquireBalance(accountNo));
+  inquireBalance(accountNo, options) {
+    return callAsync(() => this.#native.inquireBalance(accountNo, options));
   }
 
-  reconcilePayout(orderNo) {
-    return callAsync(() => this.#native.reconcilePayout(orderNo));
+  reconcilePayout(orderNo, options) {
+    return callAsync(() => this.#native.reconcilePayout(orderNo, options));
   }
 
-  confirmCallback(callback) {
+  confirmCallback(callback, options) {
     return callAsync(() => {
       const handle = handleOf(callback);
       if (!handle) {
         throw new TypeError('confirmCallback takes the VerifiedCallback returned by verifyCallback or CallbackVerifier');
       }
-      return this.#native.confirmCallback(handle);
+      return this.#native.confirmCallback(handle, options);
     });
   }
 
@@ -136,13 +141,15 @@ class VerifiedCallback {
 }
 
 /** Verifies callbacks; build once (keys load once), use for every callback. */
-class CallbackVerifier {
+class CallbackVerifier extends Observed {
   #native;
 
   constructor(options = {}) {
+    super();
     // Passed on whole (the addon refuses unknown keys); only `now` is converted here.
     const now = options?.now === undefined ? undefined : new Date(options.now).getTime();
-    this.#native = callSync(() => new native.NativeVerifier(options?.now === undefined ? options : { ...options, now }));
+    const settings = options?.now === undefined ? options : { ...options, now };
+    this.#native = callSync(() => new native.NativeVerifier(settings, Observed.sinkOf(this)));
   }
 
   verify({ headers, body }) {
@@ -169,6 +176,7 @@ module.exports = {
   RequestSigner,
   isFinal,
   ACKNOWLEDGEMENT,
+  EVENT_NAMES,
   // The error classes, one per kind of the core's errors (generated).
   ...require('./lib/error-classes.js'),
 };

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod client;
 pub mod convert;
 pub mod errors;
+pub mod events;
 pub mod panics;
 pub mod signing;
 pub mod testing;
