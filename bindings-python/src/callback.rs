@@ -63,10 +63,17 @@ impl NativeCallbackVerifier {
     /// Loads each platform public key (PEM or bare base64 SPKI) once; `clock` (a Python
     /// callable) is the one setting that cannot cross as JSON.
     #[new]
-    #[pyo3(signature = (settings, *, clock=None, on_event=None))]
-    fn new(settings: &Bound<'_, PyAny>, clock: Option<Py<PyAny>>, on_event: Option<Py<PyAny>>) -> PyResult<Self> {
+    /// With `from_env`, the key comes from `SMILEPAYZ_PLATFORM_PUBLIC_KEY` instead.
+    #[pyo3(signature = (settings, *, clock=None, on_event=None, from_env=false))]
+    fn new(
+        settings: &Bound<'_, PyAny>,
+        clock: Option<Py<PyAny>>,
+        on_event: Option<Py<PyAny>>,
+        from_env: bool,
+    ) -> PyResult<Self> {
         let settings = VerifierSettings::from_json(settings_to_json(settings)?).map_err(|e| to_py_err(&e))?;
-        let mut inner = settings.verifier().map_err(|e| to_py_err(&e))?;
+        let built = if from_env { settings.verifier_from_env() } else { settings.verifier() };
+        let mut inner = built.map_err(|e| to_py_err(&e))?;
         if let Some(clock) = clock {
             inner = inner.clock(python_clock(clock));
         }

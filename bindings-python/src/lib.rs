@@ -31,7 +31,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<callback::NativeCallbackVerifier>()?;
     m.add_class::<callback::NativeVerifiedCallback>()?;
     m.add_class::<testing::NativeMockGateway>()?;
-    m.add("MockGatewayError", m.py().get_type::<testing::MockGatewayError>())?;
     m.add_function(wrap_pyfunction!(status_is_final, m)?)?;
     m.add_function(wrap_pyfunction!(cli::run_cli, m)?)?;
     m.add_class::<signing::NativeRequestSigner>()?;

@@ -260,7 +260,7 @@ impl VerifierSettings {
     /// Loads every key once and builds the verifier; a bad key is a `ConfigError` with
     /// its `key_error`.
     pub fn verifier(self) -> Result<CallbackVerifier, Error> {
-        let texts = match (self.platform_public_key, self.platform_public_keys) {
+        let texts = match (self.platform_public_key.clone(), self.platform_public_keys.clone()) {
             (Some(_), Some(_)) => {
                 return Err(Error::config("give platform_public_key or platform_public_keys, not both"));
             }
@@ -279,7 +279,21 @@ impl VerifierSettings {
             })?;
             keys.push(key);
         }
-        let mut verifier = CallbackVerifier::with_keys(keys);
+        self.with_limits(CallbackVerifier::with_keys(keys))
+    }
+
+    /// The verifier of the key in `SMILEPAYZ_PLATFORM_PUBLIC_KEY`, with these limits (a
+    /// key given here as well is refused: one source of keys).
+    pub fn verifier_from_env(self) -> Result<CallbackVerifier, Error> {
+        if self.platform_public_key.is_some() || self.platform_public_keys.is_some() {
+            return Err(Error::config(
+                "from_env reads the key from SMILEPAYZ_PLATFORM_PUBLIC_KEY: give no platform_public_key here",
+            ));
+        }
+        self.with_limits(CallbackVerifier::new(smilepayz::client::platform_key_from_env()?))
+    }
+
+    fn with_limits(self, mut verifier: CallbackVerifier) -> Result<CallbackVerifier, Error> {
         if let Some(max_age) = self.max_age_ms {
             verifier = verifier.max_age(max_age);
         }

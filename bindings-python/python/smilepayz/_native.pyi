@@ -7,7 +7,6 @@ __all__ = [
     "CallbackVerifier",
     "Client",
     "MockGateway",
-    "MockGatewayError",
     "PayoutRequest",
     "RequestSigner",
     "VerifiedCallback",
@@ -31,8 +30,6 @@ def sign_callback(
 ) -> tuple[dict[str, str], bytes]: ...
 def _panic_for_tests(*, order_no: Optional[str] = None) -> None: ...
 async def _panic_for_tests_async(*, order_no: Optional[str] = None) -> None: ...
-
-class MockGatewayError(RuntimeError): ...
 
 @final
 class RequestSigner:
@@ -62,6 +59,7 @@ class CallbackVerifier:
         *,
         clock: Optional[Callable[[], float]] = None,
         on_event: Optional[Callable[[dict[str, Any]], None]] = None,
+        from_env: bool = False,
     ) -> CallbackVerifier: ...
     def verify(self, headers: list[tuple[str, Any]], body: bytes) -> VerifiedCallback: ...
 
