@@ -28,6 +28,14 @@ export declare class VerifiedCallback {
   private constructor();
   /** `X-TIMESTAMP` as received. */
   readonly timestamp: string;
+  /** For a queue: the signed headers and the raw body; `CallbackVerifier.fromJSON` verifies it again. */
+  toJSON(): VerifiedCallbackJSON;
+}
+
+/** What `VerifiedCallback.toJSON()` writes: enough to verify the callback again, nothing trusted. */
+export interface VerifiedCallbackJSON {
+  headers: Array<[string, string]>;
+  body: string;
 }
 /** The callback's fields (generated from the core), read-only. */
 export interface VerifiedCallback extends Readonly<CallbackNotification> {}
@@ -199,6 +207,8 @@ export declare class CallbackVerifier {
   off<N extends SmilepayzEventName>(event: N, listener: (event: SmilepayzEventOf<N>) => void): this;
   /** Throws `SignatureError` (with `check`) when a check fails. */
   verify(callback: { headers: CallbackHeaders; body: CallbackBody }): VerifiedCallback;
+  /** Verifies again what `VerifiedCallback.toJSON()` wrote (object or JSON text), e.g. in a queue worker. */
+  fromJSON(json: VerifiedCallbackJSON | string): VerifiedCallback;
 }
 
 /** Verifies one callback. Throws `SignatureError` (with `check`) when a check fails. */

@@ -16,6 +16,9 @@ const { EVENT_NAMES, Observed } = require('./lib/events.js');
 // less than a WeakMap entry per callback.)
 let handleOf;
 // Marks `fromEnv`'s overrides, which the constructor hands to the native `fromEnv`.
+// The headers a callback's signature check reads.
+const SIGNED_HEADERS = new Set(['x-timestamp', 'x-signature']);
+
 const fromEnvOverrides = Symbol('smilepayz.fromEnv');
 
 /** True once an order with this status can no longer change (the core decides). */
@@ -124,19 +127,30 @@ class RequestSigner {
 /** A callback whose signature verified. Its status and money are claims until confirmed. */
 class VerifiedCallback {
   #handle;
+  #signedHeaders;
 
   static {
     handleOf = (callback) => (typeof callback === 'object' && callback !== null && #handle in callback ? callback.#handle : undefined);
   }
 
-  constructor(handle) {
+  constructor(handle, pairs = []) {
     if (!(handle instanceof native.NativeVerifiedCallback)) {
       throw new TypeError('a VerifiedCallback comes only from verifyCallback or CallbackVerifier.verify');
     }
     Object.assign(this, JSON.parse(handle.fieldsJson()));
     this.raw = handle.rawText();
     this.#handle = handle;
+    // Only what the signature check reads travels to a queue (no cookies, no auth).
+    this.#signedHeaders = pairs.filter(([name]) => SIGNED_HEADERS.has(name.toLowerCase()));
     Object.freeze(this);
+  }
+
+  /**
+   * What a queue carries: the signed headers and the raw body, so that a worker can
+   * verify it again with `CallbackVerifier.fromJSON` (it trusts nothing it reads back).
+   */
+  toJSON() {
+    return { headers: this.#signedHeaders.map((pair) => [...pair]), body: this.raw };
   }
 }
 
@@ -155,7 +169,19 @@ class CallbackVerifier extends Observed {
   verify({ headers, body }) {
     const pairs = headerPairs(headers);
     const bytes = bodyBytes(body);
-    return new VerifiedCallback(callSync(() => this.#native.verify(pairs, bytes)));
+    return new VerifiedCallback(callSync(() => this.#native.verify(pairs, bytes)), pairs);
+  }
+
+  /**
+   * Verifies again what `VerifiedCallback.toJSON()` wrote (the object or its JSON text),
+   * e.g. in a queue worker: the signature is checked anew, never trusted.
+   */
+  fromJSON(json) {
+    const value = typeof json === 'string' ? JSON.parse(json) : json;
+    if (!value || !Array.isArray(value.headers) || typeof value.body !== 'string') {
+      throw new TypeError('fromJSON takes what VerifiedCallback.toJSON() wrote: { headers: [[name, value], ...], body }');
+    }
+    return this.verify({ headers: value.headers, body: value.body });
   }
 
   [inspect.custom]() {

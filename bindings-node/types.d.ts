@@ -407,9 +407,9 @@ export declare class OutcomeUnknownError extends SmilepayzError {
    * What happened; `redirect`: a redirect, never followed; `internal`: the SDK failed after the pay-out may have
    * left.
    */
-  readonly cause: 'timeout' | 'connection_lost' | 'server_error' | 'unreadable' | 'wrong_order' | 'redirect' | 'internal';
-  /** The cause in words. */
-  readonly causeDetail: string;
+  readonly reason: 'timeout' | 'connection_lost' | 'server_error' | 'unreadable' | 'wrong_order' | 'redirect' | 'internal';
+  /** The reason in words. */
+  readonly reasonDetail: string;
   /** The HTTP status for `server_error`, `unreadable` and `redirect`. */
   readonly httpStatus: number | null;
 }

@@ -126,8 +126,9 @@ pub fn error_fields(error: &Error, case: Case) -> Value {
         }
         Error::OutcomeUnknown { order_no, cause } => {
             put("orderNo", order_no.as_str().into());
-            put("cause", cause.kind().into());
-            put("causeDetail", cause.to_string().into());
+            // `reason`, not `cause`: JavaScript's `Error.cause` is the underlying Error.
+            put("reason", cause.kind().into());
+            put("reasonDetail", cause.to_string().into());
             let status = match cause {
                 UnknownCause::ServerError { http_status, .. } | UnknownCause::Redirect { http_status, .. } => {
                     Some(*http_status)
@@ -238,7 +239,7 @@ mod tests {
         assert_eq!(fields["kind"], "outcome_unknown");
         assert_eq!(fields["code"], "SMILEPAYZ_OUTCOME_UNKNOWN");
         assert_eq!(fields["order_no"], "ORDER0001");
-        assert_eq!(fields["cause"], "server_error");
+        assert_eq!(fields["reason"], "server_error");
         assert_eq!(fields["http_status"], 502);
         let signature = signature_error_fields(&SignatureError::BadSignature, Case::Camel);
         assert_eq!(signature["check"], "bad_signature");

@@ -83,7 +83,8 @@ test('{ timeoutMs } bounds one call and leaves the client alone', async (t) => {
   const started = Date.now();
   await assert.rejects(client.payout(goldenRequest('idr-minimal'), { timeoutMs: 200 }), (e) => {
     assert.ok(e instanceof OutcomeUnknownError);
-    assert.equal(e.cause, 'timeout');
+    assert.equal(e.reason, 'timeout');
+    assert.equal(e.cause, undefined, 'Error.cause is left for an underlying Error');
     return true;
   });
   assert.ok(Date.now() - started < 700);

@@ -46,7 +46,7 @@ def test_errors_and_requests_cross_a_process_pool(gateway: MockGateway, client: 
     with ProcessPoolExecutor(max_workers=1) as pool:
         back_lost, back_invalid, back_request = pool.map(round_trip, [lost, invalid.value, request])
     assert type(back_lost) is errors.OutcomeUnknownError
-    assert (back_lost.order_no, back_lost.cause, str(back_lost)) == ("PICKLED001", lost.cause, str(lost))
+    assert (back_lost.order_no, back_lost.reason, str(back_lost)) == ("PICKLED001", lost.reason, str(lost))
     assert back_invalid.violations == invalid.value.violations and back_invalid.violations
     assert type(back_request) is IndonesiaPayout
     assert back_request.wire_body("m-1") == request.wire_body("m-1")

@@ -75,7 +75,7 @@ def test_a_per_call_timeout_bounds_that_call_only(gateway: MockGateway) -> None:
     started = time.monotonic()
     with pytest.raises(errors.OutcomeUnknownError) as caught:
         client.payout(golden("idr-minimal", "CALLTIME01"), timeout_ms=200)
-    assert caught.value.cause == "timeout"
+    assert caught.value.reason == "timeout"
     assert time.monotonic() - started < 0.7
     gateway.inject("payout", "delay", delay_ms=300)
     trade_no = client.payout(golden("idr-minimal", "CALLTIME02")).trade_no
@@ -96,7 +96,7 @@ def test_the_async_client_takes_a_per_call_timeout(gateway: MockGateway) -> None
         started = time.monotonic()
         with pytest.raises(errors.OutcomeUnknownError) as caught:
             await client.payout(golden("idr-minimal", "CALLTIME04"), timeout_ms=150)
-        assert caught.value.cause == "timeout"
+        assert caught.value.reason == "timeout"
         assert time.monotonic() - started < 0.7
         status = await client.inquire_status(order_no="CALLTIME03", timeout_ms=2000)
         assert status.trade_no == accepted.trade_no
