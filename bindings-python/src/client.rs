@@ -4,18 +4,17 @@
 use crate::aio::awaitable;
 use crate::callback::NativeVerifiedCallback;
 use crate::convert::{settings_to_json, to_python};
+use crate::events::python_listener;
 use crate::errors::{runtime_error, to_py_err};
 use crate::guard::{OnPanic, guarded, shield};
 use crate::request::NativePayoutRequest;
 use crate::runtime::{PerProcess, runtime};
 use pyo3::prelude::*;
 use serde_json::Value;
-use smilepayz::events::{Event, EventListener};
 use smilepayz::{Case, Client, ClientBuilder, Error, OrderNo, StatusQuery};
 use smilepayz_interop as interop;
 use smilepayz_interop::{Binding, CallSettings, ClientSettings};
 use std::future::Future;
-use std::sync::Arc;
 
 /// The native client behind `smilepayz.Client` and `smilepayz.AsyncClient`.
 #[pyclass(frozen, module = "smilepayz._native", name = "Client")]
@@ -50,21 +49,6 @@ fn build(builder: &ClientBuilder) -> PyResult<Client> {
     let runtime = runtime().map_err(|e| runtime_error(&e))?;
     let _inside = runtime.enter();
     shield(&OnPanic::Internal, || builder.clone().build()).map_err(|e| to_py_err(&e))
-}
-
-/// An event listener that hands each core event (snake_case fields) to a Python callable.
-/// It holds the interpreter lock only for that call; whatever the callable raises is
-/// dropped, so a logging handler's bug never changes a call's outcome.
-pub(crate) fn python_listener(sink: Py<PyAny>) -> EventListener {
-    Arc::new(move |event: &Event| {
-        let fields = interop::event(event, Case::Snake);
-        // During interpreter shutdown there is nobody left to tell.
-        Python::try_attach(|py| {
-            if let Ok(fields) = to_python(py, &fields) {
-                let _ = sink.call1(py, (fields,));
-            }
-        });
-    })
 }
 
 /// How a call is driven: blocking the caller, or as an asyncio awaitable.

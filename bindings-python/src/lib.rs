@@ -8,6 +8,7 @@ mod cli;
 mod client;
 mod convert;
 mod errors;
+mod events;
 mod guard;
 mod request;
 mod runtime;

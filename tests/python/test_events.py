@@ -6,6 +6,7 @@ account number."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -148,7 +149,14 @@ def test_events_reach_logging_from_async_calls(gateway: MockGateway, recorder: R
             await client.inquire_status(order_no="NOSUCHORDER1")
 
     asyncio.run(scenario())
+    # Events of asyncio calls reach logging through the package's events thread (tokio's
+    # workers never wait for the interpreter lock): give it a moment.
     records: list[Any] = recorder.records
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and ("request", "NOSUCHORDER1") not in [
+        (r.event, getattr(r, "order_no", None)) for r in records
+    ]:
+        time.sleep(0.01)
     seen = [(r.event, getattr(r, "order_no", None)) for r in records]
     assert ("request", "PYEVENTS04") in seen and ("response", "PYEVENTS04") in seen
     assert ("request", "NOSUCHORDER1") in seen
