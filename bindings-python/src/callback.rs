@@ -1,9 +1,9 @@
 //! Callback verification: header pairs and the raw body in, a verified callback (an
 //! object only verification creates) or a `SignatureError` out.
 
-use crate::events::python_listener;
 use crate::convert::{settings_to_json, to_python};
 use crate::errors::to_py_err;
+use crate::events::python_listener;
 use crate::guard::{OnPanic, shield};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;

@@ -4,8 +4,8 @@
 use crate::aio::awaitable;
 use crate::callback::NativeVerifiedCallback;
 use crate::convert::{settings_to_json, to_python};
-use crate::events::python_listener;
 use crate::errors::{runtime_error, to_py_err};
+use crate::events::python_listener;
 use crate::guard::{OnPanic, guarded, shield};
 use crate::request::NativePayoutRequest;
 use crate::runtime::{PerProcess, runtime};
