@@ -336,7 +336,8 @@ export type ErrorCode =
   | 'SMILEPAYZ_SIGNATURE'
   | 'SMILEPAYZ_CALLBACK_MISMATCH'
   | 'SMILEPAYZ_STALE_CALLBACK'
-  | 'SMILEPAYZ_INTERNAL';
+  | 'SMILEPAYZ_INTERNAL'
+  | 'SMILEPAYZ_ABORTED';
 
 export type ErrorKind =
   | 'validation'
@@ -348,7 +349,8 @@ export type ErrorKind =
   | 'signature'
   | 'callback_mismatch'
   | 'stale_callback'
-  | 'internal';
+  | 'internal'
+  | 'aborted';
 
 /** One broken rule of a request. */
 export interface Violation {
@@ -405,9 +407,9 @@ export declare class OutcomeUnknownError extends SmilepayzError {
   readonly orderNo: string;
   /**
    * What happened; `redirect`: a redirect, never followed; `internal`: the SDK failed after the pay-out may have
-   * left.
+   * left; `aborted`: the call was cancelled after the pay-out may have left.
    */
-  readonly reason: 'timeout' | 'connection_lost' | 'server_error' | 'unreadable' | 'wrong_order' | 'redirect' | 'internal';
+  readonly reason: 'timeout' | 'connection_lost' | 'server_error' | 'unreadable' | 'wrong_order' | 'redirect' | 'internal' | 'aborted';
   /** The reason in words. */
   readonly reasonDetail: string;
   /** The HTTP status for `server_error`, `unreadable` and `redirect`. */
@@ -482,4 +484,13 @@ export declare class StaleCallbackError extends SmilepayzError {
 export declare class InternalError extends SmilepayzError {
   readonly code: 'SMILEPAYZ_INTERNAL';
   readonly kind: 'internal';
+}
+
+/**
+ * The call was cancelled (an `AbortSignal`, Ctrl-C) while nothing of it could have reached the gateway. A
+ * pay-out cancelled after it may have left is an outcome-unknown error with cause `aborted` instead.
+ */
+export declare class AbortedError extends SmilepayzError {
+  readonly code: 'SMILEPAYZ_ABORTED';
+  readonly kind: 'aborted';
 }

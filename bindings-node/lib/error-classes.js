@@ -5,6 +5,6 @@
 
 const { SmilepayzError, errorClass } = require('./error-base.js');
 
-const [ValidationError, ConfigError, ApiError, OutcomeUnknownError, TransportError, ProtocolError, SignatureError, CallbackMismatchError, StaleCallbackError, InternalError] = [['ValidationError', 'validation'], ['ConfigError', 'config'], ['ApiError', 'api'], ['OutcomeUnknownError', 'outcome_unknown'], ['TransportError', 'transport'], ['ProtocolError', 'protocol'], ['SignatureError', 'signature'], ['CallbackMismatchError', 'callback_mismatch'], ['StaleCallbackError', 'stale_callback'], ['InternalError', 'internal']].map(errorClass);
+const [ValidationError, ConfigError, ApiError, OutcomeUnknownError, TransportError, ProtocolError, SignatureError, CallbackMismatchError, StaleCallbackError, InternalError, AbortedError] = [['ValidationError', 'validation'], ['ConfigError', 'config'], ['ApiError', 'api'], ['OutcomeUnknownError', 'outcome_unknown'], ['TransportError', 'transport'], ['ProtocolError', 'protocol'], ['SignatureError', 'signature'], ['CallbackMismatchError', 'callback_mismatch'], ['StaleCallbackError', 'stale_callback'], ['InternalError', 'internal'], ['AbortedError', 'aborted']].map(errorClass);
 
-module.exports = { SmilepayzError, ValidationError, ConfigError, ApiError, OutcomeUnknownError, TransportError, ProtocolError, SignatureError, CallbackMismatchError, StaleCallbackError, InternalError };
+module.exports = { SmilepayzError, ValidationError, ConfigError, ApiError, OutcomeUnknownError, TransportError, ProtocolError, SignatureError, CallbackMismatchError, StaleCallbackError, InternalError, AbortedError };

@@ -63,6 +63,12 @@ pub enum Error {
     /// `InternalError` (`SMILEPAYZ_INTERNAL`).
     #[error("internal error in the SDK (please report it): {0}")]
     Internal(String),
+    /// The caller stopped the call (a `CancelToken`: Node's `AbortSignal`, Python's
+    /// Ctrl-C) while nothing of it could have reached the gateway. A pay-out stopped after
+    /// it may have left is `OutcomeUnknown` with cause `aborted` instead. Python/Node
+    /// `AbortedError` (`SMILEPAYZ_ABORTED`).
+    #[error("aborted: {0}")]
+    Aborted(String),
 }
 
 impl Error {
@@ -89,6 +95,7 @@ impl Error {
             Error::CallbackMismatch(_) => "callback_mismatch",
             Error::StaleCallback(_) => "stale_callback",
             Error::Internal(_) => "internal",
+            Error::Aborted(_) => "aborted",
         }
     }
 
@@ -105,6 +112,7 @@ impl Error {
             Error::CallbackMismatch(_) => "SMILEPAYZ_CALLBACK_MISMATCH",
             Error::StaleCallback(_) => "SMILEPAYZ_STALE_CALLBACK",
             Error::Internal(_) => "SMILEPAYZ_INTERNAL",
+            Error::Aborted(_) => "SMILEPAYZ_ABORTED",
         }
     }
 }
@@ -167,6 +175,8 @@ pub enum UnknownCause {
     },
     /// The SDK failed internally (a caught panic) after the pay-out may have left.
     Internal(String),
+    /// The caller stopped waiting (a `CancelToken`) after the pay-out may have left.
+    Aborted,
 }
 
 impl UnknownCause {
@@ -180,6 +190,7 @@ impl UnknownCause {
             UnknownCause::WrongOrder { .. } => "wrong_order",
             UnknownCause::Redirect { .. } => "redirect",
             UnknownCause::Internal(_) => "internal",
+            UnknownCause::Aborted => "aborted",
         }
     }
 }
@@ -199,6 +210,7 @@ impl fmt::Display for UnknownCause {
                 write!(f, "the gateway answered HTTP {http_status}, a redirect (not followed)")
             }
             UnknownCause::Internal(why) => write!(f, "internal error in the SDK after sending: {why}"),
+            UnknownCause::Aborted => f.write_str("the call was cancelled after the pay-out may have left"),
         }
     }
 }

@@ -45,7 +45,7 @@ pub use callback::{
 };
 #[cfg(feature = "blocking")]
 pub use client::blocking::BlockingClient;
-pub use client::{Client, ClientBuilder, Environment, ProxySetting, Reconciliation, StatusQuery};
+pub use client::{CancelToken, Client, ClientBuilder, Environment, ProxySetting, Reconciliation, StatusQuery};
 pub use error::{ApiError, Error, ProtocolError, UnknownCause};
 pub use models::*;
 pub use rust_decimal::Decimal;

@@ -156,7 +156,7 @@ pub fn error_fields(error: &Error, case: Case) -> Value {
             put("callback", callback_notification(&stale.callback, case));
             put("inquiry", status_response(&stale.inquiry, case));
         }
-        Error::Internal(_) => {}
+        Error::Internal(_) | Error::Aborted(_) => {}
         // A kind the core adds later (`Error` is non-exhaustive): kind, code and message.
         _ => {}
     }

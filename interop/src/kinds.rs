@@ -58,10 +58,10 @@ const fn field(name: &'static str, shape: Shape, doc: &'static str) -> ErrorFiel
 }
 
 const KEY_ERRORS: &str = "empty not_pem_or_base64 wrong_kind encrypted not_rsa too_small";
-const UNKNOWN_CAUSES: &str = "timeout connection_lost server_error unreadable wrong_order redirect internal";
+const UNKNOWN_CAUSES: &str = "timeout connection_lost server_error unreadable wrong_order redirect internal aborted";
 const SIGNATURE_CHECKS: &str = "missing_header duplicate_header header_not_text body_too_large unparseable_body missing_trade_no bad_base64 bad_signature bad_timestamp too_old from_the_future";
 const MISMATCH_FIELDS: &str = "orderNo tradeNo status money";
-const CAUSE_DOC: &str = "What happened; `redirect`: a redirect, never followed; `internal`: the SDK failed after the pay-out may have left.";
+const CAUSE_DOC: &str = "What happened; `redirect`: a redirect, never followed; `internal`: the SDK failed after the pay-out may have left; `aborted`: the call was cancelled after the pay-out may have left.";
 const MISMATCH_DOC: &str = "`orderNo`: missing, or no such order; `tradeNo`: the order has another trade number.";
 
 /// Every error kind, in the order the core declares them.
@@ -161,6 +161,11 @@ pub const ERROR_KINDS: &[ErrorKind] = &[
         doc: "A bug in the SDK (a caught panic), reported instead of crashing or hanging. A pay-out that may have left when it happened is an outcome-unknown error with cause `internal` instead. Please report it.",
         fields: &[],
     },
+    ErrorKind {
+        sample: || Error::Aborted("sample".into()),
+        doc: "The call was cancelled (an `AbortSignal`, Ctrl-C) while nothing of it could have reached the gateway. A pay-out cancelled after it may have left is an outcome-unknown error with cause `aborted` instead.",
+        fields: &[],
+    },
 ];
 
 fn stale_sample() -> StaleCallback {
@@ -215,6 +220,6 @@ mod tests {
                 assert!(fits, "{}.{} = {value} is not {:?}", error.kind(), f.name, f.shape);
             }
         }
-        assert_eq!(kinds.len(), 10, "every kind of smilepayz::Error has a row");
+        assert_eq!(kinds.len(), 11, "every kind of smilepayz::Error has a row");
     }
 }

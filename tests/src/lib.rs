@@ -72,3 +72,29 @@ impl std::io::Write for CapturedLog {
         Ok(())
     }
 }
+
+/// Reads one HTTP/1.1 message from `stream`: its head (up to the blank line) and its
+/// `Content-Length` body; `None` when the stream ends first. Written by hand so that nothing
+/// of reqwest or hyper decides what the tests' own servers and proxies see.
+pub async fn read_http_message(stream: &mut tokio::net::TcpStream) -> Option<(String, Vec<u8>)> {
+    use tokio::io::AsyncReadExt;
+    let mut data = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&data[..end]).into_owned();
+            let length: usize = head
+                .lines()
+                .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_owned()))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            if data.len() >= end + 4 + length {
+                return Some((head, data[end + 4..end + 4 + length].to_vec()));
+            }
+        }
+        match stream.read(&mut buf).await {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => data.extend_from_slice(&buf[..n]),
+        }
+    }
+}

@@ -4,9 +4,9 @@
 //! within a per-call timeout.
 
 use smilepayz::events::{Event, EventListener};
-use smilepayz::{CallbackVerifier, Client, Error, ProxySetting, RetryPolicy, Status, StatusQuery};
+use smilepayz::{CallbackVerifier, CancelToken, Client, Error, ProxySetting, RetryPolicy, Status, StatusQuery};
 use smilepayz_testkit::{Endpoint, Fault, MockGateway, sign_callback};
-use smilepayz_tests::golden_request;
+use smilepayz_tests::{golden_request, read_http_message};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -121,7 +121,7 @@ impl ForwardProxy {
 }
 
 async fn relay(mut client: TcpStream, log: Arc<Mutex<Vec<String>>>) {
-    let Some((head, body)) = read_message(&mut client).await else { return };
+    let Some((head, body)) = read_http_message(&mut client).await else { return };
     let mut lines = head.split("\r\n");
     let request_line = lines.next().unwrap_or_default().to_owned();
     let mut parts = request_line.split_whitespace();
@@ -138,29 +138,6 @@ async fn relay(mut client: TcpStream, log: Arc<Mutex<Vec<String>>>) {
     let mut answer = Vec::new();
     if upstream.read_to_end(&mut answer).await.is_ok() {
         let _ = client.write_all(&answer).await;
-    }
-}
-
-/// One HTTP message: head (without the blank line) and a `Content-Length` body.
-async fn read_message(stream: &mut TcpStream) -> Option<(String, Vec<u8>)> {
-    let mut data = Vec::new();
-    let mut buf = [0u8; 4096];
-    loop {
-        if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&data[..end]).into_owned();
-            let length: usize = head
-                .lines()
-                .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_owned()))
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0);
-            if data.len() >= end + 4 + length {
-                return Some((head, data[end + 4..end + 4 + length].to_vec()));
-            }
-        }
-        match stream.read(&mut buf).await {
-            Ok(0) | Err(_) => return None,
-            Ok(n) => data.extend_from_slice(&buf[..n]),
-        }
     }
 }
 
@@ -207,7 +184,7 @@ async fn peer_recorder() -> (String, Arc<Mutex<Vec<SocketAddr>>>) {
         while let Ok((mut stream, peer)) = listener.accept().await {
             log.lock().expect("lock").push(peer);
             tokio::spawn(async move {
-                if read_message(&mut stream).await.is_some() {
+                if read_http_message(&mut stream).await.is_some() {
                     let body = r#"{"code":"4040001","message":"no such account"}"#;
                     let answer = format!(
                         "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
@@ -331,4 +308,81 @@ async fn a_per_call_timeout_bounds_one_call_and_leaves_the_client_alone() {
     gateway.inject(Endpoint::Payout, Fault::Delay(Duration::from_millis(300)));
     client.payout(&golden_request("idr-minimal", "TIMEOUT002")).await.expect("the client's own 5 s timeout");
     assert!(client.with_timeout(Duration::ZERO).is_err());
+}
+
+/// Cancels `token` after `after`.
+fn cancel_after(token: &CancelToken, after: Duration) {
+    let token = token.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(after).await;
+        token.cancel();
+    });
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cancelled_call_that_never_started_sends_nothing() {
+    let gateway = MockGateway::start().await.expect("mock gateway");
+    let client = gateway.client_builder().build().expect("client");
+    let token = CancelToken::new();
+    token.cancel();
+    let request = golden_request("idr-minimal", "CANCEL0001");
+    let err = client.with_cancel(token).payout(&request).await.expect_err("stopped");
+    assert!(matches!(&err, Error::Aborted(_)), "{err}");
+    assert_eq!(err.code(), "SMILEPAYZ_ABORTED");
+    assert_eq!(gateway.payout_requests_for("CANCEL0001"), 0);
+    assert!(gateway.received().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pay_out_cancelled_on_its_way_is_an_unknown_outcome_and_did_arrive() {
+    let gateway = MockGateway::start().await.expect("mock gateway");
+    let client = gateway.client_builder().build().expect("client");
+    gateway.inject(Endpoint::Payout, Fault::Delay(Duration::from_millis(600)));
+    let token = CancelToken::new();
+    cancel_after(&token, Duration::from_millis(150));
+    let started = std::time::Instant::now();
+    let request = golden_request("idr-minimal", "CANCEL0002");
+    let err = client.with_cancel(token).payout(&request).await.expect_err("stopped");
+    assert!(started.elapsed() < Duration::from_millis(550), "stopped waiting at once: {:?}", started.elapsed());
+    assert!(matches!(&err, Error::OutcomeUnknown { cause, .. } if cause.kind() == "aborted"), "{err}");
+    assert_eq!(gateway.payout_requests_for("CANCEL0002"), 1, "the gateway has it: reconcile, never resend");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pay_out_cancelled_while_waiting_after_a_refused_connection_sends_nothing() {
+    let gateway = MockGateway::start().await.expect("mock gateway");
+    let (listener, seen) = recorder();
+    // The first backoff is exactly 0..400 ms; a cancel 50 ms after the first refusal
+    // lands either in that wait or in the next connection attempt: nothing was sent.
+    let retry = RetryPolicy {
+        max_attempts: 10,
+        initial_backoff: Duration::from_millis(400),
+        max_backoff: Duration::from_secs(1),
+    };
+    let client = gateway.client_builder().retry(retry).on_event(listener).build().expect("client");
+    gateway.refuse_connections_for(Duration::from_secs(2)).await;
+    let token = CancelToken::new();
+    cancel_after(&token, Duration::from_millis(50));
+    let request = golden_request("idr-minimal", "CANCEL0003");
+    let err = client.with_cancel(token).payout(&request).await.expect_err("stopped");
+    let aborted = matches!(&err, Error::Aborted(_));
+    let unknown = matches!(&err, Error::OutcomeUnknown { cause, .. } if cause.kind() == "aborted");
+    assert!(aborted || unknown, "{err}");
+    let events = seen.lock().expect("lock").clone();
+    assert!(events.iter().any(|e| matches!(e, Event::Request { .. })), "{events:?}");
+    assert!(!events.iter().any(|e| matches!(e, Event::Response { .. })), "{events:?}");
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    assert_eq!(gateway.payout_requests_for("CANCEL0003"), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cancelled_read_is_aborted() {
+    let gateway = MockGateway::start().await.expect("mock gateway");
+    let client = gateway.client_builder().build().expect("client");
+    gateway.inject(Endpoint::Balance, Fault::Delay(Duration::from_millis(800)));
+    let token = CancelToken::new();
+    cancel_after(&token, Duration::from_millis(100));
+    let view = client.with_cancel(token).with_timeout(Duration::from_secs(5)).expect("timeout");
+    let err = view.inquire_balance("ACC1").await.expect_err("stopped");
+    assert!(matches!(&err, Error::Aborted(_)), "{err}");
 }

@@ -14,7 +14,7 @@ use smilepayz_tests::{golden_request, keys, text};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 
 /// A server written by hand, so that nothing of reqwest, hyper or the mock gateway decides
@@ -71,30 +71,11 @@ fn json_answer(body: &str) -> String {
     format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}", body.len())
 }
 
-/// Reads one request (head, then `Content-Length` bytes): its path and body; `None` at
-/// the end of the stream.
+/// Reads one request: its path and body; `None` at the end of the stream.
 async fn read_request(stream: &mut tokio::net::TcpStream) -> Option<(String, String)> {
-    let mut data = Vec::new();
-    let mut buf = [0u8; 4096];
-    loop {
-        if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&data[..end]).into_owned();
-            let length: usize = head
-                .lines()
-                .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_owned()))
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0);
-            if data.len() >= end + 4 + length {
-                let path = head.split_whitespace().nth(1).unwrap_or_default().to_owned();
-                let body = String::from_utf8_lossy(&data[end + 4..end + 4 + length]).into_owned();
-                return Some((path, body));
-            }
-        }
-        match stream.read(&mut buf).await {
-            Ok(0) | Err(_) => return None,
-            Ok(n) => data.extend_from_slice(&buf[..n]),
-        }
-    }
+    let (head, body) = smilepayz_tests::read_http_message(stream).await?;
+    let path = head.split_whitespace().nth(1).unwrap_or_default().to_owned();
+    Some((path, String::from_utf8_lossy(&body).into_owned()))
 }
 
 fn client_for(base_url: &str) -> Client {

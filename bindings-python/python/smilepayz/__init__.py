@@ -7,6 +7,7 @@ from ._native import RequestSigner, __version__, sign_request
 from .callbacks import ACKNOWLEDGEMENT, CallbackVerifier, ConfirmedCallback, VerifiedCallback, verify_callback
 from .client import AsyncClient, Client, RetrySettings
 from .errors import (
+    AbortedError,
     ApiError,
     CallbackMismatchError,
     ConfigError,
@@ -37,6 +38,7 @@ from .requests import *  # noqa: F403
 
 __all__ = [
     "ACKNOWLEDGEMENT",
+    "AbortedError",
     "AccountBalance",
     "ApiError",
     "AsyncClient",

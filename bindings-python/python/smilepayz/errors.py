@@ -12,6 +12,7 @@ from .callbacks import VerifiedCallback
 from .models import Status, StatusResult
 
 __all__ = [
+    "AbortedError",
     "ApiError",
     "CallbackMismatchError",
     "ConfigError",
@@ -63,15 +64,18 @@ class ApiError(SmilepayzError):
 class OutcomeUnknownError(SmilepayzError):
     """The pay-out may or may not have been accepted. Never send it again: reconcile it by its order number.
     ``order_no``: The order that may have been accepted. ``reason``: What happened; `redirect`: a redirect,
-    never followed; `internal`: the SDK failed after the pay-out may have left. ``reason_detail``: The reason in
-    words. ``http_status``: The HTTP status for `server_error`, `unreadable` and `redirect`.
+    never followed; `internal`: the SDK failed after the pay-out may have left; `aborted`: the call was
+    cancelled after the pay-out may have left. ``reason_detail``: The reason in words. ``http_status``: The HTTP
+    status for `server_error`, `unreadable` and `redirect`.
     """
 
     kind = "outcome_unknown"
     order_no: str  #: The order that may have been accepted.
     #: What happened; `redirect`: a redirect, never followed; `internal`: the SDK failed after the pay-out may have
-    #: left.
-    reason: Literal["timeout", "connection_lost", "server_error", "unreadable", "wrong_order", "redirect", "internal"]
+    #: left; `aborted`: the call was cancelled after the pay-out may have left.
+    reason: Literal[
+        "timeout", "connection_lost", "server_error", "unreadable", "wrong_order", "redirect", "internal", "aborted"
+    ]
     reason_detail: str  #: The reason in words.
     http_status: Optional[int]  #: The HTTP status for `server_error`, `unreadable` and `redirect`.
 
@@ -158,6 +162,14 @@ class InternalError(SmilepayzError):
     kind = "internal"
 
 
+class AbortedError(SmilepayzError):
+    """The call was cancelled (an `AbortSignal`, Ctrl-C) while nothing of it could have reached the gateway. A
+    pay-out cancelled after it may have left is an outcome-unknown error with cause `aborted` instead.
+    """
+
+    kind = "aborted"
+
+
 _BY_KIND: dict[str, type[SmilepayzError]] = {
     ValidationError.kind: ValidationError,
     ConfigError.kind: ConfigError,
@@ -169,6 +181,7 @@ _BY_KIND: dict[str, type[SmilepayzError]] = {
     CallbackMismatchError.kind: CallbackMismatchError,
     StaleCallbackError.kind: StaleCallbackError,
     InternalError.kind: InternalError,
+    AbortedError.kind: AbortedError,
 }
 
 

@@ -321,6 +321,7 @@ impl ClientBuilder {
                 order_not_found_codes: self.order_not_found_codes,
                 events: Emitter::new(self.listener),
                 call_timeout: None,
+                cancel: None,
             }),
         })
     }

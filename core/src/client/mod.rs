@@ -1,6 +1,7 @@
 //! The asynchronous client: pay-outs that are never sent twice, inquiries that retry,
 //! reconciliation of unknown outcomes, and confirmation of callbacks.
 
+mod cancel;
 mod config;
 mod network;
 mod reconcile;
@@ -8,6 +9,7 @@ mod reconcile;
 #[cfg(feature = "blocking")]
 pub mod blocking;
 
+pub use cancel::CancelToken;
 pub use config::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Environment, POOL_IDLE_TIMEOUT, platform_key_from_env,
 };
@@ -24,6 +26,7 @@ use bytes::Bytes;
 use serde::Serialize;
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// Which order a status inquiry asks about.
@@ -59,6 +62,8 @@ struct Inner {
     events: Emitter,
     /// Overrides the client's whole-request timeout (`with_timeout`).
     call_timeout: Option<Duration>,
+    /// Stops this view's calls (`with_cancel`).
+    cancel: Option<CancelToken>,
 }
 
 /// What one request is about, for its events.
@@ -128,16 +133,52 @@ impl Client {
         if timeout.is_zero() {
             return Err(Error::config("timeout must be longer than zero"));
         }
+        Ok(self.view(Some(timeout), self.inner.cancel.clone()))
+    }
+
+    /// The same client whose calls stop when `token` is cancelled: a read, or a pay-out
+    /// nothing of which can have left yet, ends in `Error::Aborted`; a pay-out already on
+    /// its way ends in `Error::OutcomeUnknown` (cause `aborted`): reconcile it.
+    pub fn with_cancel(&self, token: CancelToken) -> Client {
+        self.view(self.inner.call_timeout, Some(token))
+    }
+
+    fn view(&self, call_timeout: Option<Duration>, cancel: Option<CancelToken>) -> Client {
         let inner = &self.inner;
-        Ok(Client {
+        Client {
             inner: Arc::new(Inner {
                 transport: Arc::clone(&inner.transport),
                 retry: inner.retry.clone(),
                 order_not_found_codes: inner.order_not_found_codes.clone(),
                 events: inner.events.clone(),
-                call_timeout: Some(timeout),
+                call_timeout,
+                cancel,
             }),
-        })
+        }
+    }
+
+    /// Runs `work` unless this view's token stops it first. `left` says whether a pay-out
+    /// may have left (then stopping is an unknown outcome for `order_no`).
+    async fn unless_cancelled<T>(
+        &self,
+        work: impl Future<Output = Result<T, Error>>,
+        left: Option<(&AtomicBool, &crate::models::OrderNo)>,
+    ) -> Result<T, Error> {
+        let Some(token) = &self.inner.cancel else { return work.await };
+        if token.is_cancelled() {
+            return Err(Error::Aborted("the call was cancelled before it started; nothing was sent".into()));
+        }
+        tokio::select! {
+            // An answer that arrives together with the cancellation is still the answer.
+            biased;
+            outcome = work => outcome,
+            () = token.cancelled() => match left {
+                Some((left, order_no)) if left.load(Ordering::SeqCst) => {
+                    Err(Error::OutcomeUnknown { order_no: order_no.clone(), cause: UnknownCause::Aborted })
+                }
+                _ => Err(Error::Aborted("the call was cancelled; nothing was sent".into())),
+            },
+        }
     }
 
     /// Sends one request and reports it: a `request` event before, a `response` event
@@ -197,20 +238,27 @@ impl Client {
             trade_no: None,
             account: Some(request.common().cash_account),
         };
-        let mut attempt = 1;
-        let outcome = loop {
-            match self.send(&call, prepared.body(), attempt, code_in_answer).await {
-                Ok(answer) => break interpret_payout(answer, &order_no),
-                Err(Failure::NotSent(why)) if attempt < self.inner.retry.max_attempts => {
-                    self.pause_before_retry(&call, attempt, why).await;
-                    attempt += 1;
-                }
-                Err(Failure::NotSent(why)) => break Err(Error::Transport(why)),
-                Err(Failure::MaybeSent(cause)) => {
-                    break Err(Error::OutcomeUnknown { order_no: order_no.clone(), cause });
+        let left = AtomicBool::new(false);
+        let attempts = async {
+            let mut attempt = 1;
+            loop {
+                left.store(true, Ordering::SeqCst);
+                match self.send(&call, prepared.body(), attempt, code_in_answer).await {
+                    Ok(answer) => break interpret_payout(answer, &order_no),
+                    Err(Failure::NotSent(why)) if attempt < self.inner.retry.max_attempts => {
+                        // The connection was never made: nothing of this attempt left.
+                        left.store(false, Ordering::SeqCst);
+                        self.pause_before_retry(&call, attempt, why).await;
+                        attempt += 1;
+                    }
+                    Err(Failure::NotSent(why)) => break Err(Error::Transport(why)),
+                    Err(Failure::MaybeSent(cause)) => {
+                        break Err(Error::OutcomeUnknown { order_no: order_no.clone(), cause });
+                    }
                 }
             }
         };
+        let outcome = self.unless_cancelled(attempts, Some((&left, &order_no))).await;
         if let Err(Error::OutcomeUnknown { cause, .. }) = &outcome {
             self.inner
                 .events
@@ -304,6 +352,10 @@ impl Client {
 
     /// A read: retried with backoff on any failure until the budget is spent.
     async fn read<T: GatewayBody>(&self, call: &Call<'_>, body: &Bytes) -> Result<T, Error> {
+        self.unless_cancelled(self.read_with_retries(call, body), None).await
+    }
+
+    async fn read_with_retries<T: GatewayBody>(&self, call: &Call<'_>, body: &Bytes) -> Result<T, Error> {
         let mut attempt = 1;
         loop {
             let outcome = match self.send(call, body, attempt, code_in_answer).await {

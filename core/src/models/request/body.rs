@@ -57,7 +57,9 @@ struct Body<'a> {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Merchant<'a> {
-    merchant_id: &'a str,
+    /// Always set on the wire; absent in the mapping form (the client adds it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    merchant_id: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     merchant_name: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -83,7 +85,7 @@ impl Serialize for Body<'_> {
         map.serialize_entry(
             "merchant",
             &Merchant {
-                merchant_id: self.merchant_id,
+                merchant_id: Some(self.merchant_id),
                 merchant_name: common.merchant.merchant_name.as_deref(),
                 sub_merchant_id: common.merchant.sub_merchant_id.as_deref(),
                 sub_merchant_name: common.merchant.sub_merchant_name.as_deref(),
@@ -108,9 +110,87 @@ fn write_extra<M: SerializeMap>(map: &mut M, extra: &Map<String, Value>) -> Resu
     Ok(())
 }
 
+/// The request as the mapping `PayoutRequest::from_json` reads (camelCase keys, a
+/// `region`, the request's own amount, `extra` nested): what a stored job keeps.
+struct Mapping<'a>(&'a PayoutRequest);
+
+impl Serialize for Mapping<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let common = self.0.common();
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("region", self.0.region().currency())?;
+        map.serialize_entry("orderNo", common.order_no)?;
+        map.serialize_entry("purpose", common.purpose)?;
+        map.serialize_entry("amount", &to_json_number(common.amount))?;
+        let m = common.merchant;
+        if m.merchant_name.is_some() || m.sub_merchant_id.is_some() || m.sub_merchant_name.is_some() {
+            let fields = Merchant {
+                merchant_id: None,
+                merchant_name: m.merchant_name.as_deref(),
+                sub_merchant_id: m.sub_merchant_id.as_deref(),
+                sub_merchant_name: m.sub_merchant_name.as_deref(),
+            };
+            map.serialize_entry("merchant", &fields)?;
+        }
+        map.serialize_entry("paymentMethod", common.payment_method)?;
+        map.serialize_entry("cashAccount", common.cash_account)?;
+        self.0.write_region(&mut map)?;
+        if let Some(url) = common.callback_url {
+            map.serialize_entry("callbackUrl", url)?;
+        }
+        if !common.extra.is_empty() {
+            map.serialize_entry("extra", common.extra)?;
+        }
+        map.end()
+    }
+}
+
+/// The request as a mapping `PayoutRequest::from_json(_, case)` reads back into an equal
+/// request; keys in `case`, except the caller's own keys under `extra`.
+pub(super) fn mapping(request: &PayoutRequest, case: crate::validation::Case) -> Value {
+    // Strings, maps and pre-formed numbers always convert.
+    let camel = serde_json::to_value(Mapping(request)).unwrap_or_default();
+    match camel {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| match k.as_str() {
+                    "extra" => (k, v),
+                    _ => (crate::validation::in_case(&k, case), crate::validation::recase(v, case)),
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
 /// Serialises a validated request: compact JSON, absent optionals omitted.
 pub(super) fn write(request: &PayoutRequest, merchant_id: &str) -> Bytes {
     // Serialising plain strings, maps and pre-formed numbers into a Vec cannot fail.
     let bytes = serde_json::to_vec(&Body { request, merchant_id }).unwrap_or_default();
     Bytes::from(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::PayoutRequest;
+    use crate::validation::Case;
+    use serde_json::json;
+
+    #[test]
+    fn a_request_written_as_a_mapping_reads_back_equal_in_either_case() {
+        let camel = json!({"region": "USDT", "orderNo": "USDT0001", "purpose": "Treasury", "amount": "100.50",
+            "cashAccount": "TS8taf44vwibX7z4vE7aqrA7xVQjzzGKoZ", "network": "TRC20",
+            "merchant": {"subMerchantId": "S1"}, "callbackUrl": "https://merchant.example/cb",
+            "extra": {"myKey": {"nestedKey": 1}}});
+        let request = PayoutRequest::from_json(camel, Case::Camel).expect("valid");
+        for case in [Case::Camel, Case::Snake] {
+            let mapping = request.to_json(case);
+            assert_eq!(PayoutRequest::from_json(mapping.clone(), case).expect("reads back"), request, "{mapping}");
+        }
+        let snake = request.to_json(Case::Snake);
+        assert_eq!(snake["merchant"], json!({"sub_merchant_id": "S1"}));
+        assert_eq!(snake["extra"], json!({"myKey": {"nestedKey": 1}}), "the caller's keys as given");
+        // The request's own amount, digit for digit (the wire form would be 100.5).
+        assert_eq!(snake["amount"].to_string(), "100.50");
+    }
 }

@@ -195,6 +195,13 @@ impl PayoutRequest {
         Ok(PreparedPayout { order_no: OrderNo(self.order_no().to_owned()), region: self.region(), body })
     }
 
+    /// The request as the loose JSON [`from_json`](Self::from_json) reads back into an
+    /// equal request, keys in `case` (those under `extra` as given): how a stored job,
+    /// such as a batch journal, keeps a request.
+    pub fn to_json(&self, case: Case) -> Value {
+        body::mapping(self, case)
+    }
+
     /// Reads a request from loose JSON, as bindings and stored jobs hand it over: a
     /// `region` (a region's currency code: `IDR`, `PEN`, …) and the region's fields, named
     /// in `case`. Wrong types, unknown fields and every rule are reported together.

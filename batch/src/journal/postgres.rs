@@ -1,0 +1,319 @@
+//! The shared journal: PostgreSQL, for several workers on one or more machines. Rows
+//! are claimed with `FOR UPDATE SKIP LOCKED` and a lease; a worker sends only rows it
+//! holds an unexpired lease on, and rows left `sending` by a worker that died are
+//! reconciled by the others once its lease has expired. Every method is one
+//! transaction (PostgreSQL's commit is durable with its default `synchronous_commit=on`).
+
+use super::{Change, Counts, Journal, JournalRow, NewRow, ROW_COLUMNS, SCHEMA_VERSION, Staged, State, now_ms, schema};
+use crate::error::BatchError;
+use std::time::Duration;
+use tokio::sync::Mutex;
+use tokio_postgres::{Client, NoTls, Row};
+
+/// Serialises schema creation between workers starting at once (an arbitrary key).
+const SCHEMA_LOCK: i64 = 0x0053_5042_4154_4348;
+/// A batch journal in a PostgreSQL database (tables `smilepayz_batch_*`).
+pub struct PostgresJournal {
+    /// A few connections, taken in turn: PostgreSQL flushes the commits of concurrent
+    /// transactions together, so rows in flight do not wait for each other's fsync.
+    clients: Vec<Mutex<Client>>,
+    next: std::sync::atomic::AtomicUsize,
+    worker: String,
+}
+
+impl std::fmt::Debug for PostgresJournal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the URL: it may hold a password.
+        f.debug_struct("PostgresJournal").field("worker", &self.worker).finish_non_exhaustive()
+    }
+}
+
+fn db(e: tokio_postgres::Error) -> BatchError {
+    BatchError::Journal(format!("PostgreSQL: {e}"))
+}
+
+fn n(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+fn u(v: i64) -> u64 {
+    u64::try_from(v).unwrap_or(0)
+}
+
+impl PostgresJournal {
+    /// Connects to `url` (`postgresql://user@host:port/db`, no TLS: a journal on the
+    /// same host or a trusted network) and creates the tables when absent. `worker`
+    /// names this worker in claims; it must differ between live workers.
+    pub async fn connect(url: &str, worker: &str) -> Result<PostgresJournal, BatchError> {
+        let mut clients = Vec::with_capacity(CONNECTIONS);
+        for _ in 0..CONNECTIONS {
+            clients.push(open(url).await?);
+        }
+        let mut first = clients.swap_remove(0);
+        let tx = first.transaction().await.map_err(db)?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SCHEMA_LOCK]).await.map_err(db)?;
+        tx.batch_execute(&schema("BIGINT")).await.map_err(db)?;
+        let version: Option<i64> = tx
+            .query_opt("SELECT schema_version FROM smilepayz_batch_journal", &[])
+            .await
+            .map_err(db)?
+            .map(|r| r.get(0));
+        match version {
+            None => {
+                tx.execute("INSERT INTO smilepayz_batch_journal VALUES ($1)", &[&SCHEMA_VERSION]).await.map_err(db)?;
+            }
+            Some(SCHEMA_VERSION) => {}
+            Some(other) => {
+                return Err(BatchError::Journal(format!(
+                    "PostgreSQL journal schema version {other}, this runner reads {SCHEMA_VERSION}"
+                )));
+            }
+        }
+        tx.commit().await.map_err(db)?;
+        clients.push(first);
+        let clients = clients.into_iter().map(Mutex::new).collect();
+        Ok(PostgresJournal { clients, next: std::sync::atomic::AtomicUsize::new(0), worker: worker.to_owned() })
+    }
+
+    /// The next connection in turn.
+    async fn client(&self) -> tokio::sync::MutexGuard<'_, Client> {
+        let i = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % self.clients.len();
+        self.clients[i].lock().await
+    }
+}
+
+/// Connections per worker.
+const CONNECTIONS: usize = 4;
+
+async fn open(url: &str) -> Result<Client, BatchError> {
+    let (client, connection) = tokio_postgres::connect(url, NoTls)
+        .await
+        .map_err(|e| BatchError::Journal(format!("cannot connect to the PostgreSQL journal: {e}")))?;
+    tokio::spawn(async move {
+        if let Err(e) = connection.await {
+            tracing::warn!(target: "smilepayz_batch::journal", error = %e, "PostgreSQL connection ended");
+        }
+    });
+    Ok(client)
+}
+
+fn read_row(r: &Row) -> Result<JournalRow, BatchError> {
+    let state: String = r.get(5);
+    Ok(JournalRow {
+        row_number: u(r.get(0)),
+        order_no: r.get(1),
+        content: r.get(2),
+        currency: r.get(3),
+        amount: r.get(4),
+        state: State::parse(&state).ok_or_else(|| BatchError::Journal(format!("unknown state {state:?}")))?,
+        status: r.get(6),
+        trade_no: r.get(7),
+        gateway_code: r.get(8),
+        message: r.get(9),
+        send_attempts: u(r.get(10)),
+        sent_at_ms: r.get::<_, Option<i64>>(11).map(u),
+    })
+}
+
+impl Journal for PostgresJournal {
+    async fn ensure_batch(&self, batch_id: &str) -> Result<(), BatchError> {
+        let c = self.client().await;
+        c.execute(
+            "INSERT INTO smilepayz_batch_batches (batch_id, created_at_ms) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            &[&batch_id, &n(now_ms())],
+        )
+        .await
+        .map(drop)
+        .map_err(db)
+    }
+
+    async fn begin_add(&self, batch_id: &str) -> Result<(), BatchError> {
+        self.discard(batch_id).await
+    }
+
+    async fn stage(&self, batch_id: &str, rows: Vec<NewRow>) -> Result<Vec<Staged>, BatchError> {
+        let mut c = self.client().await;
+        let tx = c.transaction().await.map_err(db)?;
+        let by_number = tx
+            .prepare("SELECT content_hash, order_no FROM smilepayz_batch_rows WHERE batch_id = $1 AND row_number = $2")
+            .await
+            .map_err(db)?;
+        let by_order = tx
+            .prepare("SELECT batch_id, row_number FROM smilepayz_batch_rows WHERE order_no = $1")
+            .await
+            .map_err(db)?;
+        let insert = tx
+            .prepare(
+                "INSERT INTO smilepayz_batch_rows (batch_id, row_number, order_no, content, content_hash, currency, \
+                 amount, state, updated_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, 'staged', $8)",
+            )
+            .await
+            .map_err(db)?;
+        let mut found = Vec::with_capacity(rows.len());
+        for row in rows {
+            let number = n(row.row_number);
+            if let Some(r) = tx.query_opt(&by_number, &[&batch_id, &number]).await.map_err(db)? {
+                let (hash, order_no): (String, String) = (r.get(0), r.get(1));
+                found.push(if hash == row.content_hash { Staged::Unchanged } else { Staged::Changed { order_no } });
+                continue;
+            }
+            if let Some(r) = tx.query_opt(&by_order, &[&row.order_no]).await.map_err(db)? {
+                found.push(Staged::DuplicateOrderNo { batch_id: r.get(0), row_number: u(r.get(1)) });
+                continue;
+            }
+            let params: [&(dyn tokio_postgres::types::ToSql + Sync); 8] = [
+                &batch_id,
+                &number,
+                &row.order_no,
+                &row.content,
+                &row.content_hash,
+                &row.currency,
+                &row.amount,
+                &n(now_ms()),
+            ];
+            tx.execute(&insert, &params).await.map_err(db)?;
+            found.push(Staged::New);
+        }
+        tx.commit().await.map_err(db)?;
+        Ok(found)
+    }
+
+    async fn publish(&self, batch_id: &str) -> Result<u64, BatchError> {
+        let c = self.client().await;
+        c.execute(
+            "UPDATE smilepayz_batch_rows SET state = 'pending', updated_at_ms = $2 WHERE batch_id = $1 AND state = 'staged'",
+            &[&batch_id, &n(now_ms())],
+        )
+        .await
+        .map_err(db)
+    }
+
+    async fn discard(&self, batch_id: &str) -> Result<(), BatchError> {
+        let c = self.client().await;
+        c.execute("DELETE FROM smilepayz_batch_rows WHERE batch_id = $1 AND state = 'staged'", &[&batch_id])
+            .await
+            .map(drop)
+            .map_err(db)
+    }
+
+    async fn claim(
+        &self,
+        batch_id: &str,
+        state: State,
+        after_row: u64,
+        limit: usize,
+        lease: Duration,
+    ) -> Result<Vec<JournalRow>, BatchError> {
+        let c = self.client().await;
+        let now = n(now_ms());
+        let until = now.saturating_add(i64::try_from(lease.as_millis()).unwrap_or(i64::MAX));
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let sql = format!(
+            "UPDATE smilepayz_batch_rows SET claimed_by = $1, lease_until_ms = $2 WHERE (batch_id, row_number) IN (
+                 SELECT batch_id, row_number FROM smilepayz_batch_rows
+                 WHERE batch_id = $3 AND state = $4 AND row_number > $7
+                   AND (claimed_by IS NULL OR claimed_by = $1 OR lease_until_ms < $5)
+                 ORDER BY row_number LIMIT $6 FOR UPDATE SKIP LOCKED)
+             RETURNING {ROW_COLUMNS}"
+        );
+        let rows = c
+            .query(&sql, &[&self.worker, &until, &batch_id, &state.as_str(), &now, &limit, &n(after_row)])
+            .await
+            .map_err(db)?;
+        let mut rows: Vec<JournalRow> = rows.iter().map(read_row).collect::<Result<_, _>>()?;
+        rows.sort_by_key(|r| r.row_number);
+        Ok(rows)
+    }
+
+    async fn mark_sending(&self, batch_id: &str, row_number: u64) -> Result<bool, BatchError> {
+        let c = self.client().await;
+        let now = n(now_ms());
+        // Only under this worker's unexpired lease: once it has expired, another worker
+        // may hold the row.
+        c.execute(
+            "UPDATE smilepayz_batch_rows SET state = 'sending', send_attempts = send_attempts + 1, sent_at_ms = $1,
+                 gateway_code = NULL, message = NULL, updated_at_ms = $1
+             WHERE batch_id = $2 AND row_number = $3 AND state = 'pending' AND claimed_by = $4
+               AND lease_until_ms > $1",
+            &[&now, &batch_id, &n(row_number), &self.worker],
+        )
+        .await
+        .map(|k| k == 1)
+        .map_err(db)
+    }
+
+    async fn change(
+        &self,
+        batch_id: &str,
+        row_number: u64,
+        from: State,
+        to: State,
+        change: Change,
+    ) -> Result<bool, BatchError> {
+        let c = self.client().await;
+        c.execute(
+            "UPDATE smilepayz_batch_rows SET state = $1, status = COALESCE($2, status), trade_no = COALESCE($3, trade_no),
+                 gateway_code = $4, message = $5, claimed_by = NULL, lease_until_ms = NULL, updated_at_ms = $6
+             WHERE batch_id = $7 AND row_number = $8 AND state = $9",
+            &[
+                &to.as_str(),
+                &change.status,
+                &change.trade_no,
+                &change.gateway_code,
+                &change.message,
+                &n(now_ms()),
+                &batch_id,
+                &n(row_number),
+                &from.as_str(),
+            ],
+        )
+        .await
+        .map(|k| k == 1)
+        .map_err(db)
+    }
+
+    async fn find(&self, batch_id: &str, order_no: &str) -> Result<Option<JournalRow>, BatchError> {
+        let c = self.client().await;
+        let sql = format!(
+            "SELECT {ROW_COLUMNS} FROM smilepayz_batch_rows WHERE batch_id = $1 AND order_no = $2 AND state != 'staged'"
+        );
+        c.query_opt(&sql, &[&batch_id, &order_no]).await.map_err(db)?.as_ref().map(read_row).transpose()
+    }
+
+    async fn rows(&self, batch_id: &str) -> Result<Vec<JournalRow>, BatchError> {
+        let c = self.client().await;
+        let sql = format!(
+            "SELECT {ROW_COLUMNS} FROM smilepayz_batch_rows WHERE batch_id = $1 AND state != 'staged' ORDER BY row_number"
+        );
+        c.query(&sql, &[&batch_id]).await.map_err(db)?.iter().map(read_row).collect()
+    }
+
+    async fn counts(&self, batch_id: &str) -> Result<Counts, BatchError> {
+        let c = self.client().await;
+        let rows = c
+            .query(
+                "SELECT state, COUNT(*) FROM smilepayz_batch_rows WHERE batch_id = $1 AND state != 'staged' GROUP BY state",
+                &[&batch_id],
+            )
+            .await
+            .map_err(db)?;
+        Ok(rows.iter().filter_map(|r| State::parse(r.get(0)).map(|s| (s, u(r.get(1))))).collect())
+    }
+
+    async fn set_paused(&self, batch_id: &str, reason: Option<String>) -> Result<(), BatchError> {
+        let c = self.client().await;
+        c.execute("UPDATE smilepayz_batch_batches SET paused_reason = $1 WHERE batch_id = $2", &[&reason, &batch_id])
+            .await
+            .map(drop)
+            .map_err(db)
+    }
+
+    async fn paused(&self, batch_id: &str) -> Result<Option<String>, BatchError> {
+        let c = self.client().await;
+        let row = c
+            .query_opt("SELECT paused_reason FROM smilepayz_batch_batches WHERE batch_id = $1", &[&batch_id])
+            .await
+            .map_err(db)?;
+        Ok(row.and_then(|r| r.get(0)))
+    }
+}

@@ -1,0 +1,149 @@
+//! The batch report: one line per row, and totals per state and currency as exact
+//! decimals (`Decimal` sums of the journaled amount text; never a float).
+
+use crate::journal::{JournalRow, State};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+/// One row as reported.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReportRow {
+    /// 1-based row number.
+    pub row_number: u64,
+    /// The order number.
+    pub order_no: String,
+    /// The gateway's trade number, once known.
+    pub trade_no: Option<String>,
+    /// `pending`, `sending`, `accepted`, `rejected`, `unknown` or `final`.
+    pub state: &'static str,
+    /// The gateway's status (PROCESSING, SUCCESS, FAILED, …), once known.
+    pub status: Option<String>,
+    /// The gateway's code (of a refusal, or of the last answer).
+    pub gateway_code: Option<String>,
+    /// What happened last.
+    pub message: Option<String>,
+    /// The currency code.
+    pub currency: String,
+    /// The amount, exact (a decimal string in JSON).
+    #[serde(serialize_with = "decimal_text")]
+    pub amount: Decimal,
+    /// How many times the pay-out was handed to the gateway client.
+    pub send_attempts: u64,
+}
+
+/// Rows and money in one state.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Total {
+    /// How many rows.
+    pub rows: u64,
+    /// Their amounts per currency (decimal strings in JSON).
+    #[serde(serialize_with = "decimal_texts")]
+    pub amounts: BTreeMap<String, Decimal>,
+}
+
+impl Total {
+    fn add(&mut self, row: &ReportRow) {
+        self.rows += 1;
+        *self.amounts.entry(row.currency.clone()).or_default() += row.amount;
+    }
+}
+
+/// A batch's report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// The batch id.
+    pub batch_id: String,
+    /// Why the batch is paused (a stop rule), if it is.
+    pub paused: Option<String>,
+    /// Every row, by row number.
+    pub rows: Vec<ReportRow>,
+    /// Totals per state (`final` rows counted once more per status in `by_status`).
+    pub by_state: BTreeMap<&'static str, Total>,
+    /// Totals of final rows per status (SUCCESS, FAILED, …).
+    pub by_status: BTreeMap<String, Total>,
+}
+
+impl Report {
+    pub(crate) fn new(batch_id: &str, rows: Vec<JournalRow>, paused: Option<String>) -> Report {
+        let rows: Vec<ReportRow> = rows.into_iter().map(report_row).collect();
+        let mut by_state: BTreeMap<&'static str, Total> = BTreeMap::new();
+        let mut by_status: BTreeMap<String, Total> = BTreeMap::new();
+        for row in &rows {
+            by_state.entry(row.state).or_default().add(row);
+            if row.state == State::Final.as_str() {
+                by_status.entry(row.status.clone().unwrap_or_default()).or_default().add(row);
+            }
+        }
+        Report { batch_id: batch_id.to_owned(), paused, rows, by_state, by_status }
+    }
+
+    /// Rows in `state`.
+    pub fn count(&self, state: State) -> u64 {
+        self.by_state.get(state.as_str()).map_or(0, |t| t.rows)
+    }
+
+    /// True when every row is final or rejected.
+    pub fn is_complete(&self) -> bool {
+        self.rows.iter().all(|r| State::parse(r.state).is_some_and(State::is_done))
+    }
+
+    /// The rows as CSV, with a header.
+    pub fn write_csv<W: std::io::Write>(&self, out: W) -> Result<(), csv::Error> {
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record([
+            "row_number",
+            "order_no",
+            "trade_no",
+            "state",
+            "status",
+            "gateway_code",
+            "message",
+            "currency",
+            "amount",
+            "send_attempts",
+        ])?;
+        for r in &self.rows {
+            let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+            w.write_record([
+                r.row_number.to_string(),
+                r.order_no.clone(),
+                opt(&r.trade_no),
+                r.state.to_owned(),
+                opt(&r.status),
+                opt(&r.gateway_code),
+                opt(&r.message),
+                r.currency.clone(),
+                r.amount.to_string(),
+                r.send_attempts.to_string(),
+            ])?;
+        }
+        w.flush()?;
+        Ok(())
+    }
+}
+
+fn decimal_text<S: serde::Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(d)
+}
+
+fn decimal_texts<S: serde::Serializer>(m: &BTreeMap<String, Decimal>, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(m.iter().map(|(k, v)| (k, v.to_string())))
+}
+
+fn report_row(r: JournalRow) -> ReportRow {
+    ReportRow {
+        row_number: r.row_number,
+        // The journal only holds amounts the core accepted; a row edited by hand shows 0.
+        amount: Decimal::from_str(&r.amount).unwrap_or_default(),
+        order_no: r.order_no,
+        trade_no: r.trade_no,
+        state: r.state.as_str(),
+        status: r.status,
+        gateway_code: r.gateway_code,
+        message: r.message,
+        currency: r.currency,
+        send_attempts: r.send_attempts,
+    }
+}
