@@ -29,6 +29,14 @@ export declare class VerifiedCallback {
   private constructor();
   /** `X-TIMESTAMP` as received. */
   readonly timestamp: string;
+  /** For a queue: the signed headers and the raw body; `CallbackVerifier.fromJSON` verifies it again. */
+  toJSON(): VerifiedCallbackJSON;
+}
+
+/** What `VerifiedCallback.toJSON()` writes: enough to verify the callback again, nothing trusted. */
+export interface VerifiedCallbackJSON {
+  headers: Array<[string, string]>;
+  body: string;
 }
 /** The callback's fields (generated from the core), read-only. */
 export interface VerifiedCallback extends Readonly<CallbackNotification> {}
@@ -82,7 +90,61 @@ export interface ClientOptions {
   userAgentSuffix?: string;
   /** Gateway codes meaning "no such order", for `reconcilePayout`. */
   orderNotFoundCodes?: string[];
+  /**
+   * An `http://` or `https://` proxy URL (user info allowed, kept secret). Without it no
+   * proxy is used: `HTTPS_PROXY` and friends are honoured only with `proxyFromEnvironment`.
+   */
+  proxy?: string;
+  /** Honour `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` (not with `proxy`). */
+  proxyFromEnvironment?: boolean;
+  /** The local IP address to connect from (the one Smilepayz allow-lists); IPv4 makes the client IPv4-only. */
+  localAddress?: string;
+  /** Connect over IPv4 only. */
+  ipv4Only?: boolean;
+  /** PEM texts of CA certificates to trust besides the system's (e.g. a TLS-inspecting proxy's). */
+  extraCaCertificates?: string[];
 }
+
+/** Options of one call, the last argument of every client method. */
+export interface CallOptions {
+  /** This call's whole limit in milliseconds, instead of the client's `timeoutMs`. */
+  timeoutMs?: number;
+}
+
+/** Where a request went. */
+export type EventEndpoint = 'payout' | 'status' | 'balance';
+
+/**
+ * What the SDK reports about every call, on `diagnostics_channel` channels named
+ * `smilepayz:<event>` and to `client.on(event, listener)`. Never a secret, key material
+ * or a full account number (`account` shows its last four characters at most).
+ */
+export type SmilepayzEvent =
+  | { event: 'request'; endpoint: EventEndpoint; orderNo?: string; tradeNo?: string; attempt: number; account?: string }
+  | {
+      event: 'response';
+      endpoint: EventEndpoint;
+      orderNo?: string;
+      attempt: number;
+      httpStatus: number;
+      gatewayCode?: string;
+      elapsedMs: number;
+    }
+  | { event: 'retry'; endpoint: EventEndpoint; orderNo?: string; attempt: number; reason: string; delayMs: number }
+  | { event: 'outcome_unknown'; orderNo: string; cause: string }
+  | { event: 'callback_verified'; orderNo: string; tradeNo: string; status: string }
+  | { event: 'callback_refused'; check: string }
+  | { event: 'callback_confirmed'; orderNo: string; tradeNo: string; status: string }
+  | { event: 'callback_mismatch'; orderNo: string; field: string; stale: boolean };
+
+/** An event's name. */
+export type SmilepayzEventName = SmilepayzEvent['event'];
+
+/** The event of one name. */
+export type SmilepayzEventOf<N extends SmilepayzEventName> = Extract<SmilepayzEvent, { event: N }>;
+
+/** Every event name, as the core lists them. */
+export declare const EVENT_NAMES: readonly SmilepayzEventName[];
 
 export type StatusQuery = { orderNo: string; tradeNo?: undefined } | { tradeNo: string; orderNo?: undefined };
 
@@ -93,12 +155,16 @@ export declare class Client {
   static fromEnv(overrides?: ClientOptions): Client;
   readonly merchantId: string;
   readonly baseUrl: string;
+  /** Calls `listener` with every `event` of this client's calls (a throwing listener becomes a warning). */
+  on<N extends SmilepayzEventName>(event: N, listener: (event: SmilepayzEventOf<N>) => void): this;
+  /** Removes a listener added with `on`. */
+  off<N extends SmilepayzEventName>(event: N, listener: (event: SmilepayzEventOf<N>) => void): this;
   /** Validates (every problem at once) and sends a pay-out; never sends it twice. */
-  payout(request: PayoutRequest): Promise<PayoutResponse>;
-  inquireStatus(query: StatusQuery): Promise<StatusResponse>;
-  inquireBalance(accountNo: string): Promise<BalanceResponse>;
+  payout(request: PayoutRequest, options?: CallOptions): Promise<PayoutResponse>;
+  inquireStatus(query: StatusQuery, options?: CallOptions): Promise<StatusResponse>;
+  inquireBalance(accountNo: string, options?: CallOptions): Promise<BalanceResponse>;
   /** Resolves an `OutcomeUnknownError` by asking for the order's status. */
-  reconcilePayout(orderNo: string): Promise<Reconciliation>;
+  reconcilePayout(orderNo: string, options?: CallOptions): Promise<Reconciliation>;
   /**
    * Asks the gateway for the callback's `orderNo`: the answer must carry the signed
    * `tradeNo`, the same money and the same status. Rejects with `CallbackMismatchError`
@@ -106,7 +172,7 @@ export declare class Client {
    * refuse it, HTTP 401), and with `StaleCallbackError` when the gateway has moved past
    * the announced status (genuine but old: book `gatewayStatus`, then acknowledge).
    */
-  confirmCallback(callback: VerifiedCallback): Promise<ConfirmedCallback>;
+  confirmCallback(callback: VerifiedCallback, options?: CallOptions): Promise<ConfirmedCallback>;
   toJSON(): { merchantId: string; baseUrl: string };
 }
 
@@ -136,8 +202,14 @@ export interface CallbackVerifierOptions {
 /** Verifies callbacks with keys loaded once. */
 export declare class CallbackVerifier {
   constructor(options: CallbackVerifierOptions);
+  /** Calls `listener` with every `callback_verified` or `callback_refused` event. */
+  on<N extends SmilepayzEventName>(event: N, listener: (event: SmilepayzEventOf<N>) => void): this;
+  /** Removes a listener added with `on`. */
+  off<N extends SmilepayzEventName>(event: N, listener: (event: SmilepayzEventOf<N>) => void): this;
   /** Throws `SignatureError` (with `check`) when a check fails. */
   verify(callback: { headers: CallbackHeaders; body: CallbackBody }): VerifiedCallback;
+  /** Verifies again what `VerifiedCallback.toJSON()` wrote (object or JSON text), e.g. in a queue worker. */
+  fromJSON(json: VerifiedCallbackJSON | string): VerifiedCallback;
 }
 
 /** Verifies one callback. Throws `SignatureError` (with `check`) when a check fails. */

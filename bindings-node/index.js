@@ -10,13 +10,18 @@ const { nativeHandle } = require('./lib/handles.js');
 const { CallbackHandler } = require('./handler.js');
 
 const { callAsync, callSync } = require('./lib/errors.js');
+const { EVENT_NAMES, Observed } = require('./lib/events.js');
 
 // A verified callback's native handle, reachable only from here: `confirmCallback`
 // accepts nothing a verifier did not produce.
 // (A private field of VerifiedCallback, read through `handleOf`: a brand check costs
 // less than a WeakMap entry per callback.)
 let handleOf;
-const fromHandle = Symbol('smilepayz.fromHandle');
+// Marks `fromEnv`'s overrides, which the constructor hands to the native `fromEnv`.
+// The headers a callback's signature check reads.
+const SIGNED_HEADERS = new Set(['x-timestamp', 'x-signature']);
+
+const fromEnvOverrides = Symbol('smilepayz.fromEnv');
 
 /** True once an order with this status can no longer change (the core decides). */
 function isFinal(status) {
@@ -27,14 +32,16 @@ function isFinal(status) {
 const ACKNOWLEDGEMENT = native.callbackAcknowledgement();
 
 /** The pay-out client. */
-class Client {
+class Client extends Observed {
   #native;
 
   constructor(options) {
-    if (options && options[fromHandle]) {
-      this.#native = options[fromHandle];
+    super();
+    const sink = Observed.sinkOf(this);
+    if (typeof options === 'object' && options !== null && fromEnvOverrides in options) {
+      this.#native = callSync(() => native.NativeClient.fromEnv(options[fromEnvOverrides], sink));
     } else {
-      this.#native = callSync(() => new native.NativeClient(options ?? {}));
+      this.#native = callSync(() => new native.NativeClient(options ?? {}, sink));
     }
   }
 
@@ -44,7 +51,7 @@ class Client {
 
   /** A client from `SMILEPAYZ_*` environment variables, then `overrides`. */
   static fromEnv(overrides) {
-    return new Client({ [fromHandle]: callSync(() => native.NativeClient.fromEnv(overrides ?? null)) });
+    return new Client({ [fromEnvOverrides]: overrides ?? null });
   }
 
   get merchantId() {
@@ -55,29 +62,30 @@ class Client {
     return this.#native.baseUrl;
   }
 
-  payout(request) {
-    return callAsync(() => this.#native.payout(request));
+  // Every call takes `options` last: `{ timeoutMs }` (checked by the core).
+  payout(request, options) {
+    return callAsync(() => this.#native.payout(request, options));
   }
 
-  inquireStatus(query) {
-    return callAsync(() => this.#native.inquireStatus(query?.orderNo ?? null, query?.tradeNo ?? null));
+  inquireStatus(query, options) {
+    return callAsync(() => this.#native.inquireStatus(query?.orderNo ?? null, query?.tradeNo ?? null, options));
   }
 
-  inquireBalance(accountNo) {
-    return callAsync(() => this.#native.inquireBalance(accountNo));
+  inquireBalance(accountNo, options) {
+    return callAsync(() => this.#native.inquireBalance(accountNo, options));
   }
 
-  reconcilePayout(orderNo) {
-    return callAsync(() => this.#native.reconcilePayout(orderNo));
+  reconcilePayout(orderNo, options) {
+    return callAsync(() => this.#native.reconcilePayout(orderNo, options));
   }
 
-  confirmCallback(callback) {
+  confirmCallback(callback, options) {
     return callAsync(() => {
       const handle = handleOf(callback);
       if (!handle) {
         throw new TypeError('confirmCallback takes the VerifiedCallback returned by verifyCallback or CallbackVerifier');
       }
-      return this.#native.confirmCallback(handle);
+      return this.#native.confirmCallback(handle, options);
     });
   }
 
@@ -125,30 +133,43 @@ class RequestSigner {
 /** A callback whose signature verified. Its status and money are claims until confirmed. */
 class VerifiedCallback {
   #handle;
+  #signedHeaders;
 
   static {
     handleOf = (callback) => (typeof callback === 'object' && callback !== null && #handle in callback ? callback.#handle : undefined);
   }
 
-  constructor(handle) {
+  constructor(handle, pairs = []) {
     if (!(handle instanceof native.NativeVerifiedCallback)) {
       throw new TypeError('a VerifiedCallback comes only from verifyCallback or CallbackVerifier.verify');
     }
     Object.assign(this, JSON.parse(handle.fieldsJson()));
     this.raw = handle.rawText();
     this.#handle = handle;
+    // Only what the signature check reads travels to a queue (no cookies, no auth).
+    this.#signedHeaders = pairs.filter(([name]) => SIGNED_HEADERS.has(name.toLowerCase()));
     Object.freeze(this);
+  }
+
+  /**
+   * What a queue carries: the signed headers and the raw body, so that a worker can
+   * verify it again with `CallbackVerifier.fromJSON` (it trusts nothing it reads back).
+   */
+  toJSON() {
+    return { headers: this.#signedHeaders.map((pair) => [...pair]), body: this.raw };
   }
 }
 
 /** Verifies callbacks; build once (keys load once), use for every callback. */
-class CallbackVerifier {
+class CallbackVerifier extends Observed {
   #native;
 
   constructor(options = {}) {
+    super();
     // Passed on whole (the addon refuses unknown keys); only `now` is converted here.
     const now = options?.now === undefined ? undefined : new Date(options.now).getTime();
-    this.#native = callSync(() => new native.NativeVerifier(options?.now === undefined ? options : { ...options, now }));
+    const settings = options?.now === undefined ? options : { ...options, now };
+    this.#native = callSync(() => new native.NativeVerifier(settings, Observed.sinkOf(this)));
   }
 
   [nativeHandle]() {
@@ -158,7 +179,19 @@ class CallbackVerifier {
   verify({ headers, body }) {
     const pairs = headerPairs(headers);
     const bytes = bodyBytes(body);
-    return new VerifiedCallback(callSync(() => this.#native.verify(pairs, bytes)));
+    return new VerifiedCallback(callSync(() => this.#native.verify(pairs, bytes)), pairs);
+  }
+
+  /**
+   * Verifies again what `VerifiedCallback.toJSON()` wrote (the object or its JSON text),
+   * e.g. in a queue worker: the signature is checked anew, never trusted.
+   */
+  fromJSON(json) {
+    const value = typeof json === 'string' ? JSON.parse(json) : json;
+    if (!value || !Array.isArray(value.headers) || typeof value.body !== 'string') {
+      throw new TypeError('fromJSON takes what VerifiedCallback.toJSON() wrote: { headers: [[name, value], ...], body }');
+    }
+    return this.verify({ headers: value.headers, body: value.body });
   }
 
   [inspect.custom]() {
@@ -180,6 +213,7 @@ module.exports = {
   isFinal,
   ACKNOWLEDGEMENT,
   CallbackHandler,
+  EVENT_NAMES,
   // The error classes, one per kind of the core's errors (generated).
   ...require('./lib/error-classes.js'),
 };

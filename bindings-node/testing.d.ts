@@ -128,6 +128,3 @@ export declare function signRequest(options: {
   merchantSecret: string;
   body: string;
 }): string;
-
-/** Makes the addon panic on purpose: rejects with an Error, the process lives on. */
-export declare function panicForTests(options?: { inFuture?: boolean }): Promise<never>;

@@ -155,9 +155,4 @@ function signRequest({ privateKey, timestamp, merchantSecret, body }) {
   return callSync(() => native.signRequestBody(privateKey, timestamp, merchantSecret, body));
 }
 
-/** Makes the addon panic (tests of panic safety); resolves never, rejects with an Error. */
-function panicForTests({ inFuture = false } = {}) {
-  return callAsync(() => native.panicForTests(inFuture));
-}
-
-module.exports = { MockGateway, signCallback, preparePayoutBody, signRequest, panicForTests };
+module.exports = { MockGateway, signCallback, preparePayoutBody, signRequest };

@@ -1,5 +1,5 @@
 // ES module entry of `smilepayz/testing`.
 import testing from './testing.js';
 
-export const { MockGateway, signCallback, preparePayoutBody, signRequest, panicForTests } = testing;
+export const { MockGateway, signCallback, preparePayoutBody, signRequest } = testing;
 export default testing;

@@ -409,9 +409,9 @@ export declare class OutcomeUnknownError extends SmilepayzError {
    * What happened; `redirect`: a redirect, never followed; `internal`: the SDK failed after the pay-out may have
    * left; `aborted`: the call was cancelled after the pay-out may have left.
    */
-  readonly cause: 'timeout' | 'connection_lost' | 'server_error' | 'unreadable' | 'wrong_order' | 'redirect' | 'internal' | 'aborted';
-  /** The cause in words. */
-  readonly causeDetail: string;
+  readonly reason: 'timeout' | 'connection_lost' | 'server_error' | 'unreadable' | 'wrong_order' | 'redirect' | 'internal' | 'aborted';
+  /** The reason in words. */
+  readonly reasonDetail: string;
   /** The HTTP status for `server_error`, `unreadable` and `redirect`. */
   readonly httpStatus: number | null;
 }

@@ -4,7 +4,7 @@
 
 use crate::convert::settings_to_json;
 use crate::errors::{OnPanic, shield, to_js};
-use napi::bindgen_prelude::{Uint8Array, Unknown};
+use napi::bindgen_prelude::{Function, Uint8Array, Unknown};
 use napi_derive::napi;
 use smilepayz::{CallbackVerifier, Error, VerifiedCallback};
 use smilepayz_interop::VerifierSettings;
@@ -25,10 +25,18 @@ pub struct NativeVerifiedCallback {
 impl NativeVerifier {
     /// Loads the keys once; a bad key is a `ConfigError` with its `keyError` (the
     /// JavaScript layer turns a `Date` or date string in `now` into milliseconds).
-    #[napi(constructor, catch_unwind, ts_args_type = "options: Record<string, unknown>")]
-    pub fn new(options: Unknown<'_>) -> napi::Result<Self> {
+    #[napi(
+        constructor,
+        catch_unwind,
+        ts_args_type = "options: Record<string, unknown>, onEvent?: ((event: string) => void) | undefined | null"
+    )]
+    pub fn new(options: Unknown<'_>, on_event: Option<Function<'_, String, ()>>) -> napi::Result<Self> {
         let settings = VerifierSettings::from_json(settings_to_json(options)?).map_err(|e| to_js(&e))?;
-        Ok(Self { inner: settings.verifier().map_err(|e| to_js(&e))? })
+        let mut inner = settings.verifier().map_err(|e| to_js(&e))?;
+        if let Some(sink) = on_event {
+            inner = inner.on_event(crate::events::listener(&sink)?);
+        }
+        Ok(Self { inner })
     }
 
     /// Verifies a callback from `[name, value]` pairs (any case) and the raw body.

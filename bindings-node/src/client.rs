@@ -6,18 +6,36 @@ use crate::callback::NativeVerifiedCallback;
 use crate::convert::{settings_to_json, to_json};
 use crate::errors::{OnPanic, guarded_as, shield, to_js};
 use napi::Env;
-use napi::bindgen_prelude::{PromiseRaw, Unknown};
+use napi::bindgen_prelude::{Function, PromiseRaw, Unknown};
 use napi_derive::napi;
 use serde_json::Value;
 use smilepayz::{Case, Client, ClientBuilder, PayoutRequest, StatusQuery};
 use smilepayz_interop as interop;
-use smilepayz_interop::{Binding, ClientSettings};
+use smilepayz_interop::{Binding, CallSettings, ClientSettings};
 use std::future::Future;
 
 /// The pay-out client.
 #[napi]
 pub struct NativeClient {
     pub(crate) inner: Client,
+}
+
+/// Reads a call's options (`{ timeoutMs }`); absent, `undefined` or `null` is none.
+fn call_settings(options: Option<Unknown<'_>>) -> napi::Result<CallSettings> {
+    match options {
+        Some(o) if !matches!(o.get_type()?, napi::ValueType::Null | napi::ValueType::Undefined) => {
+            CallSettings::from_json(settings_to_json(o)?).map_err(|e| to_js(&e))
+        }
+        _ => Ok(CallSettings::default()),
+    }
+}
+
+/// `builder` with events sent to `on_event`, when given.
+fn with_events(builder: ClientBuilder, on_event: Option<Function<'_, String, ()>>) -> napi::Result<ClientBuilder> {
+    Ok(match on_event {
+        Some(sink) => builder.on_event(crate::events::listener(&sink)?),
+        None => builder,
+    })
 }
 
 fn run<'env, F>(env: &'env Env, future: F) -> napi::Result<PromiseRaw<'env, Value>>
@@ -35,30 +53,45 @@ where
     env.spawn_future(guarded_as(on_panic, async move { future.await.map_err(|e| to_js(&e)) }))
 }
 
+impl NativeClient {
+    /// The client for one call: this one, or with the call's own `timeoutMs`.
+    fn for_call(&self, options: Option<Unknown<'_>>) -> napi::Result<Client> {
+        call_settings(options)?.client(&self.inner).map_err(|e| to_js(&e))
+    }
+}
+
+/// Every call takes an optional last argument, its options (`{ timeoutMs }`).
 #[napi]
 impl NativeClient {
     /// Builds a client from options (read and checked by `smilepayz_interop::settings`).
-    #[napi(constructor, catch_unwind, ts_args_type = "options: Record<string, unknown>")]
-    pub fn new(options: Unknown<'_>) -> napi::Result<Self> {
+    /// `on_event` receives every event as JSON text.
+    #[napi(
+        constructor,
+        catch_unwind,
+        ts_args_type = "options: Record<string, unknown>, onEvent?: ((event: string) => void) | undefined | null"
+    )]
+    pub fn new(options: Unknown<'_>, on_event: Option<Function<'_, String, ()>>) -> napi::Result<Self> {
         let settings = ClientSettings::from_json(settings_to_json(options)?).map_err(|e| to_js(&e))?;
-        let inner = settings.builder(Binding::Node).and_then(ClientBuilder::build).map_err(|e| to_js(&e))?;
-        Ok(Self { inner })
+        let builder = with_events(settings.builder(Binding::Node).map_err(|e| to_js(&e))?, on_event)?;
+        Ok(Self { inner: builder.build().map_err(|e| to_js(&e))? })
     }
 
     /// Builds a client from `SMILEPAYZ_*` variables, then `overrides`.
-    #[napi(factory, catch_unwind, ts_args_type = "overrides?: Record<string, unknown> | undefined | null")]
-    pub fn from_env(overrides: Option<Unknown<'_>>) -> napi::Result<Self> {
+    #[napi(
+        factory,
+        catch_unwind,
+        ts_args_type = "overrides?: Record<string, unknown> | undefined | null, onEvent?: ((event: string) => void) | undefined | null"
+    )]
+    pub fn from_env(overrides: Option<Unknown<'_>>, on_event: Option<Function<'_, String, ()>>) -> napi::Result<Self> {
         let overrides = match overrides {
             Some(o) if !matches!(o.get_type()?, napi::ValueType::Null | napi::ValueType::Undefined) => {
                 ClientSettings::from_json(settings_to_json(o)?).map_err(|e| to_js(&e))?
             }
             _ => ClientSettings::default(),
         };
-        let inner = ClientBuilder::from_env()
-            .and_then(|b| overrides.apply(b, Binding::Node))
-            .and_then(ClientBuilder::build)
-            .map_err(|e| to_js(&e))?;
-        Ok(Self { inner })
+        let builder =
+            ClientBuilder::from_env().and_then(|b| overrides.apply(b, Binding::Node)).map_err(|e| to_js(&e))?;
+        Ok(Self { inner: with_events(builder, on_event)?.build().map_err(|e| to_js(&e))? })
     }
 
     /// The merchant id requests are sent for.
@@ -75,11 +108,16 @@ impl NativeClient {
 
     /// Validates (synchronously, every problem at once) and sends a pay-out.
     #[napi(catch_unwind, ts_return_type = "Promise<unknown>")]
-    pub fn payout<'env>(&self, env: &'env Env, request: Unknown<'env>) -> napi::Result<PromiseRaw<'env, Value>> {
+    pub fn payout<'env>(
+        &self,
+        env: &'env Env,
+        request: Unknown<'env>,
+        options: Option<Unknown<'env>>,
+    ) -> napi::Result<PromiseRaw<'env, Value>> {
         let request = shield(&OnPanic::Internal, || {
             PayoutRequest::from_json(to_json(request)?, Case::Camel).map_err(|e| to_js(&e.into()))
         })?;
-        let client = self.inner.clone();
+        let client = self.for_call(options)?;
         run_as(env, OnPanic::payout(&request), async move {
             client.payout(&request).await.map(|r| interop::payout_response(&r, Case::Camel))
         })
@@ -92,16 +130,22 @@ impl NativeClient {
         env: &'env Env,
         order_no: Option<String>,
         trade_no: Option<String>,
+        options: Option<Unknown<'env>>,
     ) -> napi::Result<PromiseRaw<'env, Value>> {
         let query = StatusQuery::from_numbers(order_no, trade_no).map_err(|e| to_js(&e))?;
-        let client = self.inner.clone();
+        let client = self.for_call(options)?;
         run(env, async move { client.inquire_status(&query).await.map(|r| interop::status_response(&r, Case::Camel)) })
     }
 
     /// Asks for an account's balance.
     #[napi(catch_unwind, ts_return_type = "Promise<unknown>")]
-    pub fn inquire_balance<'env>(&self, env: &'env Env, account_no: String) -> napi::Result<PromiseRaw<'env, Value>> {
-        let client = self.inner.clone();
+    pub fn inquire_balance<'env>(
+        &self,
+        env: &'env Env,
+        account_no: String,
+        options: Option<Unknown<'env>>,
+    ) -> napi::Result<PromiseRaw<'env, Value>> {
+        let client = self.for_call(options)?;
         run(env, async move {
             client.inquire_balance(&account_no).await.map(|r| interop::balance_response(&r, Case::Camel))
         })
@@ -109,8 +153,13 @@ impl NativeClient {
 
     /// Resolves an unknown pay-out outcome by order number.
     #[napi(catch_unwind, ts_return_type = "Promise<unknown>")]
-    pub fn reconcile_payout<'env>(&self, env: &'env Env, order_no: String) -> napi::Result<PromiseRaw<'env, Value>> {
-        let client = self.inner.clone();
+    pub fn reconcile_payout<'env>(
+        &self,
+        env: &'env Env,
+        order_no: String,
+        options: Option<Unknown<'env>>,
+    ) -> napi::Result<PromiseRaw<'env, Value>> {
+        let client = self.for_call(options)?;
         run(
             env,
             async move { client.reconcile_payout(&order_no).await.map(|r| interop::reconciliation(&r, Case::Camel)) },
@@ -123,9 +172,10 @@ impl NativeClient {
         &self,
         env: &'env Env,
         callback: &NativeVerifiedCallback,
+        options: Option<Unknown<'env>>,
     ) -> napi::Result<PromiseRaw<'env, Value>> {
         let callback = callback.inner.clone();
-        let client = self.inner.clone();
+        let client = self.for_call(options)?;
         run(env, async move {
             client.confirm_callback(&callback).await.map(|r| interop::confirmed_callback(&r, Case::Camel))
         })

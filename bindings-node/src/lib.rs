@@ -9,6 +9,7 @@ pub mod client;
 pub mod convert;
 pub mod errors;
 pub mod handler;
+pub mod events;
 pub mod panics;
 pub mod signing;
 pub mod testing;

@@ -3,6 +3,7 @@
 
 use crate::convert::{settings_to_json, to_python};
 use crate::errors::to_py_err;
+use crate::events::python_listener;
 use crate::guard::{OnPanic, shield};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -62,12 +63,22 @@ impl NativeCallbackVerifier {
     /// Loads each platform public key (PEM or bare base64 SPKI) once; `clock` (a Python
     /// callable) is the one setting that cannot cross as JSON.
     #[new]
-    #[pyo3(signature = (settings, *, clock=None))]
-    fn new(settings: &Bound<'_, PyAny>, clock: Option<Py<PyAny>>) -> PyResult<Self> {
+    /// With `from_env`, the key comes from `SMILEPAYZ_PLATFORM_PUBLIC_KEY` instead.
+    #[pyo3(signature = (settings, *, clock=None, on_event=None, from_env=false))]
+    fn new(
+        settings: &Bound<'_, PyAny>,
+        clock: Option<Py<PyAny>>,
+        on_event: Option<Py<PyAny>>,
+        from_env: bool,
+    ) -> PyResult<Self> {
         let settings = VerifierSettings::from_json(settings_to_json(settings)?).map_err(|e| to_py_err(&e))?;
-        let mut inner = settings.verifier().map_err(|e| to_py_err(&e))?;
+        let built = if from_env { settings.verifier_from_env() } else { settings.verifier() };
+        let mut inner = built.map_err(|e| to_py_err(&e))?;
         if let Some(clock) = clock {
             inner = inner.clock(python_clock(clock));
+        }
+        if let Some(sink) = on_event {
+            inner = inner.on_event(python_listener(sink));
         }
         Ok(Self { inner })
     }

@@ -5,6 +5,7 @@ use crate::aio::awaitable;
 use crate::callback::NativeVerifiedCallback;
 use crate::convert::{settings_to_json, to_python};
 use crate::errors::{runtime_error, to_py_err};
+use crate::events::python_listener;
 use crate::guard::{OnPanic, guarded, shield};
 use crate::request::NativePayoutRequest;
 use crate::runtime::{PerProcess, runtime};
@@ -12,7 +13,7 @@ use pyo3::prelude::*;
 use serde_json::Value;
 use smilepayz::{Case, Client, ClientBuilder, Error, OrderNo, StatusQuery};
 use smilepayz_interop as interop;
-use smilepayz_interop::{Binding, ClientSettings};
+use smilepayz_interop::{Binding, CallSettings, ClientSettings};
 use std::future::Future;
 
 /// The native client behind `smilepayz.Client` and `smilepayz.AsyncClient`.
@@ -50,8 +51,23 @@ fn build(builder: &ClientBuilder) -> PyResult<Client> {
     shield(&OnPanic::Internal, || builder.clone().build()).map_err(|e| to_py_err(&e))
 }
 
+/// How a call is driven: blocking the caller, or as an asyncio awaitable.
+fn drive<'py, T: Send + 'static>(
+    py: Python<'py>,
+    asynchronous: bool,
+    on_panic: OnPanic,
+    work: impl Future<Output = Result<T, Error>> + Send + 'static,
+    answer: fn(&T, Case) -> Value,
+) -> PyResult<Bound<'py, PyAny>> {
+    if asynchronous { awaitable(py, on_panic, work, answer) } else { wait(py, on_panic, work, answer) }
+}
+
 impl NativeClient {
-    fn from_builder(builder: ClientBuilder) -> PyResult<Self> {
+    fn from_builder(builder: ClientBuilder, on_event: Option<Py<PyAny>>) -> PyResult<Self> {
+        let builder = match on_event {
+            Some(sink) => builder.on_event(python_listener(sink)),
+            None => builder,
+        };
         let client = build(&builder)?;
         Ok(Self { client: PerProcess::new(std::process::id(), client), builder })
     }
@@ -59,24 +75,38 @@ impl NativeClient {
     pub(crate) fn client(&self) -> PyResult<Client> {
         self.client.get(|| build(&self.builder))
     }
+
+    /// The client for one call: this one, or with the call's own `timeout_ms`.
+    fn for_call(&self, call: Option<&Bound<'_, PyAny>>) -> PyResult<Client> {
+        let settings = match call {
+            Some(call) => CallSettings::from_json(settings_to_json(call)?).map_err(|e| to_py_err(&e))?,
+            None => CallSettings::default(),
+        };
+        settings.client(&self.client()?).map_err(|e| to_py_err(&e))
+    }
 }
 
+/// Every call takes `call` (its settings: `timeout_ms`) and `asynchronous` (an asyncio
+/// awaitable instead of blocking).
 #[pymethods]
 impl NativeClient {
-    /// Checks every setting (the key is parsed once, here) and builds the client.
+    /// Checks every setting (the key is parsed once, here) and builds the client;
+    /// `on_event` receives each event's fields as a dict.
     #[new]
-    fn new(settings: &Bound<'_, PyAny>) -> PyResult<Self> {
+    #[pyo3(signature = (settings, *, on_event=None))]
+    fn new(settings: &Bound<'_, PyAny>, on_event: Option<Py<PyAny>>) -> PyResult<Self> {
         let settings = ClientSettings::from_json(settings_to_json(settings)?).map_err(|e| to_py_err(&e))?;
-        Self::from_builder(settings.builder(Binding::Python).map_err(|e| to_py_err(&e))?)
+        Self::from_builder(settings.builder(Binding::Python).map_err(|e| to_py_err(&e))?, on_event)
     }
 
     /// Reads `SMILEPAYZ_*` environment variables, then `overrides`.
     #[staticmethod]
-    fn from_env(overrides: &Bound<'_, PyAny>) -> PyResult<Self> {
+    #[pyo3(signature = (overrides, *, on_event=None))]
+    fn from_env(overrides: &Bound<'_, PyAny>, on_event: Option<Py<PyAny>>) -> PyResult<Self> {
         let overrides = ClientSettings::from_json(settings_to_json(overrides)?).map_err(|e| to_py_err(&e))?;
         let builder =
             ClientBuilder::from_env().and_then(|b| overrides.apply(b, Binding::Python)).map_err(|e| to_py_err(&e))?;
-        Self::from_builder(builder)
+        Self::from_builder(builder, on_event)
     }
 
     #[getter]
@@ -89,92 +119,71 @@ impl NativeClient {
         Ok(self.client()?.base_url().to_owned())
     }
 
-    fn payout<'py>(&self, py: Python<'py>, request: &NativePayoutRequest) -> PyResult<Bound<'py, PyAny>> {
-        let (client, request) = (self.client()?, request.inner.clone());
-        wait(py, payout_panic(&request), async move { client.payout(&request).await }, interop::payout_response)
+    #[pyo3(signature = (request, *, call=None, asynchronous=false))]
+    fn payout<'py>(
+        &self,
+        py: Python<'py>,
+        request: &NativePayoutRequest,
+        call: Option<&Bound<'py, PyAny>>,
+        asynchronous: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (client, request) = (self.for_call(call)?, request.inner.clone());
+        let on_panic = payout_panic(&request);
+        drive(py, asynchronous, on_panic, async move { client.payout(&request).await }, interop::payout_response)
     }
 
-    #[pyo3(signature = (*, order_no=None, trade_no=None))]
+    #[pyo3(signature = (*, order_no=None, trade_no=None, call=None, asynchronous=false))]
     fn inquire_status<'py>(
         &self,
         py: Python<'py>,
         order_no: Option<String>,
         trade_no: Option<String>,
+        call: Option<&Bound<'py, PyAny>>,
+        asynchronous: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let (client, query) =
-            (self.client()?, StatusQuery::from_numbers(order_no, trade_no).map_err(|e| to_py_err(&e))?);
-        wait(py, OnPanic::Internal, async move { client.inquire_status(&query).await }, interop::status_response)
+            (self.for_call(call)?, StatusQuery::from_numbers(order_no, trade_no).map_err(|e| to_py_err(&e))?);
+        let work = async move { client.inquire_status(&query).await };
+        drive(py, asynchronous, OnPanic::Internal, work, interop::status_response)
     }
 
-    fn inquire_balance<'py>(&self, py: Python<'py>, account_no: String) -> PyResult<Bound<'py, PyAny>> {
-        let client = self.client()?;
-        wait(py, OnPanic::Internal, async move { client.inquire_balance(&account_no).await }, interop::balance_response)
-    }
-
-    fn reconcile_payout<'py>(&self, py: Python<'py>, order_no: String) -> PyResult<Bound<'py, PyAny>> {
-        let client = self.client()?;
-        wait(py, OnPanic::Internal, async move { client.reconcile_payout(&order_no).await }, interop::reconciliation)
-    }
-
-    fn confirm_callback<'py>(&self, py: Python<'py>, callback: &NativeVerifiedCallback) -> PyResult<Bound<'py, PyAny>> {
-        let (client, callback) = (self.client()?, callback.inner.clone());
-        wait(
-            py,
-            OnPanic::Internal,
-            async move { client.confirm_callback(&callback).await },
-            interop::confirmed_callback,
-        )
-    }
-
-    fn payout_async<'py>(&self, py: Python<'py>, request: &NativePayoutRequest) -> PyResult<Bound<'py, PyAny>> {
-        let (client, request) = (self.client()?, request.inner.clone());
-        awaitable(py, payout_panic(&request), async move { client.payout(&request).await }, interop::payout_response)
-    }
-
-    #[pyo3(signature = (*, order_no=None, trade_no=None))]
-    fn inquire_status_async<'py>(
+    #[pyo3(signature = (account_no, *, call=None, asynchronous=false))]
+    fn inquire_balance<'py>(
         &self,
         py: Python<'py>,
-        order_no: Option<String>,
-        trade_no: Option<String>,
+        account_no: String,
+        call: Option<&Bound<'py, PyAny>>,
+        asynchronous: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let (client, query) =
-            (self.client()?, StatusQuery::from_numbers(order_no, trade_no).map_err(|e| to_py_err(&e))?);
-        awaitable(py, OnPanic::Internal, async move { client.inquire_status(&query).await }, interop::status_response)
+        let client = self.for_call(call)?;
+        let work = async move { client.inquire_balance(&account_no).await };
+        drive(py, asynchronous, OnPanic::Internal, work, interop::balance_response)
     }
 
-    fn inquire_balance_async<'py>(&self, py: Python<'py>, account_no: String) -> PyResult<Bound<'py, PyAny>> {
-        let client = self.client()?;
-        awaitable(
-            py,
-            OnPanic::Internal,
-            async move { client.inquire_balance(&account_no).await },
-            interop::balance_response,
-        )
+    #[pyo3(signature = (order_no, *, call=None, asynchronous=false))]
+    fn reconcile_payout<'py>(
+        &self,
+        py: Python<'py>,
+        order_no: String,
+        call: Option<&Bound<'py, PyAny>>,
+        asynchronous: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let client = self.for_call(call)?;
+        let work = async move { client.reconcile_payout(&order_no).await };
+        drive(py, asynchronous, OnPanic::Internal, work, interop::reconciliation)
     }
 
-    fn reconcile_payout_async<'py>(&self, py: Python<'py>, order_no: String) -> PyResult<Bound<'py, PyAny>> {
-        let client = self.client()?;
-        awaitable(
-            py,
-            OnPanic::Internal,
-            async move { client.reconcile_payout(&order_no).await },
-            interop::reconciliation,
-        )
-    }
-
-    fn confirm_callback_async<'py>(
+    #[pyo3(signature = (callback, *, call=None, asynchronous=false))]
+    fn confirm_callback<'py>(
         &self,
         py: Python<'py>,
         callback: &NativeVerifiedCallback,
+        call: Option<&Bound<'py, PyAny>>,
+        asynchronous: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let (client, callback) = (self.client()?, callback.inner.clone());
-        awaitable(
-            py,
-            OnPanic::Internal,
-            async move { client.confirm_callback(&callback).await },
-            interop::confirmed_callback,
-        )
+        let (client, callback) = (self.for_call(call)?, callback.inner.clone());
+        let work = async move { client.confirm_callback(&callback).await };
+        drive(py, asynchronous, OnPanic::Internal, work, interop::confirmed_callback)
     }
 
     fn __repr__(&self) -> PyResult<String> {

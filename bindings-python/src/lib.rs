@@ -8,6 +8,7 @@ mod cli;
 mod client;
 mod convert;
 mod errors;
+mod events;
 mod guard;
 mod handler;
 mod request;
@@ -26,13 +27,13 @@ fn status_is_final(status: &str) -> bool {
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("EVENT_NAMES", smilepayz::events::Event::NAMES.to_vec())?;
     m.add_class::<client::NativeClient>()?;
     m.add_class::<request::NativePayoutRequest>()?;
     m.add_class::<callback::NativeCallbackVerifier>()?;
     m.add_class::<callback::NativeVerifiedCallback>()?;
     m.add_class::<handler::NativeCallbackHandler>()?;
     m.add_class::<testing::NativeMockGateway>()?;
-    m.add("MockGatewayError", m.py().get_type::<testing::MockGatewayError>())?;
     m.add_function(wrap_pyfunction!(status_is_final, m)?)?;
     m.add_function(wrap_pyfunction!(cli::run_cli, m)?)?;
     m.add_class::<signing::NativeRequestSigner>()?;

@@ -3,8 +3,7 @@
 use crate::convert::{settings_to_json, to_json, to_python};
 use crate::errors::{runtime_error, to_py_err};
 use crate::runtime::runtime;
-use pyo3::create_exception;
-use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString};
 use smilepayz::{Case, Decimal, Error, SigningKey, Status};
@@ -15,10 +14,14 @@ use smilepayz_testkit::{
 use std::sync::{Arc, Mutex, PoisonError};
 use tokio::runtime::Runtime;
 
-create_exception!(_native, MockGatewayError, PyRuntimeError, "The mock gateway could not do what a test asked.");
-
+/// `smilepayz.testing.MockGatewayError` (a `SmilepayzError`, defined in Python so that
+/// `except SmilepayzError` catches it too).
 fn mock_error(e: impl std::fmt::Display) -> PyErr {
-    MockGatewayError::new_err(e.to_string())
+    let message = e.to_string();
+    Python::attach(|py| {
+        let class = py.import("smilepayz.testing").and_then(|m| m.getattr("MockGatewayError"));
+        class.and_then(|c| c.call1((message,))).map(PyErr::from_value).unwrap_or_else(|failed| failed)
+    })
 }
 
 /// A refused setting or fault is a `ConfigError`; anything else the mock's own error.

@@ -6,9 +6,36 @@
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use smilepayz::callback::{ConfirmedCallback, Delivery, HandlerResponse, SignatureError, VerifiedCallback};
+use smilepayz::events::Event;
 use smilepayz::models::{BalanceResponse, CallbackNotification, PayoutResponse, RawJson, StatusResponse};
 use smilepayz::validation::{Case, ValidationError, in_case, recase};
 use smilepayz::{Error, Reconciliation, UnknownCause};
+
+/// An event as a binding hands it on: its `event` name and fields (snake_case, as the
+/// core serialises them, for Python's log record attributes; camelCase for Node).
+pub fn event(event: &Event, case: Case) -> Value {
+    // Serialising our own derive-only type into a Value cannot fail.
+    let value = serde_json::to_value(event).unwrap_or(Value::Null);
+    match (case, value) {
+        (Case::Camel, Value::Object(map)) => {
+            Value::Object(map.into_iter().map(|(k, v)| (snake_to_camel(&k), v)).collect())
+        }
+        (_, value) => value,
+    }
+}
+
+fn snake_to_camel(name: &str) -> String {
+    let mut parts = name.split('_');
+    let mut out = parts.next().unwrap_or_default().to_owned();
+    for part in parts {
+        let mut chars = part.chars();
+        if let Some(first) = chars.next() {
+            out.push(first.to_ascii_uppercase());
+            out.extend(chars);
+        }
+    }
+    out
+}
 
 /// A pay-out answer.
 pub fn payout_response(response: &PayoutResponse, case: Case) -> Value {
@@ -124,8 +151,9 @@ pub fn error_fields(error: &Error, case: Case) -> Value {
         }
         Error::OutcomeUnknown { order_no, cause } => {
             put("orderNo", order_no.as_str().into());
-            put("cause", cause.kind().into());
-            put("causeDetail", cause.to_string().into());
+            // `reason`, not `cause`: JavaScript's `Error.cause` is the underlying Error.
+            put("reason", cause.kind().into());
+            put("reasonDetail", cause.to_string().into());
             let status = match cause {
                 UnknownCause::ServerError { http_status, .. } | UnknownCause::Redirect { http_status, .. } => {
                     Some(*http_status)
@@ -236,12 +264,25 @@ mod tests {
         assert_eq!(fields["kind"], "outcome_unknown");
         assert_eq!(fields["code"], "SMILEPAYZ_OUTCOME_UNKNOWN");
         assert_eq!(fields["order_no"], "ORDER0001");
-        assert_eq!(fields["cause"], "server_error");
+        assert_eq!(fields["reason"], "server_error");
         assert_eq!(fields["http_status"], 502);
         let signature = signature_error_fields(&SignatureError::BadSignature, Case::Camel);
         assert_eq!(signature["check"], "bad_signature");
         let config = Client::builder().merchant_id("m").merchant_secret("s").private_key("not a key!").build();
         let fields = error_fields(&config.expect_err("bad key"), Case::Camel);
         assert_eq!(fields["keyError"], "not_pem_or_base64");
+    }
+
+    #[test]
+    fn events_keep_their_name_and_take_the_bindings_case() {
+        let event = Event::CallbackMismatch { order_no: "O1".into(), field: "money.amount", stale: true };
+        assert_eq!(
+            super::event(&event, Case::Snake),
+            json!({"event": "callback_mismatch", "order_no": "O1", "field": "money.amount", "stale": true})
+        );
+        assert_eq!(
+            super::event(&event, Case::Camel),
+            json!({"event": "callback_mismatch", "orderNo": "O1", "field": "money.amount", "stale": true})
+        );
     }
 }

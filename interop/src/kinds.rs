@@ -105,8 +105,8 @@ pub const ERROR_KINDS: &[ErrorKind] = &[
         doc: "The pay-out may or may not have been accepted. Never send it again: reconcile it by its order number.",
         fields: &[
             field("orderNo", Shape::Str, "The order that may have been accepted."),
-            field("cause", Shape::OneOf(UNKNOWN_CAUSES), CAUSE_DOC),
-            field("causeDetail", Shape::Str, "The cause in words."),
+            field("reason", Shape::OneOf(UNKNOWN_CAUSES), CAUSE_DOC),
+            field("reasonDetail", Shape::Str, "The reason in words."),
             field("httpStatus", Shape::OptInt, "The HTTP status for `server_error`, `unreadable` and `redirect`."),
         ],
     },

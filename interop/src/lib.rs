@@ -9,4 +9,4 @@ pub mod kinds;
 pub mod settings;
 
 pub use answers::*;
-pub use settings::{Binding, ClientSettings, VerifierSettings};
+pub use settings::{Binding, CallSettings, ClientSettings, VerifierSettings};

@@ -198,6 +198,33 @@ impl ClientSettings {
     }
 }
 
+/// Settings of one call (Python's keyword arguments, Node's last argument): only
+/// `timeout_ms` (`timeoutMs`), the whole call's limit instead of the client's.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallSettings {
+    #[serde(default, alias = "timeoutMs", deserialize_with = "millis")]
+    timeout_ms: Option<Duration>,
+}
+
+impl CallSettings {
+    /// Reads a call's settings; `null` (none given) is the client's own.
+    pub fn from_json(value: Value) -> Result<Self, Error> {
+        if value.is_null() {
+            return Ok(Self::default());
+        }
+        read("call", value)
+    }
+
+    /// The client to make this call with: `client` itself, or with this call's timeout.
+    pub fn client(&self, client: &Client) -> Result<Client, Error> {
+        match self.timeout_ms {
+            Some(timeout) => client.with_timeout(timeout),
+            None => Ok(client.clone()),
+        }
+    }
+}
+
 /// Settings of a [`CallbackVerifier`]: the platform keys and the limits.
 #[derive(Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -233,7 +260,7 @@ impl VerifierSettings {
     /// Loads every key once and builds the verifier; a bad key is a `ConfigError` with
     /// its `key_error`.
     pub fn verifier(self) -> Result<CallbackVerifier, Error> {
-        let texts = match (self.platform_public_key, self.platform_public_keys) {
+        let texts = match (self.platform_public_key.clone(), self.platform_public_keys.clone()) {
             (Some(_), Some(_)) => {
                 return Err(Error::config("give platform_public_key or platform_public_keys, not both"));
             }
@@ -252,7 +279,21 @@ impl VerifierSettings {
             })?;
             keys.push(key);
         }
-        let mut verifier = CallbackVerifier::with_keys(keys);
+        self.with_limits(CallbackVerifier::with_keys(keys))
+    }
+
+    /// The verifier of the key in `SMILEPAYZ_PLATFORM_PUBLIC_KEY`, with these limits (a
+    /// key given here as well is refused: one source of keys).
+    pub fn verifier_from_env(self) -> Result<CallbackVerifier, Error> {
+        if self.platform_public_key.is_some() || self.platform_public_keys.is_some() {
+            return Err(Error::config(
+                "from_env reads the key from SMILEPAYZ_PLATFORM_PUBLIC_KEY: give no platform_public_key here",
+            ));
+        }
+        self.with_limits(CallbackVerifier::new(smilepayz::client::platform_key_from_env()?))
+    }
+
+    fn with_limits(self, mut verifier: CallbackVerifier) -> Result<CallbackVerifier, Error> {
         if let Some(max_age) = self.max_age_ms {
             verifier = verifier.max_age(max_age);
         }
@@ -420,5 +461,16 @@ mod tests {
         let secret = ClientSettings::from_json(json!({"merchantSecret": "s3cret", "privateKey": "k3y"})).expect("read");
         let shown = format!("{secret:?}");
         assert!(!shown.contains("s3cret") && !shown.contains("k3y"), "{shown}");
+    }
+
+    #[test]
+    fn call_settings_take_a_timeout_in_either_case_and_nothing_else() {
+        assert!(CallSettings::from_json(Value::Null).expect("none").timeout_ms.is_none());
+        let camel = CallSettings::from_json(json!({"timeoutMs": 250})).expect("read");
+        assert_eq!(camel.timeout_ms, Some(Duration::from_millis(250)));
+        let snake = CallSettings::from_json(json!({"timeout_ms": 1.5})).expect("read");
+        assert_eq!(snake.timeout_ms, Some(Duration::from_micros(1500)));
+        assert!(message(CallSettings::from_json(json!({"timeout": 1}))).contains("unknown field `timeout`"));
+        assert!(message(CallSettings::from_json(json!({"timeoutMs": -1}))).contains("timeoutMs must be a finite"));
     }
 }

@@ -179,7 +179,7 @@ test('a panic in a call rejects with InternalError, or OutcomeUnknownError (caus
     assert.match(internal.message, /deliberate panic/);
     const unknown = await rejection(callAsync(() => native.sdkPanicForTests(inFuture, 'PANIC0000001')));
     assert.ok(unknown instanceof OutcomeUnknownError, `inFuture ${inFuture}: ${unknown}`);
-    assert.equal(unknown.cause, 'internal');
+    assert.equal(unknown.reason, 'internal');
     assert.equal(unknown.orderNo, 'PANIC0000001');
   }
   // The process carries on.

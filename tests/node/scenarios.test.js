@@ -53,7 +53,7 @@ table.cases.forEach((c, index) => {
       const checker = gw.client();
       const got = {
         error: error?.kind ?? null,
-        cause: error?.cause ?? null,
+        cause: error?.reason ?? null,
         httpStatus: error?.httpStatus ?? null,
         gatewaySaw: gw.payoutRequestsFor(request.orderNo),
         reconcile: c.expect.reconcile === null ? null : (await checker.reconcilePayout(request.orderNo)).outcome,

@@ -231,8 +231,8 @@ test('errors have exactly the declared fields, of the declared shapes', async ()
       code: 'string',
       kind: 'string',
       orderNo: 'string',
-      cause: 'string',
-      causeDetail: 'string',
+      reason: 'string',
+      reasonDetail: 'string',
       httpStatus: 'number|null',
     });
 

@@ -12,7 +12,10 @@ import {
   ValidationError,
   isFinal,
   verifyCallback,
+  EVENT_NAMES,
   type ConfirmedCallback,
+  type SmilepayzEvent,
+  type SmilepayzEventOf,
   type PayoutRequest,
   type PayoutResponse,
   type Reconciliation,
@@ -21,18 +24,20 @@ import {
 } from 'smilepayz';
 import { MockGateway, type SignedCallback } from 'smilepayz/testing';
 
+const usdt: PayoutRequest = {
+  region: 'USDT',
+  orderNo: 'TYPED0',
+  purpose: 'Treasury',
+  amount: 100.5,
+  network: 'TRC20',
+  cashAccount: 'TS8taf44vwibX7z4vE7aqrA7xVQjzzGKoZ',
+};
+
 test('typed pay-out, reconciliation and callback', async () => {
   const gw: MockGateway = await MockGateway.start();
   try {
     const client = new Client(gw.clientOptions({ timeoutMs: 2000 }));
-    const request: PayoutRequest = {
-      region: 'USDT',
-      orderNo: `TYPED${Date.now()}`,
-      purpose: 'Treasury',
-      amount: 100.5,
-      network: 'TRC20',
-      cashAccount: 'TS8taf44vwibX7z4vE7aqrA7xVQjzzGKoZ',
-    };
+    const request: PayoutRequest = { ...usdt, orderNo: `TYPED${Date.now()}` };
     const answer: PayoutResponse = await client.payout(request);
     const amount: string | undefined = answer.money?.amount;
     assert.equal(amount, '100.5');
@@ -89,6 +94,25 @@ test('typed pay-out, reconciliation and callback', async () => {
     const bookedUnder: string = confirmed.orderNo;
     assert.equal(bookedUnder, fresh.orderNo);
     assert.ok(InternalError.prototype instanceof SmilepayzError);
+  } finally {
+    await gw.close();
+  }
+});
+
+test('typed events and call options', async () => {
+  const gw: MockGateway = await MockGateway.start();
+  try {
+    const client = new Client(gw.clientOptions({ timeoutMs: 2000, ipv4Only: true, proxy: undefined }));
+    const responses: Array<SmilepayzEventOf<'response'>> = [];
+    const all: SmilepayzEvent[] = [];
+    client.on('response', (e) => responses.push(e));
+    for (const name of EVENT_NAMES) client.on(name, (e) => all.push(e));
+    const request: PayoutRequest = { ...usdt, orderNo: `TYPEDEV${Date.now()}` };
+    await client.payout(request, { timeoutMs: 3000 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const status: number = responses[0]!.httpStatus;
+    assert.equal(status, 200);
+    assert.ok(all.some((e) => e.event === 'request'));
   } finally {
     await gw.close();
   }

@@ -170,7 +170,7 @@ def test_a_panic_in_a_sync_call_is_an_internal_error() -> None:
     assert "deliberate panic" in str(caught.value)
     with pytest.raises(errors.OutcomeUnknownError) as unknown:
         _panic_for_tests(order_no="PANIC0000001")
-    assert (unknown.value.cause, unknown.value.order_no) == ("internal", "PANIC0000001")
+    assert (unknown.value.reason, unknown.value.order_no) == ("internal", "PANIC0000001")
 
 
 def test_a_panic_in_an_async_call_settles_the_future() -> None:
@@ -186,7 +186,7 @@ def test_a_panic_in_an_async_call_settles_the_future() -> None:
 
     internal, unknown = asyncio.run(run())
     assert "deliberate panic" in str(internal)
-    assert (unknown.cause, unknown.order_no) == ("internal", "PANIC0000002")
+    assert (unknown.reason, unknown.order_no) == ("internal", "PANIC0000002")
 
 
 # Hostile nesting runs in a child interpreter: a regression is a crash of the child

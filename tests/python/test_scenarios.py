@@ -68,7 +68,7 @@ def test_fault_scenario(case: Any, keys: Any) -> None:
         checker = gateway.client()
         got = {
             "error": None if error is None else error.kind,
-            "cause": getattr(error, "cause", None),
+            "cause": getattr(error, "reason", None),
             "httpStatus": getattr(error, "http_status", None),
             "gatewaySaw": gateway.payout_requests_for(order_no),
             "reconcile": None if expect["reconcile"] is None else checker.reconcile_payout(order_no).outcome,

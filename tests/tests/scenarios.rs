@@ -101,7 +101,7 @@ async fn run(table: &Value, index: usize, case: &Value) -> Result<(), String> {
     };
     let mut got = Map::new();
     got.insert("error".into(), error.get("kind").cloned().unwrap_or(Value::Null));
-    got.insert("cause".into(), error.get("cause").cloned().unwrap_or(Value::Null));
+    got.insert("cause".into(), error.get("reason").cloned().unwrap_or(Value::Null));
     got.insert("httpStatus".into(), error.get("httpStatus").cloned().unwrap_or(Value::Null));
     got.insert("gatewaySaw".into(), gateway.payout_requests_for(order_no).into());
     got.insert("reconcile".into(), reconciled);

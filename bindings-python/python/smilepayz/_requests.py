@@ -60,11 +60,25 @@ class PayoutRequest:
     @classmethod
     def from_dict(cls, fields: Mapping[str, Any]) -> PayoutRequest:
         """A request from a plain mapping with ``region`` (IDR, PEN, COP, BRL, USDT) and
-        the region's snake_case fields, e.g. one read back from a job queue."""
-        request = PayoutRequest.__new__(PayoutRequest)
-        request._fields = dict(fields)
-        request._native = _native.PayoutRequest(request._fields)
+        the region's snake_case fields, e.g. one read back from a job queue. Returns the
+        region's class (``IndonesiaPayout``, ...), every field readable as an attribute
+        (nested values as given)."""
+        given = dict(fields)
+        native = _native.PayoutRequest(given)
+        region_class = next((c for c in PayoutRequest.__subclasses__() if c._region == native.region), PayoutRequest)
+        request = region_class.__new__(region_class)
+        if dataclasses.is_dataclass(region_class):
+            for field in dataclasses.fields(region_class):
+                default = None if field.default is dataclasses.MISSING else field.default
+                object.__setattr__(request, field.name, given.get(field.name, default))
+        object.__setattr__(request, "_fields", given)
+        object.__setattr__(request, "_native", native)
         return request
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled and copied as the mapping it was built from, read (and checked) again
+        # by the core: the native handle does not cross processes.
+        return (PayoutRequest.from_dict, (self._fields,))
 
     @property
     def region(self) -> str:

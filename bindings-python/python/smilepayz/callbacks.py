@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Callable, Optional, Union
 
-from . import _native
+from . import _events, _native
 from ._answers import _Answer, parse_time
 from ._native import VerifiedCallback as _NativeVerifiedCallback
 from .models import Money, Status, StatusResult, _CallbackFields
@@ -78,6 +78,11 @@ class VerifiedCallback(_CallbackFields):
         callback._native = None  # type: ignore[assignment]
         callback._cache = {"timestamp": "", **fields}
         return callback
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A pickled or copied callback keeps its fields but not the native handle: it
+        # cannot be confirmed again (only verification makes a confirmable one).
+        return (VerifiedCallback._detached, (dict(self._fields),))
 
     @property
     def trade_no(self) -> str:  # type: ignore[override]  # the native handle's, without reading the body
@@ -175,7 +180,22 @@ class CallbackVerifier:
     ) -> None:
         keys = [platform_public_key] if isinstance(platform_public_key, str) else list(platform_public_key)
         settings = {"platform_public_keys": keys, "max_age_ms": max_age_ms, "max_body_bytes": max_body_bytes}
-        self._native = _native.CallbackVerifier(settings, clock=clock)
+        self._native = _native.CallbackVerifier(settings, clock=clock, on_event=_events.emit)
+
+    @classmethod
+    def from_env(
+        cls,
+        *,
+        max_age_ms: Optional[float] = None,
+        max_body_bytes: Optional[int] = None,
+        clock: Optional[Callable[[], float]] = None,
+    ) -> CallbackVerifier:
+        """A verifier of the key in ``SMILEPAYZ_PLATFORM_PUBLIC_KEY`` (PEM or bare
+        base64); unset or not a key is a :class:`~smilepayz.errors.ConfigError`."""
+        verifier = cls.__new__(cls)
+        settings = {"max_age_ms": max_age_ms, "max_body_bytes": max_body_bytes}
+        verifier._native = _native.CallbackVerifier(settings, clock=clock, on_event=_events.emit, from_env=True)
+        return verifier
 
     def verify(self, headers: Headers, body: Union[bytes, bytearray, memoryview]) -> VerifiedCallback:
         """Checks the signature over the raw ``body``; raises

@@ -63,20 +63,20 @@ class ApiError(SmilepayzError):
 
 class OutcomeUnknownError(SmilepayzError):
     """The pay-out may or may not have been accepted. Never send it again: reconcile it by its order number.
-    ``order_no``: The order that may have been accepted. ``cause``: What happened; `redirect`: a redirect, never
-    followed; `internal`: the SDK failed after the pay-out may have left; `aborted`: the call was cancelled
-    after the pay-out may have left. ``cause_detail``: The cause in words. ``http_status``: The HTTP status for
-    `server_error`, `unreadable` and `redirect`.
+    ``order_no``: The order that may have been accepted. ``reason``: What happened; `redirect`: a redirect,
+    never followed; `internal`: the SDK failed after the pay-out may have left; `aborted`: the call was
+    cancelled after the pay-out may have left. ``reason_detail``: The reason in words. ``http_status``: The HTTP
+    status for `server_error`, `unreadable` and `redirect`.
     """
 
     kind = "outcome_unknown"
     order_no: str  #: The order that may have been accepted.
     #: What happened; `redirect`: a redirect, never followed; `internal`: the SDK failed after the pay-out may have
     #: left; `aborted`: the call was cancelled after the pay-out may have left.
-    cause: Literal[
+    reason: Literal[
         "timeout", "connection_lost", "server_error", "unreadable", "wrong_order", "redirect", "internal", "aborted"
     ]
-    cause_detail: str  #: The cause in words.
+    reason_detail: str  #: The reason in words.
     http_status: Optional[int]  #: The HTTP status for `server_error`, `unreadable` and `redirect`.
 
 

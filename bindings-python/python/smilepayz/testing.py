@@ -14,10 +14,17 @@ from ._native import _panic_for_tests as _panic_for_tests  # panic-safety tests 
 from ._native import _panic_for_tests_async as _panic_for_tests_async
 from .callbacks import CallbackVerifier
 from .client import AsyncClient, Client
+from .errors import SmilepayzError
 
 __all__ = ["MockGateway", "MockGatewayError", "sign_callback"]
 
-MockGatewayError = _native.MockGatewayError
+
+class MockGatewayError(SmilepayzError, RuntimeError):
+    """The mock gateway could not do what a test asked (it is closed, or has no such
+    order). A :class:`~smilepayz.errors.SmilepayzError` like every error of the SDK."""
+
+    kind = "mock_gateway"
+
 
 Endpoint = Literal["payout", "status", "balance"]
 Fault = Literal[
