@@ -109,6 +109,12 @@ export interface ClientOptions {
 export interface CallOptions {
   /** This call's whole limit in milliseconds, instead of the client's `timeoutMs`. */
   timeoutMs?: number;
+  /**
+   * Stops the call: rejects with `AbortedError` when nothing of it can have reached the
+   * gateway, with `OutcomeUnknownError` (reason `'aborted'`, carrying the `orderNo`) for a
+   * pay-out already on its way — reconcile that one, never resend it.
+   */
+  signal?: AbortSignal;
 }
 
 /** Where a request went. */

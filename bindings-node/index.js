@@ -62,30 +62,49 @@ class Client extends Observed {
     return this.#native.baseUrl;
   }
 
-  // Every call takes `options` last: `{ timeoutMs }` (checked by the core).
+  // Every call takes `options` last: `{ timeoutMs, signal }`. `timeoutMs` is checked by
+  // the core; `signal` (an AbortSignal) flips a core cancel token, and the core decides
+  // what stopping means: AbortedError when nothing can have left, OutcomeUnknownError
+  // (reason 'aborted') for a pay-out already on its way.
+  #call(options, run) {
+    const signal = options?.signal;
+    if (signal === undefined || signal === null) return callAsync(() => run(this.#native, options));
+    const { signal: _signal, ...settings } = options;
+    if (typeof signal.addEventListener !== 'function' || typeof signal.aborted !== 'boolean') {
+      return Promise.reject(new TypeError('options.signal must be an AbortSignal'));
+    }
+    const token = new native.NativeCancelToken();
+    const stop = () => token.cancel();
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
+    return callAsync(() => run(this.#native.withCancel(token), settings)).finally(() =>
+      signal.removeEventListener('abort', stop),
+    );
+  }
+
   payout(request, options) {
-    return callAsync(() => this.#native.payout(request, options));
+    return this.#call(options, (n, o) => n.payout(request, o));
   }
 
   inquireStatus(query, options) {
-    return callAsync(() => this.#native.inquireStatus(query?.orderNo ?? null, query?.tradeNo ?? null, options));
+    return this.#call(options, (n, o) => n.inquireStatus(query?.orderNo ?? null, query?.tradeNo ?? null, o));
   }
 
   inquireBalance(accountNo, options) {
-    return callAsync(() => this.#native.inquireBalance(accountNo, options));
+    return this.#call(options, (n, o) => n.inquireBalance(accountNo, o));
   }
 
   reconcilePayout(orderNo, options) {
-    return callAsync(() => this.#native.reconcilePayout(orderNo, options));
+    return this.#call(options, (n, o) => n.reconcilePayout(orderNo, o));
   }
 
   confirmCallback(callback, options) {
-    return callAsync(() => {
+    return this.#call(options, (n, o) => {
       const handle = handleOf(callback);
       if (!handle) {
         throw new TypeError('confirmCallback takes the VerifiedCallback returned by verifyCallback or CallbackVerifier');
       }
-      return this.#native.confirmCallback(handle, options);
+      return n.confirmCallback(handle, o);
     });
   }
 

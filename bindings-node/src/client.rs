@@ -9,7 +9,7 @@ use napi::Env;
 use napi::bindgen_prelude::{Function, PromiseRaw, Unknown};
 use napi_derive::napi;
 use serde_json::Value;
-use smilepayz::{Case, Client, ClientBuilder, PayoutRequest, StatusQuery};
+use smilepayz::{CancelToken, Case, Client, ClientBuilder, PayoutRequest, StatusQuery};
 use smilepayz_interop as interop;
 use smilepayz_interop::{Binding, CallSettings, ClientSettings};
 use std::future::Future;
@@ -60,9 +60,38 @@ impl NativeClient {
     }
 }
 
+/// The switch an `AbortSignal` flips: it stops the calls of the client views made with it.
+#[napi]
+pub struct NativeCancelToken {
+    inner: CancelToken,
+}
+
+#[napi]
+impl NativeCancelToken {
+    /// A token not yet cancelled.
+    #[napi(constructor)]
+    #[allow(clippy::new_without_default)] // napi constructors take no Default
+    pub fn new() -> Self {
+        Self { inner: CancelToken::new() }
+    }
+
+    /// Stops every call made through a view with this token (the core decides what a
+    /// stop means: `AbortedError`, or `OutcomeUnknownError` for a pay-out on its way).
+    #[napi]
+    pub fn cancel(&self) {
+        self.inner.cancel();
+    }
+}
+
 /// Every call takes an optional last argument, its options (`{ timeoutMs }`).
 #[napi]
 impl NativeClient {
+    /// The same client (connections, events) whose calls `token` stops.
+    #[napi]
+    pub fn with_cancel(&self, token: &NativeCancelToken) -> NativeClient {
+        NativeClient { inner: self.inner.with_cancel(token.inner.clone()) }
+    }
+
     /// Builds a client from options (read and checked by `smilepayz_interop::settings`).
     /// `on_event` receives every event as JSON text.
     #[napi(

@@ -11,10 +11,14 @@ use crate::request::NativePayoutRequest;
 use crate::runtime::{PerProcess, runtime};
 use pyo3::prelude::*;
 use serde_json::Value;
-use smilepayz::{Case, Client, ClientBuilder, Error, OrderNo, StatusQuery};
+use smilepayz::{CancelToken, Case, Client, ClientBuilder, Error, OrderNo, StatusQuery};
 use smilepayz_interop as interop;
 use smilepayz_interop::{Binding, CallSettings, ClientSettings};
 use std::future::Future;
+use std::time::Duration;
+
+/// How often a blocking call gives the interpreter a chance to see Ctrl-C.
+const SIGNAL_POLL: Duration = Duration::from_millis(50);
 
 /// The native client behind `smilepayz.Client` and `smilepayz.AsyncClient`.
 #[pyclass(frozen, module = "smilepayz._native", name = "Client")]
@@ -29,16 +33,44 @@ fn payout_panic(request: &smilepayz::PayoutRequest) -> OnPanic {
 }
 
 /// Runs `work` to completion with the interpreter lock released; a panic in it is the
-/// error `on_panic` names.
+/// error `on_panic` names. With `interrupt` (the token of the client `work` runs on), a
+/// Ctrl-C cancels the call: nothing sent yet is `KeyboardInterrupt`; a pay-out that may
+/// have left is `OutcomeUnknownError` (reason `aborted`), never silence.
 pub(crate) fn wait<'py, T: Send>(
     py: Python<'py>,
+    interrupt: Option<CancelToken>,
     on_panic: OnPanic,
     work: impl Future<Output = Result<T, Error>> + Send,
     answer: fn(&T, Case) -> Value,
 ) -> PyResult<Bound<'py, PyAny>> {
     let runtime = runtime().map_err(|e| runtime_error(&e))?;
     let work = guarded(on_panic, async move { work.await.map(|t| answer(&t, Case::Snake)) });
-    match py.detach(|| runtime.block_on(work)) {
+    let Some(token) = interrupt else {
+        return answered(py, py.detach(|| runtime.block_on(work)));
+    };
+    let mut work = std::pin::pin!(work);
+    let mut interrupted = None;
+    let outcome = loop {
+        let step = py.detach(|| runtime.block_on(async { tokio::time::timeout(SIGNAL_POLL, work.as_mut()).await }));
+        match step {
+            Ok(outcome) => break outcome,
+            Err(_) if interrupted.is_none() => {
+                if let Err(signal) = py.check_signals() {
+                    token.cancel();
+                    interrupted = Some(signal);
+                }
+            }
+            Err(_) => {}
+        }
+    };
+    match (outcome, interrupted) {
+        (Err(Error::Aborted(_)), Some(signal)) => Err(signal),
+        (outcome, _) => answered(py, outcome),
+    }
+}
+
+fn answered(py: Python<'_>, outcome: Result<Value, Error>) -> PyResult<Bound<'_, PyAny>> {
+    match outcome {
         Ok(value) => to_python(py, &value),
         Err(e) => Err(to_py_err(&e)),
     }
@@ -51,15 +83,19 @@ fn build(builder: &ClientBuilder) -> PyResult<Client> {
     shield(&OnPanic::Internal, || builder.clone().build()).map_err(|e| to_py_err(&e))
 }
 
-/// How a call is driven: blocking the caller, or as an asyncio awaitable.
+/// How a call is driven: blocking the caller (`interrupt`: its Ctrl-C token), or as an
+/// asyncio awaitable (`None`: asyncio cancels by dropping the task).
 fn drive<'py, T: Send + 'static>(
     py: Python<'py>,
-    asynchronous: bool,
+    interrupt: Option<CancelToken>,
     on_panic: OnPanic,
     work: impl Future<Output = Result<T, Error>> + Send + 'static,
     answer: fn(&T, Case) -> Value,
 ) -> PyResult<Bound<'py, PyAny>> {
-    if asynchronous { awaitable(py, on_panic, work, answer) } else { wait(py, on_panic, work, answer) }
+    match interrupt {
+        Some(token) => wait(py, Some(token), on_panic, work, answer),
+        None => awaitable(py, on_panic, work, answer),
+    }
 }
 
 impl NativeClient {
@@ -76,13 +112,19 @@ impl NativeClient {
         self.client.get(|| build(&self.builder))
     }
 
-    /// The client for one call: this one, or with the call's own `timeout_ms`.
-    fn for_call(&self, call: Option<&Bound<'_, PyAny>>) -> PyResult<Client> {
+    /// The client for one call (this one, or with the call's own `timeout_ms`) and, for a
+    /// blocking call, the token Ctrl-C cancels it with.
+    fn for_call(&self, call: Option<&Bound<'_, PyAny>>, asynchronous: bool) -> PyResult<(Client, Option<CancelToken>)> {
         let settings = match call {
             Some(call) => CallSettings::from_json(settings_to_json(call)?).map_err(|e| to_py_err(&e))?,
             None => CallSettings::default(),
         };
-        settings.client(&self.client()?).map_err(|e| to_py_err(&e))
+        let client = settings.client(&self.client()?).map_err(|e| to_py_err(&e))?;
+        if asynchronous {
+            return Ok((client, None));
+        }
+        let token = CancelToken::new();
+        Ok((client.with_cancel(token.clone()), Some(token)))
     }
 }
 
@@ -127,9 +169,9 @@ impl NativeClient {
         call: Option<&Bound<'py, PyAny>>,
         asynchronous: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let (client, request) = (self.for_call(call)?, request.inner.clone());
+        let ((client, interrupt), request) = (self.for_call(call, asynchronous)?, request.inner.clone());
         let on_panic = payout_panic(&request);
-        drive(py, asynchronous, on_panic, async move { client.payout(&request).await }, interop::payout_response)
+        drive(py, interrupt, on_panic, async move { client.payout(&request).await }, interop::payout_response)
     }
 
     #[pyo3(signature = (*, order_no=None, trade_no=None, call=None, asynchronous=false))]
@@ -141,10 +183,10 @@ impl NativeClient {
         call: Option<&Bound<'py, PyAny>>,
         asynchronous: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let (client, query) =
-            (self.for_call(call)?, StatusQuery::from_numbers(order_no, trade_no).map_err(|e| to_py_err(&e))?);
+        let query = StatusQuery::from_numbers(order_no, trade_no).map_err(|e| to_py_err(&e))?;
+        let (client, interrupt) = self.for_call(call, asynchronous)?;
         let work = async move { client.inquire_status(&query).await };
-        drive(py, asynchronous, OnPanic::Internal, work, interop::status_response)
+        drive(py, interrupt, OnPanic::Internal, work, interop::status_response)
     }
 
     #[pyo3(signature = (account_no, *, call=None, asynchronous=false))]
@@ -155,9 +197,9 @@ impl NativeClient {
         call: Option<&Bound<'py, PyAny>>,
         asynchronous: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let client = self.for_call(call)?;
+        let (client, interrupt) = self.for_call(call, asynchronous)?;
         let work = async move { client.inquire_balance(&account_no).await };
-        drive(py, asynchronous, OnPanic::Internal, work, interop::balance_response)
+        drive(py, interrupt, OnPanic::Internal, work, interop::balance_response)
     }
 
     #[pyo3(signature = (order_no, *, call=None, asynchronous=false))]
@@ -168,9 +210,9 @@ impl NativeClient {
         call: Option<&Bound<'py, PyAny>>,
         asynchronous: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let client = self.for_call(call)?;
+        let (client, interrupt) = self.for_call(call, asynchronous)?;
         let work = async move { client.reconcile_payout(&order_no).await };
-        drive(py, asynchronous, OnPanic::Internal, work, interop::reconciliation)
+        drive(py, interrupt, OnPanic::Internal, work, interop::reconciliation)
     }
 
     #[pyo3(signature = (callback, *, call=None, asynchronous=false))]
@@ -181,9 +223,9 @@ impl NativeClient {
         call: Option<&Bound<'py, PyAny>>,
         asynchronous: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let (client, callback) = (self.for_call(call)?, callback.inner.clone());
+        let ((client, interrupt), callback) = (self.for_call(call, asynchronous)?, callback.inner.clone());
         let work = async move { client.confirm_callback(&callback).await };
-        drive(py, asynchronous, OnPanic::Internal, work, interop::confirmed_callback)
+        drive(py, interrupt, OnPanic::Internal, work, interop::confirmed_callback)
     }
 
     fn __repr__(&self) -> PyResult<String> {

@@ -85,7 +85,7 @@ async fn deliberate_panic(when: &'static str) -> Result<(), Error> {
 #[pyfunction(name = "_panic_for_tests")]
 #[pyo3(signature = (*, order_no=None))]
 pub(crate) fn panic_for_tests<'py>(py: Python<'py>, order_no: Option<String>) -> PyResult<Bound<'py, PyAny>> {
-    wait(py, on_panic_for_tests(order_no)?, deliberate_panic("sync call"), |(), _| Value::Null)
+    wait(py, None, on_panic_for_tests(order_no)?, deliberate_panic("sync call"), |(), _| Value::Null)
 }
 
 /// An async client call that panics: the awaitable raises the SDK error it becomes.

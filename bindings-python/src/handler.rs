@@ -58,7 +58,7 @@ impl NativeCallbackHandler {
         headers: Vec<(String, Vec<u8>)>,
         body: Vec<u8>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        wait(py, OnPanic::Internal, self.receiving(headers, body)?, received)
+        wait(py, None, OnPanic::Internal, self.receiving(headers, body)?, received)
     }
 
     /// Verifies and confirms one callback; an asyncio future.
