@@ -240,7 +240,7 @@ def check_wheel(path: Path, version: str, prints: dict[bytes, str]) -> str:
     check_contents(
         path.name,
         files,
-        [PY_FILES, native, rf"{info}/(METADATA|WHEEL|RECORD)", rf"{info}/sboms/[a-z0-9_-]+\.cyclonedx\.json", rf"{info}/licenses/.+"],
+        [PY_FILES, native, rf"{info}/(METADATA|WHEEL|RECORD|entry_points\.txt)", rf"{info}/sboms/[a-z0-9_-]+\.cyclonedx\.json", rf"{info}/licenses/.+"],
     )
     check_licenses(path.name, files, f"smilepayz-{pep440(version)}.dist-info/licenses")
     check_keys(path.name, files, prints)
