@@ -65,7 +65,7 @@ test('every event kind reaches diagnostics_channel and on(), without secrets', a
   });
   t.after(() => subscribers.forEach(([name, s]) => diagnostics.unsubscribe(`smilepayz:${name}`, s)));
 
-  const client = gw.client({ timeoutMs: 2000, retry: { maxAttempts: 5, initialBackoffMs: 50 } });
+  const client = gw.client({ timeoutMs: 2000, retry: { maxAttempts: 10, initialBackoffMs: 100 } });
   const verifier = new CallbackVerifier({ platformPublicKey: gw.platformPublicKey });
   const heard: SmilepayzEvent[] = [];
   for (const name of EVENT_NAMES) {

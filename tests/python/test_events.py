@@ -45,7 +45,7 @@ def everything_in(record: logging.LogRecord) -> str:
 
 
 def test_every_event_kind_is_logged_with_its_fields_and_no_secret(gateway: MockGateway, recorder: Recorder) -> None:
-    client = gateway.client(timeout_ms=2000, retry={"max_attempts": 5, "initial_backoff_ms": 50})
+    client = gateway.client(timeout_ms=2000, retry={"max_attempts": 10, "initial_backoff_ms": 100})
     verifier = gateway.callback_verifier()
     # request, response, retry: the first connections are refused (nothing was sent).
     gateway.refuse_connections_for(120)
