@@ -337,7 +337,12 @@ export type ErrorCode =
   | 'SMILEPAYZ_CALLBACK_MISMATCH'
   | 'SMILEPAYZ_STALE_CALLBACK'
   | 'SMILEPAYZ_INTERNAL'
-  | 'SMILEPAYZ_ABORTED';
+  | 'SMILEPAYZ_ABORTED'
+  | 'SMILEPAYZ_BATCH_ROWS'
+  | 'SMILEPAYZ_BATCH_INPUT'
+  | 'SMILEPAYZ_JOURNAL'
+  | 'SMILEPAYZ_INSUFFICIENT_BALANCE'
+  | 'SMILEPAYZ_CALLBACK_DISAGREES';
 
 export type ErrorKind =
   | 'validation'
@@ -350,7 +355,12 @@ export type ErrorKind =
   | 'callback_mismatch'
   | 'stale_callback'
   | 'internal'
-  | 'aborted';
+  | 'aborted'
+  | 'batch_rows'
+  | 'batch_input'
+  | 'journal'
+  | 'insufficient_balance'
+  | 'callback_disagrees';
 
 /** One broken rule of a request. */
 export interface Violation {
@@ -359,6 +369,16 @@ export interface Violation {
   /** e.g. `required`, `format`, `scale`, `range`, `one_of`. */
   rule: string;
   message: string;
+}
+
+/** A refused row of a batch input. */
+export interface BatchRowError {
+  /** 1-based: the CSV record after the header, the JSON Lines line, the position in `add`. */
+  rowNumber: number;
+  problem: 'invalid' | 'unreadable' | 'duplicate_order_no' | 'changed';
+  message: string;
+  /** The broken rules of an `invalid` row (snake_case paths, as the row is written); empty otherwise. */
+  violations: Violation[];
 }
 
 /** The base of every SDK error. */
@@ -493,4 +513,59 @@ export declare class InternalError extends SmilepayzError {
 export declare class AbortedError extends SmilepayzError {
   readonly code: 'SMILEPAYZ_ABORTED';
   readonly kind: 'aborted';
+}
+
+/**
+ * Rows of a batch input are refused; nothing of that input was journaled (unless invalid rows were skipped).
+ * `rows` lists each with its row number and why.
+ */
+export declare class BatchRowsError extends SmilepayzError {
+  readonly code: 'SMILEPAYZ_BATCH_ROWS';
+  readonly kind: 'batch_rows';
+  /** Every refused row: its number, the problem and, for an invalid row, its violations. */
+  readonly rows: BatchRowError[];
+}
+
+/** A batch input as a whole cannot be read (no rows, a bad CSV header, a missing file); nothing was journaled. */
+export declare class BatchInputError extends SmilepayzError {
+  readonly code: 'SMILEPAYZ_BATCH_INPUT';
+  readonly kind: 'batch_input';
+  /** The file, or `rows` for rows from code. */
+  readonly source: string;
+}
+
+/**
+ * The batch journal cannot be used: not a journal, held by another runner, or a read or write failed. Nothing
+ * was sent after the failure; what was sent before is journaled.
+ */
+export declare class JournalError extends SmilepayzError {
+  readonly code: 'SMILEPAYZ_JOURNAL';
+  readonly kind: 'journal';
+  /** `not_a_journal`, `in_use` (one runner per SQLite file) or `failed`. */
+  readonly reason: 'not_a_journal' | 'in_use' | 'failed';
+}
+
+/** The pre-flight found the balance short of what the batch still has to send; nothing was sent. */
+export declare class InsufficientBalanceError extends SmilepayzError {
+  readonly code: 'SMILEPAYZ_INSUFFICIENT_BALANCE';
+  readonly kind: 'insufficient_balance';
+  /** The currency. */
+  readonly currency: string;
+  /** The batch's total still to send, an exact decimal string. */
+  readonly needed: string;
+  /** The available balance, an exact decimal string; null when the inquiry named none in this currency. */
+  readonly available: string | null;
+}
+
+/**
+ * A confirmed callback's money differs from the journaled row; it was not recorded. Investigate before booking
+ * anything.
+ */
+export declare class CallbackDisagreesError extends SmilepayzError {
+  readonly code: 'SMILEPAYZ_CALLBACK_DISAGREES';
+  readonly kind: 'callback_disagrees';
+  /** The order number. */
+  readonly orderNo: string;
+  /** What differs. */
+  readonly detail: string;
 }

@@ -155,3 +155,57 @@ fn invalid_rows(rows: &[RowError]) -> String {
     }
     text
 }
+
+impl RowProblem {
+    /// The stable name of the problem: `invalid`, `unreadable`, `duplicate_order_no` or
+    /// `changed`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            RowProblem::Invalid(_) => "invalid",
+            RowProblem::Unreadable(_) => "unreadable",
+            RowProblem::DuplicateOrderNo { .. } => "duplicate_order_no",
+            RowProblem::Changed { .. } => "changed",
+        }
+    }
+}
+
+impl BatchError {
+    /// The stable name of the error's kind, as the bindings and the command line report
+    /// it; a gateway client error and a setting error keep the core's kind.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            BatchError::InvalidRows(_) => "batch_rows",
+            BatchError::Input { .. } => "batch_input",
+            BatchError::NotAJournal { .. } | BatchError::JournalInUse { .. } | BatchError::Journal(_) => "journal",
+            BatchError::InsufficientBalance { .. } => "insufficient_balance",
+            BatchError::CallbackDisagrees { .. } => "callback_disagrees",
+            BatchError::Client(e) => e.kind(),
+            BatchError::Config(_) => smilepayz::Error::config("").kind(),
+        }
+    }
+
+    /// The stable code (`SMILEPAYZ_…`), as Node's `error.code`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            BatchError::InvalidRows(_) => "SMILEPAYZ_BATCH_ROWS",
+            BatchError::Input { .. } => "SMILEPAYZ_BATCH_INPUT",
+            BatchError::NotAJournal { .. } | BatchError::JournalInUse { .. } | BatchError::Journal(_) => {
+                "SMILEPAYZ_JOURNAL"
+            }
+            BatchError::InsufficientBalance { .. } => "SMILEPAYZ_INSUFFICIENT_BALANCE",
+            BatchError::CallbackDisagrees { .. } => "SMILEPAYZ_CALLBACK_DISAGREES",
+            BatchError::Client(e) => e.code(),
+            BatchError::Config(_) => smilepayz::Error::config("").code(),
+        }
+    }
+
+    /// For a journal error: `not_a_journal`, `in_use` or `failed`.
+    pub fn journal_reason(&self) -> Option<&'static str> {
+        match self {
+            BatchError::NotAJournal { .. } => Some("not_a_journal"),
+            BatchError::JournalInUse { .. } => Some("in_use"),
+            BatchError::Journal(_) => Some("failed"),
+            _ => None,
+        }
+    }
+}

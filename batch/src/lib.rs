@@ -21,6 +21,7 @@ mod callbacks;
 mod error;
 mod input;
 pub mod journal;
+mod open;
 mod preflight;
 mod report;
 mod row;
@@ -34,6 +35,7 @@ pub use journal::PostgresJournal;
 #[cfg(feature = "sqlite")]
 pub use journal::SqliteJournal;
 pub use journal::{Journal, State};
+pub use open::{AnyJournal, is_postgres_url};
 pub use preflight::Coverage;
 pub use report::{Report, ReportRow, Total};
 pub use row::derived_order_no;

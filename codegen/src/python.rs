@@ -289,6 +289,8 @@ fn error_type(shape: Shape) -> String {
         Shape::OptStatus => "Optional[Status]".into(),
         Shape::Callback => "VerifiedCallback".into(),
         Shape::Inquiry => "StatusResult".into(),
+        Shape::OptStr => "Optional[str]".into(),
+        Shape::Rows => "list[BatchRowError]".into(),
     }
 }
 
@@ -298,6 +300,7 @@ fn error_convert(shape: Shape) -> Option<&'static str> {
         Shape::OptStatus => Some("_opt(Status)"),
         Shape::Callback => Some("VerifiedCallback._detached"),
         Shape::Inquiry => Some("StatusResult._from"),
+        Shape::Rows => Some("_batch_rows"),
         _ => None,
     }
 }
@@ -311,13 +314,13 @@ pub(crate) fn errors(model: &Model) -> String {
         "from __future__ import annotations\n\n",
         "from typing import Any, Literal, Optional\n\n",
         "from ._answers import _by_name, _opt\n",
-        "from ._errors import SmilepayzError, Violation, _ConfirmedNumbers, _violations\n",
+        "from ._errors import BatchRowError, SmilepayzError, Violation, _batch_rows, _ConfirmedNumbers, _violations\n",
         "from .callbacks import VerifiedCallback\n",
         "from .models import Status, StatusResult\n\n",
     ));
-    let mut names: Vec<String> = vec!["SmilepayzError".into(), "Violation".into()];
+    let mut names: Vec<String> = vec!["SmilepayzError".into(), "Violation".into(), "BatchRowError".into()];
     let kinds: Vec<(String, &smilepayz_interop::kinds::ErrorKind)> =
-        model.errors.iter().map(|k| ((k.sample)().kind().to_owned(), k)).collect();
+        model.errors.iter().map(|k| (k.kind(), k)).collect();
     names.extend(kinds.iter().map(|(kind, _)| error_class(kind)));
     all(&mut out, &mut names);
     for (kind, k) in &kinds {

@@ -139,13 +139,14 @@ fn error_type(shape: Shape) -> String {
         Shape::OptStatus => "Status | null".into(),
         Shape::Callback => "CallbackNotification".into(),
         Shape::Inquiry => "StatusResponse".into(),
+        Shape::OptStr => "string | null".into(),
+        Shape::Rows => "BatchRowError[]".into(),
     }
 }
 
 fn errors(out: &mut String, model: &Model) {
-    let samples: Vec<_> = model.errors.iter().map(|k| ((k.sample)(), k)).collect();
-    let codes: Vec<&str> = samples.iter().map(|(e, _)| e.code()).collect();
-    let kinds: Vec<&str> = samples.iter().map(|(e, _)| e.kind()).collect();
+    let codes: Vec<String> = model.errors.iter().map(|k| k.code()).collect();
+    let kinds: Vec<String> = model.errors.iter().map(|k| k.kind()).collect();
     let _ = writeln!(
         out,
         "\nexport type ErrorCode =\n  | {};",
@@ -165,6 +166,15 @@ fn errors(out: &mut String, model: &Model) {
         "  rule: string;\n",
         "  message: string;\n",
         "}\n",
+        "\n/** A refused row of a batch input. */\n",
+        "export interface BatchRowError {\n",
+        "  /** 1-based: the CSV record after the header, the JSON Lines line, the position in `add`. */\n",
+        "  rowNumber: number;\n",
+        "  problem: 'invalid' | 'unreadable' | 'duplicate_order_no' | 'changed';\n",
+        "  message: string;\n",
+        "  /** The broken rules of an `invalid` row (snake_case paths, as the row is written); empty otherwise. */\n",
+        "  violations: Violation[];\n",
+        "}\n",
         "\n/** The base of every SDK error. */\n",
         "export declare class SmilepayzError extends Error {\n",
         "  /** Stable code, e.g. `SMILEPAYZ_VALIDATION`. */\n",
@@ -173,13 +183,13 @@ fn errors(out: &mut String, model: &Model) {
         "  readonly kind: ErrorKind;\n",
         "}\n",
     ));
-    for (error, k) in &samples {
+    for k in model.errors {
         let lines: Vec<(String, &str)> =
-            [(format!("readonly code: '{}';", error.code()), ""), (format!("readonly kind: '{}';", error.kind()), "")]
+            [(format!("readonly code: '{}';", k.code()), ""), (format!("readonly kind: '{}';", k.kind()), "")]
                 .into_iter()
                 .chain(k.fields.iter().map(|f| (format!("readonly {}: {};", f.name, error_type(f.shape)), f.doc)))
                 .collect();
-        let head = format!("export declare class {}", error_class(error.kind()));
+        let head = format!("export declare class {}", error_class(&k.kind()));
         interface(out, &head, " extends SmilepayzError", k.doc, &lines);
     }
 }
@@ -188,7 +198,7 @@ fn errors(out: &mut String, model: &Model) {
 /// `errors.js` picks the class for a native error). One line each for the classes and
 /// the exports, which Node reads to name the ES module's exports.
 pub(crate) fn error_classes_js(model: &Model) -> String {
-    let kinds: Vec<&str> = model.errors.iter().map(|k| (k.sample)().kind()).collect();
+    let kinds: Vec<String> = model.errors.iter().map(|k| k.kind()).collect();
     let classes: Vec<String> = kinds.iter().map(|k| error_class(k)).collect();
     let pairs: Vec<String> = kinds.iter().zip(&classes).map(|(k, c)| format!("['{c}', '{k}']")).collect();
     format!(

@@ -5,6 +5,7 @@
 //! The `smilepayz` crate itself knows nothing of either binding.
 
 pub mod answers;
+pub mod batch;
 pub mod kinds;
 pub mod settings;
 

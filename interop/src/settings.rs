@@ -343,7 +343,7 @@ pub fn millis<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Durat
 }
 
 /// A non-negative whole number (at most 2^53, what every binding's number holds exactly).
-fn whole<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, D::Error> {
+pub(crate) fn whole<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, D::Error> {
     let value = Option::<Value>::deserialize(deserializer)?;
     let Some(value) = value.filter(|v| !v.is_null()) else { return Ok(None) };
     value

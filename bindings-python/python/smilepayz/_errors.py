@@ -48,6 +48,23 @@ def _violations(values: Any) -> list[Violation]:
     return [Violation(**v) for v in values]
 
 
+@dataclass(frozen=True)
+class BatchRowError:
+    """A refused row of a batch input: its 1-based number (the CSV record after the
+    header, the JSON Lines line, the position in ``add``), the problem (``invalid``,
+    ``unreadable``, ``duplicate_order_no`` or ``changed``), why, and for an invalid row
+    every broken rule."""
+
+    row_number: int
+    problem: str
+    message: str
+    violations: list[Violation]
+
+
+def _batch_rows(values: Any) -> list[BatchRowError]:
+    return [BatchRowError(**{**v, "violations": _violations(v["violations"])}) for v in values]
+
+
 class _ConfirmedNumbers:
     callback: VerifiedCallback
 

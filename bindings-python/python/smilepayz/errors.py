@@ -7,16 +7,22 @@ from __future__ import annotations
 from typing import Any, Literal, Optional
 
 from ._answers import _by_name, _opt
-from ._errors import SmilepayzError, Violation, _ConfirmedNumbers, _violations
+from ._errors import BatchRowError, SmilepayzError, Violation, _batch_rows, _ConfirmedNumbers, _violations
 from .callbacks import VerifiedCallback
 from .models import Status, StatusResult
 
 __all__ = [
     "AbortedError",
     "ApiError",
+    "BatchInputError",
+    "BatchRowError",
+    "BatchRowsError",
+    "CallbackDisagreesError",
     "CallbackMismatchError",
     "ConfigError",
+    "InsufficientBalanceError",
     "InternalError",
+    "JournalError",
     "OutcomeUnknownError",
     "ProtocolError",
     "SignatureError",
@@ -170,6 +176,60 @@ class AbortedError(SmilepayzError):
     kind = "aborted"
 
 
+class BatchRowsError(SmilepayzError):
+    """Rows of a batch input are refused; nothing of that input was journaled (unless invalid rows were skipped).
+    `rows` lists each with its row number and why. ``rows``: Every refused row: its number, the problem and, for
+    an invalid row, its violations.
+    """
+
+    kind = "batch_rows"
+    _convert = _by_name(rows=_batch_rows)
+    rows: list[BatchRowError]  #: Every refused row: its number, the problem and, for an invalid row, its violations.
+
+
+class BatchInputError(SmilepayzError):
+    """A batch input as a whole cannot be read (no rows, a bad CSV header, a missing file); nothing was journaled.
+    ``source``: The file, or `rows` for rows from code.
+    """
+
+    kind = "batch_input"
+    source: str  #: The file, or `rows` for rows from code.
+
+
+class JournalError(SmilepayzError):
+    """The batch journal cannot be used: not a journal, held by another runner, or a read or write failed. Nothing
+    was sent after the failure; what was sent before is journaled. ``reason``: `not_a_journal`, `in_use` (one
+    runner per SQLite file) or `failed`.
+    """
+
+    kind = "journal"
+    #: `not_a_journal`, `in_use` (one runner per SQLite file) or `failed`.
+    reason: Literal["not_a_journal", "in_use", "failed"]
+
+
+class InsufficientBalanceError(SmilepayzError):
+    """The pre-flight found the balance short of what the batch still has to send; nothing was sent. ``currency``:
+    The currency. ``needed``: The batch's total still to send, an exact decimal string. ``available``: The
+    available balance, an exact decimal string; null when the inquiry named none in this currency.
+    """
+
+    kind = "insufficient_balance"
+    currency: str  #: The currency.
+    needed: str  #: The batch's total still to send, an exact decimal string.
+    #: The available balance, an exact decimal string; null when the inquiry named none in this currency.
+    available: Optional[str]
+
+
+class CallbackDisagreesError(SmilepayzError):
+    """A confirmed callback's money differs from the journaled row; it was not recorded. Investigate before booking
+    anything. ``order_no``: The order number. ``detail``: What differs.
+    """
+
+    kind = "callback_disagrees"
+    order_no: str  #: The order number.
+    detail: str  #: What differs.
+
+
 _BY_KIND: dict[str, type[SmilepayzError]] = {
     ValidationError.kind: ValidationError,
     ConfigError.kind: ConfigError,
@@ -182,6 +242,11 @@ _BY_KIND: dict[str, type[SmilepayzError]] = {
     StaleCallbackError.kind: StaleCallbackError,
     InternalError.kind: InternalError,
     AbortedError.kind: AbortedError,
+    BatchRowsError.kind: BatchRowsError,
+    BatchInputError.kind: BatchInputError,
+    JournalError.kind: JournalError,
+    InsufficientBalanceError.kind: InsufficientBalanceError,
+    CallbackDisagreesError.kind: CallbackDisagreesError,
 }
 
 

@@ -1,0 +1,116 @@
+//! A journal chosen when the program runs, by where it is: a `postgres://` or
+//! `postgresql://` URL, or else a SQLite file path. The bindings and the command line
+//! open journals this way; Rust programs may also name the backend's type directly.
+
+use crate::error::BatchError;
+use crate::journal::{Change, Claim, Counts, Journal, JournalRow, NewRow, Staged, State};
+
+/// A SQLite or PostgreSQL journal.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum AnyJournal {
+    /// The embedded journal: one file, one runner.
+    #[cfg(feature = "sqlite")]
+    Sqlite(crate::SqliteJournal),
+    /// The shared journal: several workers.
+    #[cfg(feature = "postgres")]
+    Postgres(crate::PostgresJournal),
+}
+
+impl AnyJournal {
+    /// Opens the journal at `location`. A PostgreSQL journal names this process in its
+    /// claims (host name, process id and start time), so workers never share a name.
+    pub async fn open(location: &str) -> Result<AnyJournal, BatchError> {
+        if location.trim().is_empty() {
+            return Err(BatchError::Config(
+                "journal: give a SQLite file path or a postgresql:// URL, got nothing".into(),
+            ));
+        }
+        if is_postgres_url(location) {
+            #[cfg(feature = "postgres")]
+            return Ok(AnyJournal::Postgres(crate::PostgresJournal::connect(location, &worker_name()).await?));
+            #[cfg(not(feature = "postgres"))]
+            return Err(BatchError::Config("journal: this build has no PostgreSQL support".into()));
+        }
+        #[cfg(feature = "sqlite")]
+        return Ok(AnyJournal::Sqlite(crate::SqliteJournal::open(location)?));
+        #[cfg(not(feature = "sqlite"))]
+        Err(BatchError::Config("journal: this build has no SQLite support".into()))
+    }
+
+    /// `sqlite` or `postgresql`.
+    pub fn backend(&self) -> &'static str {
+        match self {
+            #[cfg(feature = "sqlite")]
+            AnyJournal::Sqlite(_) => "sqlite",
+            #[cfg(feature = "postgres")]
+            AnyJournal::Postgres(_) => "postgresql",
+        }
+    }
+}
+
+/// True for the URL schemes PostgreSQL's own clients take.
+pub fn is_postgres_url(location: &str) -> bool {
+    let lower = location.trim_start().to_ascii_lowercase();
+    lower.starts_with("postgres://") || lower.starts_with("postgresql://")
+}
+
+#[cfg(feature = "postgres")]
+fn worker_name() -> String {
+    let host = std::env::var("HOSTNAME").ok().filter(|h| !h.is_empty()).unwrap_or_else(|| "host".into());
+    format!("{host}-pid-{}-{}", std::process::id(), crate::journal::now_ms())
+}
+
+/// Hands every call to the backend.
+macro_rules! delegate {
+    ($self:ident, $j:ident => $call:expr) => {
+        match $self {
+            #[cfg(feature = "sqlite")]
+            AnyJournal::Sqlite($j) => $call.await,
+            #[cfg(feature = "postgres")]
+            AnyJournal::Postgres($j) => $call.await,
+        }
+    };
+}
+
+impl Journal for AnyJournal {
+    async fn ensure_batch(&self, batch_id: &str) -> Result<(), BatchError> {
+        delegate!(self, j => j.ensure_batch(batch_id))
+    }
+    async fn begin_add(&self, batch_id: &str) -> Result<(), BatchError> {
+        delegate!(self, j => j.begin_add(batch_id))
+    }
+    async fn stage(&self, batch_id: &str, rows: Vec<NewRow>) -> Result<Vec<Staged>, BatchError> {
+        delegate!(self, j => j.stage(batch_id, rows))
+    }
+    async fn publish(&self, batch_id: &str) -> Result<u64, BatchError> {
+        delegate!(self, j => j.publish(batch_id))
+    }
+    async fn discard(&self, batch_id: &str) -> Result<(), BatchError> {
+        delegate!(self, j => j.discard(batch_id))
+    }
+    async fn claim(&self, batch_id: &str, claim: Claim) -> Result<Vec<JournalRow>, BatchError> {
+        delegate!(self, j => j.claim(batch_id, claim))
+    }
+    async fn mark_sending(&self, batch_id: &str, row_number: u64) -> Result<bool, BatchError> {
+        delegate!(self, j => j.mark_sending(batch_id, row_number))
+    }
+    async fn change(&self, batch_id: &str, row: u64, step: (State, State), change: Change) -> Result<bool, BatchError> {
+        delegate!(self, j => j.change(batch_id, row, step, change))
+    }
+    async fn find(&self, batch_id: &str, order_no: &str) -> Result<Option<JournalRow>, BatchError> {
+        delegate!(self, j => j.find(batch_id, order_no))
+    }
+    async fn rows(&self, batch_id: &str) -> Result<Vec<JournalRow>, BatchError> {
+        delegate!(self, j => j.rows(batch_id))
+    }
+    async fn counts(&self, batch_id: &str) -> Result<Counts, BatchError> {
+        delegate!(self, j => j.counts(batch_id))
+    }
+    async fn set_paused(&self, batch_id: &str, reason: Option<String>) -> Result<(), BatchError> {
+        delegate!(self, j => j.set_paused(batch_id, reason))
+    }
+    async fn paused(&self, batch_id: &str) -> Result<Option<String>, BatchError> {
+        delegate!(self, j => j.paused(batch_id))
+    }
+}

@@ -1,0 +1,35 @@
+//! `AnyJournal::open` picks the backend by the location's form, and says what is wrong.
+
+use smilepayz_batch::{AnyJournal, Batch, BatchError, Journal, is_postgres_url};
+
+#[tokio::test]
+async fn a_path_opens_sqlite_and_a_url_picks_postgresql() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("payroll.db");
+    let journal = AnyJournal::open(path.to_str().unwrap()).await.unwrap();
+    assert_eq!(journal.backend(), "sqlite");
+    let batch = Batch::open(journal, "2026-11").await.unwrap();
+    assert!(batch.journal().rows("2026-11").await.unwrap().is_empty());
+
+    assert!(is_postgres_url("postgresql://u@127.0.0.1:1/db"));
+    assert!(is_postgres_url("POSTGRES://u@host/db"));
+    assert!(!is_postgres_url("/var/lib/postgres://odd-but-a-path.db"));
+    // Port 1 on loopback refuses: the PostgreSQL backend was chosen and says so.
+    let refused = AnyJournal::open("postgresql://nobody:secret-password@127.0.0.1:1/journal").await.unwrap_err();
+    assert_eq!(refused.kind(), "journal", "{refused}");
+    assert!(!refused.to_string().contains("secret-password"), "the URL's password leaked: {refused}");
+}
+
+#[tokio::test]
+async fn nothing_and_a_file_that_is_not_a_journal_are_clear_errors() {
+    let empty = AnyJournal::open("  ").await.unwrap_err();
+    assert!(matches!(empty, BatchError::Config(_)), "{empty:?}");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.db");
+    std::fs::write(&path, "not a database, but notes").unwrap();
+    #[cfg(unix)]
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    let wrong = AnyJournal::open(path.to_str().unwrap()).await.unwrap_err();
+    assert_eq!(wrong.kind(), "journal", "{wrong}");
+    assert_eq!(wrong.journal_reason(), Some("not_a_journal"), "{wrong}");
+}
