@@ -6,13 +6,29 @@ use crate::convert::settings_to_json;
 use crate::errors::{OnPanic, shield, to_js};
 use napi::bindgen_prelude::{Function, Uint8Array, Unknown};
 use napi_derive::napi;
-use smilepayz::{CallbackVerifier, Error, VerifiedCallback};
+use smilepayz::{CallbackVerifier, ConfirmedCallback, Error, VerifiedCallback};
 use smilepayz_interop::VerifierSettings;
 
 /// A reusable callback verifier.
 #[napi]
 pub struct NativeVerifier {
     pub(crate) inner: CallbackVerifier,
+}
+
+/// A callback the gateway confirmed: kept native so that a batch records only what
+/// `confirmCallback` produced, never an object built by hand.
+#[napi]
+pub struct NativeConfirmedCallback {
+    pub(crate) inner: ConfirmedCallback,
+}
+
+#[napi]
+impl NativeConfirmedCallback {
+    /// The confirmed callback as camelCase JSON text (`interop::confirmed_callback`).
+    #[napi(catch_unwind)]
+    pub fn fields_json(&self) -> String {
+        smilepayz_interop::confirmed_callback(&self.inner, smilepayz::Case::Camel).to_string()
+    }
 }
 
 /// A callback whose signature verified; its claims are unconfirmed.

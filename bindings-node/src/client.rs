@@ -2,8 +2,8 @@
 //! the tokio runtime of napi, so the JavaScript thread never waits and many calls can
 //! be in flight. Answers come back as the core's interop JSON.
 
-use crate::callback::NativeVerifiedCallback;
-use crate::convert::{settings_to_json, to_json};
+use crate::callback::{NativeConfirmedCallback, NativeVerifiedCallback};
+use crate::convert::{optional_settings, settings_to_json, to_json};
 use crate::errors::{OnPanic, guarded_as, shield, to_js};
 use napi::Env;
 use napi::bindgen_prelude::{Function, PromiseRaw, Unknown};
@@ -22,11 +22,9 @@ pub struct NativeClient {
 
 /// Reads a call's options (`{ timeoutMs }`); absent, `undefined` or `null` is none.
 fn call_settings(options: Option<Unknown<'_>>) -> napi::Result<CallSettings> {
-    match options {
-        Some(o) if !matches!(o.get_type()?, napi::ValueType::Null | napi::ValueType::Undefined) => {
-            CallSettings::from_json(settings_to_json(o)?).map_err(|e| to_js(&e))
-        }
-        _ => Ok(CallSettings::default()),
+    match optional_settings(options)? {
+        Value::Null => Ok(CallSettings::default()),
+        settings => CallSettings::from_json(settings).map_err(|e| to_js(&e)),
     }
 }
 
@@ -63,7 +61,7 @@ impl NativeClient {
 /// The switch an `AbortSignal` flips: it stops the calls of the client views made with it.
 #[napi]
 pub struct NativeCancelToken {
-    inner: CancelToken,
+    pub(crate) inner: CancelToken,
 }
 
 #[napi]
@@ -195,18 +193,23 @@ impl NativeClient {
         )
     }
 
-    /// Confirms a verified callback against the gateway's inquiry answer.
-    #[napi(catch_unwind, ts_return_type = "Promise<unknown>")]
+    /// Confirms a verified callback against the gateway's inquiry answer; resolves with
+    /// a `NativeConfirmedCallback` (its fields as JSON, and what a batch records).
+    #[napi(catch_unwind, ts_return_type = "Promise<NativeConfirmedCallback>")]
     pub fn confirm_callback<'env>(
         &self,
         env: &'env Env,
         callback: &NativeVerifiedCallback,
         options: Option<Unknown<'env>>,
-    ) -> napi::Result<PromiseRaw<'env, Value>> {
+    ) -> napi::Result<PromiseRaw<'env, NativeConfirmedCallback>> {
         let callback = callback.inner.clone();
         let client = self.for_call(options)?;
-        run(env, async move {
-            client.confirm_callback(&callback).await.map(|r| interop::confirmed_callback(&r, Case::Camel))
-        })
+        env.spawn_future(guarded_as(OnPanic::Internal, async move {
+            client
+                .confirm_callback(&callback)
+                .await
+                .map(|inner| NativeConfirmedCallback { inner })
+                .map_err(|e| to_js(&e))
+        }))
     }
 }

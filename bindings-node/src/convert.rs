@@ -50,6 +50,15 @@ pub(crate) fn settings_to_json(value: Unknown<'_>) -> napi::Result<Value> {
     reader.convert(value, &InputPath::extra_value("options", Case::Camel), 0)
 }
 
+/// An optional options object for [`settings_to_json`]; absent, `undefined` or `null` is
+/// `null` (every setting unset).
+pub(crate) fn optional_settings(options: Option<Unknown<'_>>) -> napi::Result<Value> {
+    match options {
+        Some(o) if !matches!(o.get_type()?, ValueType::Null | ValueType::Undefined) => settings_to_json(o),
+        _ => Ok(Value::Null),
+    }
+}
+
 struct Reader<'e> {
     env: Env,
     object_prototype: Unknown<'e>,

@@ -17,6 +17,11 @@ pub(crate) fn to_js(error: &Error) -> napi::Error {
     napi::Error::from_reason(format!("{MARKER}{}", interop::error_fields(error, Case::Camel)))
 }
 
+/// A batch error as a JavaScript error, with the same marker (`interop::batch`'s fields).
+pub(crate) fn batch_to_js(error: &smilepayz_batch::BatchError) -> napi::Error {
+    napi::Error::from_reason(format!("{MARKER}{}", interop::batch::batch_error_fields(error, Case::Camel)))
+}
+
 /// An error of the mock gateway (tests only): plain text, no class of its own.
 pub(crate) fn plain(error: impl std::fmt::Display) -> napi::Error {
     napi::Error::from_reason(error.to_string())

@@ -3,6 +3,7 @@
 //! plain JSON. Every rule, field name and error detail comes from the `smilepayz` crate;
 //! the hand-written JavaScript layer only picks the error class and wraps handles.
 
+pub mod batch;
 pub mod callback;
 pub mod cli;
 pub mod client;

@@ -1,0 +1,297 @@
+//! `NativeBatch`: a `smilepayz_batch::Batch` on a journal opened by location (a SQLite
+//! path or a `postgresql://` URL), driven with the client's core `Client`. Settings,
+//! answers and errors are `smilepayz_interop::batch`'s JSON; rows from JavaScript are
+//! read by the core as the client's `payout` reads a request, then handed to the batch
+//! as the snake_case mapping it journals.
+
+use crate::callback::NativeConfirmedCallback;
+use crate::client::{NativeCancelToken, NativeClient};
+use crate::convert::{optional_settings, to_json};
+use crate::errors::{OnPanic, batch_to_js, guarded, shield, to_js};
+use napi::bindgen_prelude::{Array, Function, PromiseRaw, Unknown};
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
+use napi::{Env, Status};
+use napi_derive::napi;
+use serde_json::{Map, Value};
+use smilepayz::validation::in_case;
+use smilepayz::{Case, Client, PayoutRequest, Violation};
+use smilepayz_batch::{AnyJournal, Batch, BatchError, OnProgress, RowError, RowProblem, StopHandle};
+use smilepayz_interop::batch::{self as interop, AddSettings, RunSettings};
+use std::future::Future;
+use std::sync::{Arc, Mutex, PoisonError};
+
+type Shared = Arc<Batch<AnyJournal>>;
+
+/// Receives each progress report as camelCase JSON text.
+type ProgressSink = ThreadsafeFunction<String, (), String, Status, false, true>;
+
+/// A batch of pay-outs on an open journal.
+#[napi]
+pub struct NativeBatch {
+    // `None` once closed; calls in flight hold their own `Arc`.
+    inner: Mutex<Option<Shared>>,
+    batch_id: String,
+    backend: &'static str,
+}
+
+/// Starts a batch call's future: its error is the batch's, a panic an `InternalError`.
+fn spawn<'env, F>(env: &'env Env, future: F) -> napi::Result<PromiseRaw<'env, Value>>
+where
+    F: Future<Output = Result<Value, BatchError>> + Send + 'static,
+{
+    env.spawn_future(guarded(async move { future.await.map_err(|e| batch_to_js(&e)) }))
+}
+
+/// Opens the batch `batchId` on the journal at `journal` (created when absent).
+#[napi(catch_unwind, ts_return_type = "Promise<NativeBatch>")]
+pub fn open_batch<'env>(
+    env: &'env Env,
+    journal: String,
+    batch_id: String,
+) -> napi::Result<PromiseRaw<'env, NativeBatch>> {
+    env.spawn_future(guarded(async move {
+        let opened = async {
+            let journal = AnyJournal::open(&journal).await?;
+            let backend = journal.backend();
+            Ok::<_, BatchError>((Batch::open(journal, &batch_id).await?, backend))
+        };
+        let (batch, backend) = opened.await.map_err(|e| batch_to_js(&e))?;
+        Ok(NativeBatch { inner: Mutex::new(Some(Arc::new(batch))), batch_id, backend })
+    }))
+}
+
+/// A row from JavaScript as the snake_case mapping the batch reads, or the violations
+/// of the core's request reader (camelCase, as `payout` takes it, or snake_case).
+fn row_mapping(batch_id: &str, row_number: u64, value: &Value) -> Result<Value, Vec<Violation>> {
+    let read = |case: Case| {
+        let mut value = value.clone();
+        if let Value::Object(map) = &mut value {
+            with_order_no(batch_id, row_number, map, case);
+        }
+        PayoutRequest::from_json(value, case)
+    };
+    let camel = match read(Case::Camel) {
+        Ok(request) => return Ok(request.to_json(Case::Snake)),
+        Err(e) => e,
+    };
+    match read(Case::Snake) {
+        Ok(request) => Ok(request.to_json(Case::Snake)),
+        // The reading that came closer names what to fix.
+        Err(snake) if snake.violations().len() < camel.violations().len() => Err(snake.violations().to_vec()),
+        Err(_) => Err(camel.violations().to_vec()),
+    }
+}
+
+/// A row without an orderNo gets the batch's derived one (`derived_order_no`, what the
+/// batch would give it) before the core reads it, since the core's reader requires one.
+fn with_order_no(batch_id: &str, row_number: u64, map: &mut Map<String, Value>, case: Case) {
+    let key = in_case("orderNo", case);
+    if map.get(&key).is_some_and(|v| !v.is_null() && v.as_str() != Some("")) {
+        return;
+    }
+    map.insert(key, Value::String(smilepayz_batch::derived_order_no(batch_id, row_number)));
+}
+
+/// Rows refused by the reader replace the batch's placeholder problem with their violations.
+fn explained(rows: &mut [RowError], invalid: &[(u64, Vec<Violation>)]) {
+    for row in rows {
+        if let Some((_, violations)) = invalid.iter().find(|(n, _)| *n == row.row_number) {
+            row.problem = RowProblem::Invalid(violations.clone());
+        }
+    }
+}
+
+impl NativeBatch {
+    fn shared(&self) -> napi::Result<Shared> {
+        let guard = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        guard
+            .clone()
+            .ok_or_else(|| batch_to_js(&BatchError::Config(format!("the batch {:?} is closed", self.batch_id))))
+    }
+}
+
+/// Every call that talks to the journal or the gateway returns a Promise.
+#[napi]
+impl NativeBatch {
+    /// The batch id.
+    #[napi(getter)]
+    pub fn batch_id(&self) -> String {
+        self.batch_id.clone()
+    }
+
+    /// `sqlite` or `postgresql` (never the location: a URL may hold a password).
+    #[napi(getter)]
+    pub fn backend(&self) -> String {
+        self.backend.to_owned()
+    }
+
+    /// Adds rows from code (an array of request objects), numbered 1, 2, … in order.
+    #[napi(catch_unwind, ts_return_type = "Promise<unknown>")]
+    pub fn add<'env>(
+        &self,
+        env: &'env Env,
+        rows: Array<'env>,
+        options: Option<Unknown<'env>>,
+    ) -> napi::Result<PromiseRaw<'env, Value>> {
+        let add = AddSettings::from_json(optional_settings(options)?).map_err(|e| to_js(&e))?.options();
+        let batch = self.shared()?;
+        let (mappings, invalid) = shield(&OnPanic::Internal, || {
+            let mut mappings = Vec::with_capacity(rows.len() as usize);
+            let mut invalid = Vec::new();
+            for i in 0..rows.len() {
+                let row_number = u64::from(i) + 1;
+                let value = match rows.get::<Unknown>(i)? {
+                    Some(v) => to_json(v)?,
+                    None => Value::Null,
+                };
+                match row_mapping(&self.batch_id, row_number, &value) {
+                    Ok(mapping) => mappings.push(mapping),
+                    Err(violations) => {
+                        // Not a mapping: the batch refuses it at its number, then the
+                        // violations are put in its place.
+                        mappings.push(Value::Null);
+                        invalid.push((row_number, violations));
+                    }
+                }
+            }
+            Ok((mappings, invalid))
+        })?;
+        spawn(env, async move {
+            match batch.add(mappings, add).await {
+                Ok(mut summary) => {
+                    explained(&mut summary.skipped, &invalid);
+                    Ok(interop::add_summary(&summary, Case::Camel))
+                }
+                Err(BatchError::InvalidRows(mut rows)) => {
+                    explained(&mut rows, &invalid);
+                    Err(BatchError::InvalidRows(rows))
+                }
+                Err(e) => Err(e),
+            }
+        })
+    }
+
+    /// Adds the rows of a CSV or JSON Lines file, streamed.
+    #[napi(catch_unwind, ts_return_type = "Promise<unknown>")]
+    pub fn add_file<'env>(
+        &self,
+        env: &'env Env,
+        path: String,
+        options: Option<Unknown<'env>>,
+    ) -> napi::Result<PromiseRaw<'env, Value>> {
+        let add = AddSettings::from_json(optional_settings(options)?).map_err(|e| to_js(&e))?.options();
+        let batch = self.shared()?;
+        spawn(env, async move { batch.add_file(path, add).await.map(|s| interop::add_summary(&s, Case::Camel)) })
+    }
+
+    /// Compares the batch's total per currency with the balance of `accountNo`.
+    #[napi(catch_unwind, ts_return_type = "Promise<unknown>")]
+    pub fn preflight<'env>(
+        &self,
+        env: &'env Env,
+        client: &NativeClient,
+        account_no: String,
+    ) -> napi::Result<PromiseRaw<'env, Value>> {
+        let batch = self.shared()?;
+        let client: Client = client.inner.clone();
+        spawn(
+            env,
+            async move { batch.preflight(&client, &account_no).await.map(|c| interop::coverage(&c, Case::Camel)) },
+        )
+    }
+
+    /// Runs (or resumes: the same) the batch; `onProgress` gets each report as JSON text;
+    /// once `token` is cancelled, no new row is taken.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "client: NativeClient, options: Record<string, unknown> | undefined | null, token: NativeCancelToken | undefined | null, onProgress?: ((progress: string) => void) | undefined | null",
+        ts_return_type = "Promise<unknown>"
+    )]
+    pub fn run<'env>(
+        &self,
+        env: &'env Env,
+        client: &NativeClient,
+        options: Option<Unknown<'env>>,
+        token: Option<&NativeCancelToken>,
+        on_progress: Option<Function<'env, String, ()>>,
+    ) -> napi::Result<PromiseRaw<'env, Value>> {
+        let on_progress = on_progress.map(|f| progress_listener(&f)).transpose()?;
+        let stop = StopHandle::new();
+        let run = RunSettings::from_json(optional_settings(options)?)
+            .and_then(|s| s.options(on_progress, stop.clone()))
+            .map_err(|e| to_js(&e))?;
+        let batch = self.shared()?;
+        // The plain client: a stop takes no new rows, and the pay-outs in flight finish.
+        let client: Client = client.inner.clone();
+        let token = token.map(|t| t.inner.clone());
+        spawn(env, async move {
+            let watcher = token.map(|t| {
+                let stop = stop.clone();
+                tokio::spawn(async move {
+                    t.cancelled().await;
+                    stop.stop();
+                })
+            });
+            let summary = batch.run(&client, run).await;
+            if let Some(w) = watcher {
+                w.abort();
+            }
+            summary.map(|s| interop::run_summary(&s, Case::Camel))
+        })
+    }
+
+    /// Every row and the totals.
+    #[napi(catch_unwind, ts_return_type = "Promise<unknown>")]
+    pub fn report<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, Value>> {
+        let batch = self.shared()?;
+        spawn(env, async move { batch.report().await.map(|r| interop::report(&r, Case::Camel)) })
+    }
+
+    /// The report's rows as CSV text.
+    #[napi(catch_unwind, ts_return_type = "Promise<unknown>")]
+    pub fn report_csv<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, Value>> {
+        let batch = self.shared()?;
+        spawn(env, async move {
+            let report = batch.report().await?;
+            interop::report_csv(&report).map(Value::String).map_err(BatchError::Client)
+        })
+    }
+
+    /// Records a confirmed callback; resolves with the row's state, or null when the
+    /// order is not in this batch.
+    #[napi(catch_unwind, ts_return_type = "Promise<unknown>")]
+    pub fn record_callback<'env>(
+        &self,
+        env: &'env Env,
+        confirmed: &NativeConfirmedCallback,
+    ) -> napi::Result<PromiseRaw<'env, Value>> {
+        let batch = self.shared()?;
+        let confirmed = confirmed.inner.clone();
+        spawn(env, async move { batch.record_callback(&confirmed).await.map(|s| s.map(|s| s.as_str()).into()) })
+    }
+
+    /// Closes the journal once the calls in flight are done (a SQLite file's lock is
+    /// released then); later calls are refused.
+    #[napi(catch_unwind, ts_return_type = "Promise<unknown>")]
+    pub fn close<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, Value>> {
+        let taken = self.inner.lock().unwrap_or_else(PoisonError::into_inner).take();
+        env.spawn_future(guarded(async move {
+            // Closing a journal may wait for its writer thread: not on a runtime thread.
+            tokio::task::spawn_blocking(move || drop(taken))
+                .await
+                .map_err(|e| to_js(&smilepayz::Error::Internal(format!("closing the journal: {e}"))))?;
+            Ok(Value::Null)
+        }))
+    }
+}
+
+/// A progress callback that queues each report for `sink` on the JavaScript thread,
+/// never waiting for it (a slow or throwing listener cannot hold a run up).
+fn progress_listener(sink: &Function<'_, String, ()>) -> napi::Result<OnProgress> {
+    let sink: ProgressSink = sink.build_threadsafe_function().callee_handled::<false>().weak::<true>().build()?;
+    Ok(Arc::new(move |progress| {
+        let text = interop::progress(progress, Case::Camel).to_string();
+        // Refused only while the environment shuts down: then nobody is listening.
+        let _ = sink.call(text, ThreadsafeFunctionCallMode::NonBlocking);
+    }))
+}
