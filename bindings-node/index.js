@@ -6,7 +6,7 @@
 const { inspect } = require('node:util');
 const native = require('./native.js');
 const { headerPairs, bodyBytes } = require('./lib/inputs.js');
-const { nativeHandle } = require('./lib/handles.js');
+const { nativeHandle, confirmedHandles } = require('./lib/handles.js');
 const { CallbackHandler } = require('./handler.js');
 
 const { callAsync, callSync } = require('./lib/errors.js');
@@ -104,7 +104,11 @@ class Client extends Observed {
       if (!handle) {
         throw new TypeError('confirmCallback takes the VerifiedCallback returned by verifyCallback or CallbackVerifier');
       }
-      return n.confirmCallback(handle, o);
+      return n.confirmCallback(handle, o).then((native) => {
+        const confirmed = JSON.parse(native.fieldsJson());
+        confirmedHandles.set(confirmed, native);
+        return confirmed;
+      });
     });
   }
 
@@ -223,8 +227,11 @@ function verifyCallback({ headers, body, ...options }) {
   return new CallbackVerifier(options).verify({ headers, body });
 }
 
+const { Batch } = require('./lib/batch.js');
+
 module.exports = {
   Client,
+  Batch,
   CallbackVerifier,
   VerifiedCallback,
   verifyCallback,

@@ -6,17 +6,19 @@
 
 use crate::callback::NativeConfirmedCallback;
 use crate::client::{NativeCancelToken, NativeClient};
-use crate::convert::{optional_settings, to_json};
+use crate::convert::{optional_settings, settings_to_json, to_json};
 use crate::errors::{OnPanic, batch_to_js, guarded, shield, to_js};
 use napi::bindgen_prelude::{Array, Function, PromiseRaw, Unknown};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::{Env, Status};
 use napi_derive::napi;
+use serde::Deserialize;
 use serde_json::{Map, Value};
 use smilepayz::validation::in_case;
 use smilepayz::{Case, Client, PayoutRequest, Violation};
 use smilepayz_batch::{AnyJournal, Batch, BatchError, OnProgress, RowError, RowProblem, StopHandle};
 use smilepayz_interop::batch::{self as interop, AddSettings, RunSettings};
+use smilepayz_interop::settings::read;
 use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -42,13 +44,24 @@ where
     env.spawn_future(guarded(async move { future.await.map_err(|e| batch_to_js(&e)) }))
 }
 
-/// Opens the batch `batchId` on the journal at `journal` (created when absent).
-#[napi(catch_unwind, ts_return_type = "Promise<NativeBatch>")]
-pub fn open_batch<'env>(
-    env: &'env Env,
+/// What `Batch.open` takes (an unknown key is a `ConfigError` naming it).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OpenSettings {
+    /// A SQLite file path or a `postgresql://` URL.
     journal: String,
+    #[serde(alias = "batchId")]
     batch_id: String,
-) -> napi::Result<PromiseRaw<'env, NativeBatch>> {
+}
+
+/// Opens the batch `batchId` on the journal at `journal` (created when absent).
+#[napi(
+    catch_unwind,
+    ts_args_type = "options: { journal: string; batchId: string }",
+    ts_return_type = "Promise<NativeBatch>"
+)]
+pub fn open_batch<'env>(env: &'env Env, options: Unknown<'env>) -> napi::Result<PromiseRaw<'env, NativeBatch>> {
+    let OpenSettings { journal, batch_id } = read("Batch.open", settings_to_json(options)?).map_err(|e| to_js(&e))?;
     env.spawn_future(guarded(async move {
         let opened = async {
             let journal = AnyJournal::open(&journal).await?;
