@@ -10,6 +10,7 @@ import type {
   StatusResponse,
   BalanceResponse,
   Status,
+  BatchRowError,
 } from './types';
 
 export * from './types';
@@ -240,3 +241,152 @@ export declare function isFinal(status: Status | null | undefined): boolean;
 
 /** The body (with HTTP 200) that acknowledges a processed callback: `SUCCESS`. */
 export declare const ACKNOWLEDGEMENT: string;
+
+/** Row states of a batch journal (then the gateway's final status in `status`). */
+export type BatchState = 'pending' | 'sending' | 'accepted' | 'rejected' | 'unknown' | 'final';
+
+/** Rows per state. */
+export type BatchCounts = Record<BatchState, number>;
+
+/** Where a batch lives: a SQLite file path or a `postgresql://` URL, and the batch id. */
+export interface BatchOpenOptions {
+  /** A SQLite file path (created with owner-only permissions) or a `postgresql://` URL. */
+  journal: string;
+  /** 1 to 128 printable ASCII characters without spaces; it also derives missing orderNos. */
+  batchId: string;
+}
+
+/** Options of `add` and `addFile`. */
+export interface AddOptions {
+  /** Journal the valid rows and list the invalid ones in `skipped`, instead of refusing the whole input. */
+  skipInvalid?: boolean;
+}
+
+/** What an add did. */
+export interface AddSummary {
+  /** Rows journaled by this add (now pending). */
+  added: number;
+  /** Rows already journaled with the same content (a re-run of the same input). */
+  unchanged: number;
+  /** Rows refused and skipped (only with `skipInvalid`). */
+  skipped: BatchRowError[];
+}
+
+/** Options of `run` and `resume`. An unknown key is a `ConfigError`; durations in milliseconds. */
+export interface RunOptions {
+  /** Pay-outs in flight at once (at least 1). */
+  concurrency?: number;
+  /** Requests per second at most (pay-outs and inquiries). */
+  rate?: number;
+  /** Pause after this many consecutive refusals with one gateway code; 0: never (default 10). */
+  stopAfterSameRejections?: number;
+  /** A row the gateway does not know is sent again (same orderNo) only this long after its intent (default 120 000). */
+  notFoundGraceMs?: number;
+  /** The longest a run keeps reconciling rows that may have left. */
+  maxWaitMs?: number;
+  /** Poll accepted rows until final for at most this long; 0 or unset: do not poll. */
+  settleWithinMs?: number;
+  /** PostgreSQL: how long a worker's claim on a row lasts. */
+  leaseMs?: number;
+  /** Called after every row that changed state; a throwing listener is reported on `smilepayz:batch_progress_error`. */
+  onProgress?: (progress: BatchProgress) => void;
+  /** Stops taking new rows; the rows in flight finish and are journaled, then the run resolves with `stopped: true`. */
+  signal?: AbortSignal;
+}
+
+/** How a run ended. */
+export interface RunSummary {
+  counts: BatchCounts;
+  /** Pay-outs sent in this run. */
+  sent: number;
+  /** Why the stop rule paused the batch, or null. */
+  paused: string | null;
+  /** True when a signal stopped the run. */
+  stopped: boolean;
+  /** No row pending, sending or unknown. */
+  finished: boolean;
+}
+
+/** Progress of a run. */
+export interface BatchProgress {
+  counts: BatchCounts;
+  /** Pay-outs sent in this run. */
+  sent: number;
+  elapsedMs: number;
+  /** Pay-outs per second (a measurement, not money). */
+  ratePerSecond: number;
+  /** Null before a rate is known. */
+  etaMs: number | null;
+}
+
+/** The pre-flight per currency, exact decimal strings. */
+export interface Coverage {
+  needed: string;
+  available: string;
+}
+
+/** One row of a batch report. Amounts are exact decimal strings. */
+export interface ReportRow {
+  rowNumber: number;
+  orderNo: string;
+  tradeNo: string | null;
+  state: BatchState;
+  /** The gateway's status (final ones: SUCCESS, FAILED, …), or null. */
+  status: Status | null;
+  gatewayCode: string | null;
+  message: string | null;
+  currency: string;
+  amount: string;
+  sendAttempts: number;
+}
+
+/** Rows and amounts per currency (exact decimal strings). */
+export interface BatchTotal {
+  rows: number;
+  amounts: Record<string, string>;
+}
+
+/** Every row of a batch and its totals. */
+export interface BatchReport {
+  batchId: string;
+  paused: string | null;
+  rows: ReportRow[];
+  byState: Partial<Record<BatchState, BatchTotal>>;
+  byStatus: Record<string, BatchTotal>;
+}
+
+/**
+ * A batch of pay-outs in a crash-safe journal: every row reaches the gateway at most
+ * once and ends with a known outcome, whatever crashes. Errors: `BatchRowsError`,
+ * `BatchInputError`, `JournalError`, `InsufficientBalanceError`,
+ * `CallbackDisagreesError`, `ConfigError`, and the client's own.
+ */
+export declare class Batch {
+  private constructor();
+  /** Opens (creating when absent) a batch in a journal. */
+  static open(client: Client, options: BatchOpenOptions): Promise<Batch>;
+  readonly batchId: string;
+  /** The journal's backend, never its location (a URL may hold a password). */
+  readonly journal: 'sqlite' | 'postgresql';
+  /**
+   * Adds request objects (camelCase as `payout` takes them, or snake_case), numbered 1,
+   * 2, … in order; every row is checked before any is journaled.
+   */
+  add(rows: Iterable<PayoutRequest | Record<string, unknown>>, options?: AddOptions): Promise<AddSummary>;
+  /** Adds the rows of a CSV (`.csv`) or JSON Lines (`.jsonl`, `.ndjson`) file, streamed. */
+  addFile(path: string, options?: AddOptions): Promise<AddSummary>;
+  /** Compares the total still to send per currency with the balance of `accountNo`. */
+  preflight(accountNo: string): Promise<Record<string, Coverage>>;
+  /** Reconciles rows that may have left, then sends the pending ones. */
+  run(options?: RunOptions): Promise<RunSummary>;
+  /** After a crash or a pause: the same as `run`. */
+  resume(options?: RunOptions): Promise<RunSummary>;
+  report(): Promise<BatchReport>;
+  /** The report's rows as CSV (header: `row_number,order_no,trade_no,state,…`). */
+  reportCsv(): Promise<string>;
+  /** Records what `client.confirmCallback` resolved with: the row's state, or null for another batch's order. */
+  recordCallback(confirmed: ConfirmedCallback): Promise<BatchState | null>;
+  /** Closes the journal once the calls in flight are done; later calls are refused. */
+  close(): Promise<void>;
+  toJSON(): { batchId: string; journal: 'sqlite' | 'postgresql' };
+}

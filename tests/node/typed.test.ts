@@ -2,7 +2,12 @@
 // run by node after compilation.
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import {
+  Batch,
+  BatchRowsError,
   Client,
   InternalError,
   OutcomeUnknownError,
@@ -13,7 +18,10 @@ import {
   isFinal,
   verifyCallback,
   EVENT_NAMES,
+  type BatchProgress,
+  type BatchReport,
   type ConfirmedCallback,
+  type RunSummary,
   type SmilepayzEvent,
   type SmilepayzEventOf,
   type PayoutRequest,
@@ -115,5 +123,33 @@ test('typed events and call options', async () => {
     assert.ok(all.some((e) => e.event === 'request'));
   } finally {
     await gw.close();
+  }
+});
+
+test('typed batch: rows, run with progress, exact report', async () => {
+  const gw: MockGateway = await MockGateway.start();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'typed-batch-'));
+  try {
+    const client = new Client(gw.clientOptions({ timeoutMs: 2000 }));
+    const batch: Batch = await Batch.open(client, { journal: `${dir}/journal.db`, batchId: 'typed' });
+    const rows: PayoutRequest[] = [
+      { ...usdt, orderNo: `TYPEDB${Date.now()}`, amount: '0.1' },
+      { ...usdt, orderNo: `TYPEDC${Date.now()}`, amount: '0.2' },
+    ];
+    assert.equal((await batch.add(rows)).added, 2);
+    const seen: BatchProgress[] = [];
+    const summary: RunSummary = await batch.run({ concurrency: 2, onProgress: (p) => seen.push(p) });
+    assert.equal(summary.counts.accepted, 2);
+    assert.ok(seen.length > 0);
+    const report: BatchReport = await batch.report();
+    // 0.1 + 0.2 is exactly 0.3 here: amounts are decimal strings, never floats.
+    assert.equal(report.byState.accepted?.amounts.USDT, '0.3');
+    const refused = await batch.add([{ ...usdt, orderNo: 'TYPEDX', amount: '-1' }]).catch((e: unknown) => e);
+    assert.ok(refused instanceof BatchRowsError);
+    assert.equal(refused.rows[0]?.rowNumber, 1);
+    await batch.close();
+  } finally {
+    await gw.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
