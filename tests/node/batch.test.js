@@ -397,9 +397,17 @@ test('callbacks: a confirmed callback is recorded; anything else is refused', as
   const other = await freshBatch('unrelated');
   await other.add([requestFor('IDR')]);
   assert.equal(await other.recordCallback(confirmed), null);
-  assert.equal(CallbackDisagreesError.kind, 'callback_disagrees');
+  // A journal (another file) holding this orderNo with other money: refused, not recorded.
+  const elsewhere = await freshBatch('elsewhere');
+  await elsewhere.add([{ ...request, amount: '150001' }]);
+  const disagrees = await rejection(elsewhere.recordCallback(confirmed));
+  assert.ok(disagrees instanceof CallbackDisagreesError, String(disagrees));
+  assert.equal(disagrees.orderNo, request.orderNo);
+  assert.match(disagrees.detail, /150001/);
+  assert.equal((await elsewhere.report()).rows[0].state, 'pending');
   await batch.close();
   await other.close();
+  await elsewhere.close();
 });
 
 test('preflight: covered balances pass, a short one is InsufficientBalanceError with exact strings', async () => {

@@ -3,7 +3,18 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { Client, ValidationError, isFinal, verifyCallback } from 'smilepayz';
+import {
+  Batch,
+  BatchInputError,
+  BatchRowsError,
+  CallbackDisagreesError,
+  Client,
+  InsufficientBalanceError,
+  JournalError,
+  ValidationError,
+  isFinal,
+  verifyCallback,
+} from 'smilepayz';
 import smilepayz from 'smilepayz';
 import { MockGateway } from 'smilepayz/testing';
 
@@ -12,6 +23,13 @@ const require = createRequire(import.meta.url);
 test('ESM and CommonJS entries share one module', async () => {
   assert.equal(require('smilepayz').Client, Client);
   assert.equal(smilepayz.ValidationError, ValidationError);
+  // The batch and its error classes, by name in both entries.
+  const batchNames = { Batch, BatchRowsError, BatchInputError, JournalError, InsufficientBalanceError, CallbackDisagreesError };
+  for (const [name, value] of Object.entries(batchNames)) {
+    assert.equal(typeof value, 'function', name);
+    assert.equal(require('smilepayz')[name], value, name);
+  }
+  assert.equal(new JournalError({ kind: 'journal', message: 'm' }).name, 'JournalError');
   assert.equal(require('smilepayz/testing').MockGateway, MockGateway);
   assert.equal(typeof verifyCallback, 'function');
   assert.equal(isFinal('SUCCESS'), true);
