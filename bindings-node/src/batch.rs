@@ -6,7 +6,7 @@
 
 use crate::callback::NativeConfirmedCallback;
 use crate::client::{NativeCancelToken, NativeClient};
-use crate::convert::{optional_settings, settings_to_json, to_json};
+use crate::convert::{optional_settings, request_json, settings_to_json};
 use crate::errors::{OnPanic, batch_to_js, guarded, shield, to_js};
 use napi::bindgen_prelude::{Array, Function, PromiseRaw, Unknown};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
@@ -153,11 +153,12 @@ impl NativeBatch {
             let mut invalid = Vec::new();
             for i in 0..rows.len() {
                 let row_number = u64::from(i) + 1;
+                // A value JSON cannot carry (a function, a lone surrogate…) is this row's violation.
                 let value = match rows.get::<Unknown>(i)? {
-                    Some(v) => to_json(v)?,
-                    None => Value::Null,
+                    Some(v) => request_json(v)?.map_err(|e| e.violations().to_vec()),
+                    None => Ok(Value::Null),
                 };
-                match row_mapping(&self.batch_id, row_number, &value) {
+                match value.and_then(|v| row_mapping(&self.batch_id, row_number, &v)) {
                     Ok(mapping) => mappings.push(mapping),
                     Err(violations) => {
                         // Not a mapping: the batch refuses it at its number, then the

@@ -25,18 +25,49 @@ use smilepayz::{Case, Error, Rule, ValidationError};
 /// Largest integer a JavaScript number holds exactly (2^53).
 const MAX_SAFE_DOUBLE_INTEGER: f64 = 9_007_199_254_740_992.0;
 
-/// A refusal of the conversion, as the `ValidationError` JavaScript sees.
-fn refused(error: ValidationError) -> napi::Error {
-    to_js(&Error::Validation(error))
+/// Why a value was not converted: JSON cannot carry it, or N-API failed.
+enum Refusal {
+    Value(ValidationError),
+    Napi(napi::Error),
+}
+
+impl From<napi::Error> for Refusal {
+    fn from(error: napi::Error) -> Self {
+        Refusal::Napi(error)
+    }
+}
+
+impl Refusal {
+    /// The error JavaScript sees: a refused value is a `ValidationError`.
+    fn into_js(self) -> napi::Error {
+        match self {
+            Refusal::Value(error) => to_js(&Error::Validation(error)),
+            Refusal::Napi(error) => error,
+        }
+    }
+}
+
+fn refused(error: ValidationError) -> Refusal {
+    Refusal::Value(error)
 }
 
 /// Converts a request (or any JSON-like value) from JavaScript.
 pub(crate) fn to_json(value: Unknown<'_>) -> napi::Result<Value> {
+    request_json(value)?.map_err(|e| to_js(&Error::Validation(e)))
+}
+
+/// Like [`to_json`], with a value JSON cannot carry handed back as its violation (a
+/// batch reports it at the row's number) instead of thrown.
+pub(crate) fn request_json(value: Unknown<'_>) -> napi::Result<Result<Value, ValidationError>> {
     let env = Env::from_raw(value.value().env);
     let object_prototype: Unknown<'_> =
         env.get_global()?.get_named_property_unchecked::<Object>("Object")?.get_named_property("prototype")?;
     let reader = Reader { env, object_prototype, settings: false };
-    reader.convert(value, &InputPath::request(Case::Camel), 0)
+    match reader.convert(value, &InputPath::request(Case::Camel), 0) {
+        Ok(json) => Ok(Ok(json)),
+        Err(Refusal::Value(e)) => Ok(Err(e)),
+        Err(Refusal::Napi(e)) => Err(e),
+    }
 }
 
 /// Converts an options object for `smilepayz_interop::settings`, which judges every
@@ -47,7 +78,7 @@ pub(crate) fn settings_to_json(value: Unknown<'_>) -> napi::Result<Value> {
     let object_prototype: Unknown<'_> =
         env.get_global()?.get_named_property_unchecked::<Object>("Object")?.get_named_property("prototype")?;
     let reader = Reader { env, object_prototype, settings: true };
-    reader.convert(value, &InputPath::extra_value("options", Case::Camel), 0)
+    reader.convert(value, &InputPath::extra_value("options", Case::Camel), 0).map_err(Refusal::into_js)
 }
 
 /// An optional options object for [`settings_to_json`]; absent, `undefined` or `null` is
@@ -67,7 +98,7 @@ struct Reader<'e> {
 }
 
 impl Reader<'_> {
-    fn convert(&self, value: Unknown<'_>, at: &InputPath, depth: usize) -> napi::Result<Value> {
+    fn convert(&self, value: Unknown<'_>, at: &InputPath, depth: usize) -> Result<Value, Refusal> {
         if depth > MAX_INPUT_DEPTH {
             return Err(refused(at.too_deep()));
         }
@@ -118,7 +149,7 @@ impl Reader<'_> {
         })
     }
 
-    fn object(&self, value: Unknown<'_>, at: &InputPath, depth: usize) -> napi::Result<Value> {
+    fn object(&self, value: Unknown<'_>, at: &InputPath, depth: usize) -> Result<Value, Refusal> {
         let object = unsafe { value.cast::<Object>()? };
         if at.is_extra() && !self.settings {
             let prototype = object.get_prototype()?;
@@ -162,7 +193,7 @@ impl Reader<'_> {
 
 /// A string value or key; one with a lone surrogate (which UTF-8, and so JSON, cannot
 /// carry) is refused instead of sent with U+FFFD in its place.
-fn text(value: Unknown<'_>, at: &InputPath) -> napi::Result<String> {
+fn text(value: Unknown<'_>, at: &InputPath) -> Result<String, Refusal> {
     // SAFETY: the callers checked that the value is a string.
     let lossy = unsafe { value.cast::<String>()? };
     if !lossy.contains('\u{FFFD}') {

@@ -239,6 +239,17 @@ test('invalid rows: every one reported with its number and paths, nothing journa
   );
   assert.equal(report.rows[0].orderNo, good.orderNo);
 
+  // A value JSON cannot carry is that row's violation too.
+  const fresh = await freshBatch('unconvertible');
+  const odd = await rejection(fresh.add([requestFor('IDR'), requestFor('IDR', { purpose: () => 'Payroll' })]));
+  assert.ok(odd instanceof BatchRowsError, String(odd));
+  assert.deepEqual(
+    odd.rows.map((r) => [r.rowNumber, r.violations[0].path]),
+    [[2, 'purpose']],
+  );
+  assert.match(odd.rows[0].violations[0].message, /function/);
+  await fresh.close();
+
   const bad = await rejection(batch.add({ region: 'IDR' }));
   assert.ok(bad instanceof TypeError, 'rows must be iterable');
   const empty = await rejection(batch.add([]));
