@@ -19,6 +19,7 @@ use smilepayz::{Case, Client, PayoutRequest, Violation};
 use smilepayz_batch::{AnyJournal, Batch, BatchError, OnProgress, RowError, RowProblem, StopHandle};
 use smilepayz_interop::batch::{self as interop, AddSettings, RunSettings};
 use smilepayz_interop::settings::read;
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -106,10 +107,10 @@ fn with_order_no(batch_id: &str, row_number: u64, map: &mut Map<String, Value>, 
 }
 
 /// Rows refused by the reader replace the batch's placeholder problem with their violations.
-fn explained(rows: &mut [RowError], invalid: &[(u64, Vec<Violation>)]) {
+fn explained(rows: &mut [RowError], invalid: &mut BTreeMap<u64, Vec<Violation>>) {
     for row in rows {
-        if let Some((_, violations)) = invalid.iter().find(|(n, _)| *n == row.row_number) {
-            row.problem = RowProblem::Invalid(violations.clone());
+        if let Some(violations) = invalid.remove(&row.row_number) {
+            row.problem = RowProblem::Invalid(violations);
         }
     }
 }
@@ -148,9 +149,9 @@ impl NativeBatch {
     ) -> napi::Result<PromiseRaw<'env, Value>> {
         let add = AddSettings::from_json(optional_settings(options)?).map_err(|e| to_js(&e))?.options();
         let batch = self.shared()?;
-        let (mappings, invalid) = shield(&OnPanic::Internal, || {
+        let (mappings, mut invalid) = shield(&OnPanic::Internal, || {
             let mut mappings = Vec::with_capacity(rows.len() as usize);
-            let mut invalid = Vec::new();
+            let mut invalid = BTreeMap::new();
             for i in 0..rows.len() {
                 let row_number = u64::from(i) + 1;
                 // A value JSON cannot carry (a function, a lone surrogate…) is this row's violation.
@@ -164,7 +165,7 @@ impl NativeBatch {
                         // Not a mapping: the batch refuses it at its number, then the
                         // violations are put in its place.
                         mappings.push(Value::Null);
-                        invalid.push((row_number, violations));
+                        invalid.insert(row_number, violations);
                     }
                 }
             }
@@ -173,11 +174,11 @@ impl NativeBatch {
         spawn(env, async move {
             match batch.add(mappings, add).await {
                 Ok(mut summary) => {
-                    explained(&mut summary.skipped, &invalid);
+                    explained(&mut summary.skipped, &mut invalid);
                     Ok(interop::add_summary(&summary, Case::Camel))
                 }
                 Err(BatchError::InvalidRows(mut rows)) => {
-                    explained(&mut rows, &invalid);
+                    explained(&mut rows, &mut invalid);
                     Err(BatchError::InvalidRows(rows))
                 }
                 Err(e) => Err(e),
