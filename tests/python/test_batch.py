@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import dataclasses
 import io
 import json
 import logging
 import os
 import signal
 import stat
+import subprocess
+import sys
 import threading
 from collections import defaultdict
 from decimal import Decimal
@@ -323,3 +326,33 @@ def test_async_batch_takes_the_same_path_and_cancelling_journals_what_is_in_flig
 
     main = threading.current_thread()
     asyncio.run(scenario())
+
+
+def test_record_callback_takes_only_what_the_gateway_confirmed(
+    gateway: MockGateway, client: Client, tmp_path: Path
+) -> None:
+    with Batch(client, journal=tmp_path / "cb.journal", batch_id="cb") as batch:
+        batch.add([row(IDR, "PYCB000001", "1000")])
+        batch.run()
+        gateway.settle("PYCB000001", "SUCCESS")
+        signed = gateway.signed_callback("PYCB000001")
+        assert signed is not None
+        verified = gateway.callback_verifier().verify(*signed)
+        confirmed = client.confirm_callback(verified)
+        # The same callback object, but its dataclass fields changed: the journal records
+        # what the gateway confirmed, not what the caller wrote.
+        forged = dataclasses.replace(confirmed, order_no="PYCB999999")
+        assert batch.record_callback(forged) == "final"
+        assert batch.report().rows[0].status == "SUCCESS"
+        with pytest.raises(ValueError, match="confirm_callback"):
+            batch.record_callback(dataclasses.replace(confirmed, callback=gateway.callback_verifier().verify(*signed)))
+
+
+def test_the_readme_batch_example_runs(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "bindings-python" / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Batches") :]
+    code = section[section.index("```python\n") + len("```python\n") : section.index("```\n", 10)]
+    ran = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert ran.returncode == 0, ran.stderr
+    assert "True {'IDR': Decimal('450006')}" in ran.stdout
+    assert mode(tmp_path / "payroll.journal") == 0o600
