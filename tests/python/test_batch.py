@@ -39,6 +39,7 @@ from smilepayz import (
     PayoutRequest,
     RunSummary,
 )
+from smilepayz.batch import _shown
 from smilepayz.testing import MockGateway
 
 from .regions import GOLDEN, snake_keys
@@ -193,6 +194,8 @@ def test_a_file_that_is_not_a_journal_and_a_refusing_postgresql_url_are_journal_
     with pytest.raises(JournalError) as refused:
         Batch(client, journal=url, batch_id="b1")
     assert "s3cr3t-pw" not in str(refused.value) and "s3cr3t-pw" not in repr(refused.value)
+    assert _shown(url) == "postgresql://payroll:***@127.0.0.1:1/journal"
+    assert _shown(str(not_a_journal)) == str(not_a_journal)
 
 
 def test_bad_run_settings_are_config_errors_naming_the_setting(client: Client, tmp_path: Path) -> None:
@@ -344,6 +347,13 @@ def test_record_callback_takes_only_what_the_gateway_confirmed(
         forged = dataclasses.replace(confirmed, order_no="PYCB999999")
         assert batch.record_callback(forged) == "final"
         assert batch.report().rows[0].status == "SUCCESS"
+        # A confirmed order of no row of this batch is not recorded.
+        client.payout(PayoutRequest.from_dict(row(IDR, "PYCBOTHER1", "1000")))
+        gateway.settle("PYCBOTHER1", "SUCCESS")
+        other = gateway.signed_callback("PYCBOTHER1")
+        assert other is not None
+        assert batch.record_callback(client.confirm_callback(gateway.callback_verifier().verify(*other))) is None
+        assert [r.order_no for r in batch.report().rows] == ["PYCB000001"]
         with pytest.raises(ValueError, match="confirm_callback"):
             batch.record_callback(dataclasses.replace(confirmed, callback=gateway.callback_verifier().verify(*signed)))
 

@@ -275,8 +275,8 @@ class Batch(_Batch):
         **unknown: Any,
     ) -> RunSummary:
         """Sends what is not sent yet, after reconciling what may have left. Ctrl-C stops
-        taking rows; what is in flight finishes and is journaled, then
-        ``KeyboardInterrupt`` is raised. ``on_progress`` gets a :class:`BatchProgress`
+        taking rows; what is in flight finishes and is journaled (a second Ctrl-C
+        meanwhile is ignored), then ``KeyboardInterrupt`` is raised. ``on_progress`` gets a :class:`BatchProgress`
         on this thread; an exception in it is logged (``smilepayz.batch``) and the run
         goes on."""
         settings = _run_settings(locals())
