@@ -173,6 +173,10 @@ def test_invalid_rows_are_listed_with_numbers_and_snake_case_paths_and_nothing_i
         assert refused.value.rows[1].violations[0].path == "cash_account"
         assert batch.report().rows == []
         assert batch.run().sent == 0
+        # Money is never a float: refused while reading the rows, before any is journaled.
+        with pytest.raises(TypeError, match="amount: a float is refused"):
+            batch.add([rows[0], {**rows[3], "amount": 2000.0}])
+        assert batch.report().rows == []
 
         skipping = batch.add(rows, skip_invalid=True)
         assert skipping.added == 2 and [s.row_number for s in skipping.skipped] == [2, 3]
