@@ -1,4 +1,4 @@
-// Types of the `smilepayz` package. Requests, answers, choice values and errors are
+// Types of the `smilepayz` package. Requests, answers, choice values, events and errors are
 // generated from the Rust core into `types.d.ts` (`cargo run -p smilepayz-codegen`); this
 // file declares the classes and functions by hand. Field names are the core's camelCase
 // JSON names.
@@ -11,6 +11,7 @@ import type {
   BalanceResponse,
   Status,
   BatchRowError,
+  SmilepayzEvent,
 } from './types';
 
 export * from './types';
@@ -117,32 +118,6 @@ export interface CallOptions {
    */
   signal?: AbortSignal;
 }
-
-/** Where a request went. */
-export type EventEndpoint = 'payout' | 'status' | 'balance';
-
-/**
- * What the SDK reports about every call, on `diagnostics_channel` channels named
- * `smilepayz:<event>` and to `client.on(event, listener)`. Never a secret, key material
- * or a full account number (`account` shows its last four characters at most).
- */
-export type SmilepayzEvent =
-  | { event: 'request'; endpoint: EventEndpoint; orderNo?: string; tradeNo?: string; attempt: number; account?: string }
-  | {
-      event: 'response';
-      endpoint: EventEndpoint;
-      orderNo?: string;
-      attempt: number;
-      httpStatus: number;
-      gatewayCode?: string;
-      elapsedMs: number;
-    }
-  | { event: 'retry'; endpoint: EventEndpoint; orderNo?: string; attempt: number; reason: string; delayMs: number }
-  | { event: 'outcome_unknown'; orderNo: string; cause: string }
-  | { event: 'callback_verified'; orderNo: string; tradeNo: string; status: string }
-  | { event: 'callback_refused'; check: string }
-  | { event: 'callback_confirmed'; orderNo: string; tradeNo: string; status: string }
-  | { event: 'callback_mismatch'; orderNo: string; field: string; stale: boolean };
 
 /** An event's name. */
 export type SmilepayzEventName = SmilepayzEvent['event'];

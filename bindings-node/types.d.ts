@@ -326,6 +326,110 @@ export interface CallbackNotification {
   raw: string;
 }
 
+/** Where a request went. */
+export type EventEndpoint = 'payout' | 'status' | 'balance';
+
+/**
+ * What the SDK reports about every call, on `diagnostics_channel` channels named `smilepayz:<event>` and to
+ * `client.on(event, listener)`. Never a secret, key material or a full account number (`account` shows its last
+ * four characters at most).
+ */
+export type SmilepayzEvent =
+  /** A request is about to be sent (once per attempt). */
+  | {
+      event: 'request';
+      /** Where it goes. */
+      endpoint: EventEndpoint;
+      /** The order it concerns, when it names one. */
+      orderNo?: string;
+      /** The gateway's trade number, for a status inquiry by trade number. */
+      tradeNo?: string;
+      /** 1 for the first attempt. */
+      attempt: number;
+      /** A pay-out's beneficiary account, masked by [`mask_account`]. */
+      account?: string;
+    }
+  /** An HTTP answer came back (whatever it says). */
+  | {
+      event: 'response';
+      /** Where the request went. */
+      endpoint: EventEndpoint;
+      /** The order it concerns, when it names one. */
+      orderNo?: string;
+      /** The attempt this answers. */
+      attempt: number;
+      /** The HTTP status. */
+      httpStatus: number;
+      /** The gateway's `code`, when the answer carried a readable one. */
+      gatewayCode?: string;
+      /** From just before sending to the last byte of the answer. */
+      elapsedMs: number;
+    }
+  /** A request will be sent again after `delay_ms`. */
+  | {
+      event: 'retry';
+      /** Where it goes. */
+      endpoint: EventEndpoint;
+      /** The order it concerns, when it names one. */
+      orderNo?: string;
+      /** The attempt that failed. */
+      attempt: number;
+      /** Why: for a pay-out always a connection that was never made. */
+      reason: string;
+      /** The wait before the next attempt. */
+      delayMs: number;
+    }
+  /** A pay-out may have reached the gateway and its outcome is unknown: reconcile it. */
+  | {
+      event: 'outcome_unknown';
+      /** The pay-out's order number. */
+      orderNo: string;
+      /** [`UnknownCause::kind`](crate::error::UnknownCause::kind), e.g. `timeout`. */
+      cause: string;
+    }
+  /** A callback's signature verified. */
+  | {
+      event: 'callback_verified';
+      /** The callback's order number (not covered by the signature). */
+      orderNo: string;
+      /** The signed trade number. */
+      tradeNo: string;
+      /** The status the callback claims (not covered by the signature). */
+      status: string;
+    }
+  /** A callback was refused. */
+  | {
+      event: 'callback_refused';
+      /**
+       * [`SignatureError::kind`](crate::callback::SignatureError::kind): which check failed, e.g.
+       * `bad_signature` or `too_old`.
+       */
+      check: string;
+    }
+  /** The gateway confirmed a callback's order, trade number, status and money. */
+  | {
+      event: 'callback_confirmed';
+      /** The confirmed order number. */
+      orderNo: string;
+      /** The confirmed trade number. */
+      tradeNo: string;
+      /** The confirmed status. */
+      status: string;
+    }
+  /** The gateway contradicted a callback (or has moved past its status). */
+  | {
+      event: 'callback_mismatch';
+      /** The callback's order number. */
+      orderNo: string;
+      /** The first field that differed, e.g. `status` or `money.amount`. */
+      field: string;
+      /**
+       * True when the callback is genuine but old (`StaleCallback`), false when it is contradicted
+       * (`CallbackMismatch`).
+       */
+      stale: boolean;
+    };
+
 export type ErrorCode =
   | 'SMILEPAYZ_VALIDATION'
   | 'SMILEPAYZ_CONFIG'

@@ -31,6 +31,9 @@ step "Python package (venv, pip install ./bindings-python, ruff, mypy, stubtest,
 step "Node package (npm ci, napi build, tsc --strict, node --test, tarball install)"
 ./scripts/test-node.sh
 
+step "API reference (rustdoc, doc examples, pdoc, TypeDoc into docs/; warnings are errors)"
+./scripts/docs.sh
+
 step "release artifacts (manylinux_2_17 wheels, sdist, npm packages; gates: glibc floor, contents, versions)"
 ./scripts/dist.sh
 

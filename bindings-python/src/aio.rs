@@ -4,22 +4,23 @@
 //! interpreter lock and keep signing while the event loop is busy.
 
 use crate::convert::to_python;
-use crate::errors::{runtime_error, to_py_err};
+use crate::errors::{from_fields, runtime_error};
 use crate::guard::{OnPanic, guarded};
 use crate::runtime::runtime;
 use pyo3::prelude::*;
 use serde_json::Value;
 use smilepayz::{Case, Error};
+use smilepayz_interop::error_fields;
 use std::future::Future;
 use std::sync::mpsc::{Receiver, Sender, channel};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
-/// A finished call, waiting to be handed to its event loop.
-struct Completion {
-    event_loop: Py<PyAny>,
-    future: Py<PyAny>,
-    settle: Py<PyAny>,
-    outcome: Result<Value, Error>,
+/// What the settler hands to an event loop, in the order it was sent.
+enum Completion {
+    /// A finished call: its result, or its error's fields (`error_fields`).
+    Settled { event_loop: Py<PyAny>, future: Py<PyAny>, settle: Py<PyAny>, outcome: Result<Value, Value> },
+    /// A report for a callable on the loop (a batch's progress) while the call runs.
+    Call { event_loop: Arc<Py<PyAny>>, callback: Arc<Py<PyAny>>, value: Value },
 }
 
 static SETTLER: Mutex<Option<(u32, Sender<Completion>)>> = Mutex::new(None);
@@ -48,15 +49,19 @@ fn settle_all(receiver: &Receiver<Completion>) {
         // Nothing to hand back once the interpreter is shutting down.
         Python::try_attach(|py| {
             for c in batch {
-                let (ok, value) = match c.outcome {
-                    Ok(v) => match to_python(py, &v) {
-                        Ok(object) => (true, object.unbind()),
-                        Err(e) => (false, e.into_value(py).into_any()),
-                    },
-                    Err(e) => (false, to_py_err(&e).into_value(py).into_any()),
-                };
                 // The loop may have closed while the work ran: then nobody is waiting.
-                let _ = c.event_loop.call_method1(py, "call_soon_threadsafe", (c.settle, c.future, ok, value));
+                let _ = match c {
+                    Completion::Settled { event_loop, future, settle, outcome } => {
+                        let (ok, value) = match outcome.map(|v| to_python(py, &v)) {
+                            Ok(Ok(object)) => (true, object.unbind()),
+                            Ok(Err(e)) => (false, e.into_value(py).into_any()),
+                            Err(fields) => (false, from_fields(py, &fields).into_value(py).into_any()),
+                        };
+                        event_loop.call_method1(py, "call_soon_threadsafe", (settle, future, ok, value))
+                    }
+                    Completion::Call { event_loop, callback, value } => to_python(py, &value)
+                        .and_then(|v| event_loop.call_method1(py, "call_soon_threadsafe", (callback.clone_ref(py), v))),
+                };
             }
         });
     }
@@ -75,17 +80,41 @@ where
     T: Send + 'static,
     F: Future<Output = Result<T, Error>> + Send + 'static,
 {
-    let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?;
+    let work = guarded(on_panic, async move { work.await.map(|t| answer(&t, Case::Snake)) });
+    awaitable_fields(py, async move { work.await.map_err(|e| error_fields(&e, Case::Snake)) })
+}
+
+/// Hands `value` to `callback` on `event_loop`, after whatever the settler already holds
+/// (so a call's reports reach the loop before its result).
+pub(crate) fn call_soon(event_loop: &Arc<Py<PyAny>>, callback: &Arc<Py<PyAny>>, value: Value) {
+    if let Ok(settler) = settler() {
+        let (event_loop, callback) = (Arc::clone(event_loop), Arc::clone(callback));
+        let _ = settler.send(Completion::Call { event_loop, callback, value });
+    }
+}
+
+/// The running event loop of the calling thread.
+pub(crate) fn running_loop(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    py.import("asyncio")?.call_method0("get_running_loop")
+}
+
+/// Starts `work`, already guarded against panics, and returns an asyncio future of its
+/// answer; an error is given as its fields (`error_fields`), turned into the exception
+/// `smilepayz.errors` names.
+pub(crate) fn awaitable_fields<F>(py: Python<'_>, work: F) -> PyResult<Bound<'_, PyAny>>
+where
+    F: Future<Output = Result<Value, Value>> + Send + 'static,
+{
+    let event_loop = running_loop(py)?;
     let future = event_loop.call_method0("create_future")?;
     let settle = py.import("smilepayz._aio")?.getattr("settle")?.unbind();
     let (event_loop, waiting) = (event_loop.unbind(), future.clone().unbind());
     let runtime = runtime().map_err(|e| runtime_error(&e))?;
     let settler = settler().map_err(|e| runtime_error(&e))?;
-    let work = guarded(on_panic, async move { work.await.map(|t| answer(&t, Case::Snake)) });
     runtime.spawn(async move {
         let outcome = work.await;
         // A send fails only when the settler is gone, i.e. the interpreter is shutting down.
-        let _ = settler.send(Completion { event_loop, future: waiting, settle, outcome });
+        let _ = settler.send(Completion::Settled { event_loop, future: waiting, settle, outcome });
     });
     Ok(future)
 }

@@ -8,15 +8,35 @@ use crate::guard::{OnPanic, shield};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
-use smilepayz::{CallbackVerifier, Case, Error, VerifiedCallback};
+use smilepayz::{CallbackVerifier, Case, ConfirmedCallback, Error, VerifiedCallback};
 use smilepayz_interop as interop;
 use smilepayz_interop::VerifierSettings;
+use std::sync::{Mutex, PoisonError};
 use time::OffsetDateTime;
 
 /// A callback whose signature verified; only `CallbackVerifier.verify` makes one.
 #[pyclass(frozen, module = "smilepayz._native", name = "VerifiedCallback")]
 pub(crate) struct NativeVerifiedCallback {
     pub(crate) inner: VerifiedCallback,
+    /// The gateway's latest confirmation of it (`Client.confirm_callback`), kept here so
+    /// a batch records what the gateway confirmed, not fields a caller could build.
+    confirmed: Mutex<Option<ConfirmedCallback>>,
+}
+
+impl NativeVerifiedCallback {
+    fn new(inner: VerifiedCallback) -> Self {
+        Self { inner, confirmed: Mutex::new(None) }
+    }
+
+    /// Keeps the gateway's confirmation of this callback.
+    pub(crate) fn remember(&self, confirmed: &ConfirmedCallback) {
+        *self.confirmed.lock().unwrap_or_else(PoisonError::into_inner) = Some(confirmed.clone());
+    }
+
+    /// The gateway's confirmation, when `Client.confirm_callback` gave one.
+    pub(crate) fn confirmed(&self) -> Option<ConfirmedCallback> {
+        self.confirmed.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
 }
 
 #[pymethods]
@@ -105,7 +125,7 @@ impl NativeCallbackVerifier {
         let body = body.as_bytes();
         let verified =
             py.detach(|| shield(&OnPanic::Internal, || self.inner.verify(pairs, body).map_err(Error::Signature)));
-        verified.map(|inner| NativeVerifiedCallback { inner }).map_err(|e| to_py_err(&e))
+        verified.map(NativeVerifiedCallback::new).map_err(|e| to_py_err(&e))
     }
 
     fn __repr__(&self) -> String {

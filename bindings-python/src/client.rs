@@ -2,6 +2,7 @@
 //! interpreter lock released while it waits) or as asyncio awaitables.
 
 use crate::aio::awaitable;
+use crate::blocking::block_ticking;
 use crate::callback::NativeVerifiedCallback;
 use crate::convert::{settings_to_json, to_python};
 use crate::errors::{runtime_error, to_py_err};
@@ -15,10 +16,6 @@ use smilepayz::{CancelToken, Case, Client, ClientBuilder, Error, OrderNo, Status
 use smilepayz_interop as interop;
 use smilepayz_interop::{Binding, CallSettings, ClientSettings};
 use std::future::Future;
-use std::time::Duration;
-
-/// How often a blocking call gives the interpreter a chance to see Ctrl-C.
-const SIGNAL_POLL: Duration = Duration::from_millis(50);
 
 /// The native client behind `smilepayz.Client` and `smilepayz.AsyncClient`.
 #[pyclass(frozen, module = "smilepayz._native", name = "Client")]
@@ -48,21 +45,15 @@ pub(crate) fn wait<'py, T: Send>(
     let Some(token) = interrupt else {
         return answered(py, py.detach(|| runtime.block_on(work)));
     };
-    let mut work = std::pin::pin!(work);
     let mut interrupted = None;
-    let outcome = loop {
-        let step = py.detach(|| runtime.block_on(async { tokio::time::timeout(SIGNAL_POLL, work.as_mut()).await }));
-        match step {
-            Ok(outcome) => break outcome,
-            Err(_) if interrupted.is_none() => {
-                if let Err(signal) = py.check_signals() {
-                    token.cancel();
-                    interrupted = Some(signal);
-                }
-            }
-            Err(_) => {}
+    let outcome = block_ticking(py, work, |py| {
+        if interrupted.is_none()
+            && let Err(signal) = py.check_signals()
+        {
+            token.cancel();
+            interrupted = Some(signal);
         }
-    };
+    })?;
     match (outcome, interrupted) {
         (Err(Error::Aborted(_)), Some(signal)) => Err(signal),
         (outcome, _) => answered(py, outcome),
@@ -219,12 +210,16 @@ impl NativeClient {
     fn confirm_callback<'py>(
         &self,
         py: Python<'py>,
-        callback: &NativeVerifiedCallback,
+        callback: Py<NativeVerifiedCallback>,
         call: Option<&Bound<'py, PyAny>>,
         asynchronous: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let ((client, interrupt), callback) = (self.for_call(call, asynchronous)?, callback.inner.clone());
-        let work = async move { client.confirm_callback(&callback).await };
+        let (client, interrupt) = self.for_call(call, asynchronous)?;
+        let work = async move {
+            let confirmed = client.confirm_callback(&callback.get().inner).await?;
+            callback.get().remember(&confirmed);
+            Ok(confirmed)
+        };
         drive(py, interrupt, OnPanic::Internal, work, interop::confirmed_callback)
     }
 

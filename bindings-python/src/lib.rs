@@ -3,6 +3,8 @@
 //! every rule lives in the `smilepayz` crate.
 
 mod aio;
+mod batch;
+mod blocking;
 mod callback;
 mod cli;
 mod client;
@@ -34,6 +36,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<callback::NativeVerifiedCallback>()?;
     m.add_class::<handler::NativeCallbackHandler>()?;
     m.add_class::<testing::NativeMockGateway>()?;
+    m.add_class::<batch::NativeBatch>()?;
+    m.add_class::<batch::NativeBatchStop>()?;
     m.add_function(wrap_pyfunction!(status_is_final, m)?)?;
     m.add_function(wrap_pyfunction!(cli::run_cli, m)?)?;
     m.add_class::<signing::NativeRequestSigner>()?;

@@ -27,6 +27,8 @@ pub(crate) struct Model {
     pub(crate) optional: BTreeSet<String>,
     /// The error kinds.
     pub(crate) errors: &'static [ErrorKind],
+    /// The events, one record per kind, with the event's name.
+    pub(crate) events: Vec<(&'static str, Record)>,
 }
 
 /// The model, with requiredness probed against the golden requests in `vectors` (the
@@ -75,7 +77,32 @@ pub(crate) fn model(vectors: &str) -> Result<Model, String> {
         statuses,
         optional,
         errors: ERROR_KINDS,
+        events: events()?,
     })
+}
+
+/// The events as the core declares them, each with the name it is sent under (checked
+/// against `Event::NAMES`, the names the bindings register).
+fn events() -> Result<Vec<(&'static str, Record)>, String> {
+    let variants = smilepayz::events::Event::variants();
+    let names = smilepayz::events::Event::NAMES;
+    if variants.len() != names.len() {
+        return Err(format!("{} event variants, {} event names", variants.len(), names.len()));
+    }
+    variants
+        .into_iter()
+        .zip(names)
+        .map(|(record, name)| {
+            // `OutcomeUnknown` → `outcomeUnknown` → `outcome_unknown`.
+            let mut lower = record.name.to_owned();
+            lower[..1].make_ascii_lowercase();
+            if snake(&lower) == name {
+                Ok((name, record))
+            } else {
+                Err(format!("event variant {} is sent as {name}", record.name))
+            }
+        })
+        .collect()
 }
 
 /// Adds the records and choice sets `ty` uses, nested ones first, each once.
@@ -95,7 +122,7 @@ fn collect(ty: &Ty, records: &mut Vec<Record>, choices: &mut Vec<ChoiceSet>) {
                 choices.push(c.clone());
             }
         }
-        Ty::Str | Ty::Decimal | Ty::Int | Ty::Status | Ty::Json => {}
+        Ty::Str | Ty::Decimal | Ty::Int | Ty::Bool | Ty::Status | Ty::Json => {}
     }
 }
 

@@ -106,6 +106,7 @@ fn request_type(ty: &Ty, optional: bool) -> String {
         Ty::Str => vec!["str".to_owned()],
         Ty::Decimal => vec!["Amount".to_owned()],
         Ty::Int => vec!["int".to_owned()],
+        Ty::Bool => vec!["bool".to_owned()],
         Ty::Status => vec!["str".to_owned()],
         Ty::Json => vec!["Mapping[str, Any]".to_owned()],
         Ty::Choice(c) => vec![c.name.to_owned()],
@@ -190,6 +191,7 @@ fn answer_type(ty: &Ty) -> String {
         Ty::Str => "str".into(),
         Ty::Decimal => "Decimal".into(),
         Ty::Int => "int".into(),
+        Ty::Bool => "bool".into(),
         Ty::Status => "Status".into(),
         Ty::Json => "dict[str, Any]".into(),
         Ty::Choice(c) => c.name.into(),
@@ -202,7 +204,7 @@ fn answer_type(ty: &Ty) -> String {
 /// How a value of `ty` is built from the native JSON value, when it is not kept as is.
 fn convert(ty: &Ty) -> Option<String> {
     match ty {
-        Ty::Str | Ty::Int | Ty::Json | Ty::Choice(_) => None,
+        Ty::Str | Ty::Int | Ty::Bool | Ty::Json | Ty::Choice(_) => None,
         Ty::Decimal => Some("Decimal".into()),
         Ty::Status => Some("Status".into()),
         Ty::Record(r) => Some(format!("{}._from", name(r.name))),
@@ -270,7 +272,7 @@ fn callback_fields(out: &mut String, r: &Record) {
     out.push_str("\n    __slots__ = ()\n\n");
     for f in &r.fields {
         let base = match required(&f.ty) {
-            Ty::Str | Ty::Int | Ty::Json | Ty::Choice(_) => "str".to_owned(),
+            Ty::Str | Ty::Int | Ty::Bool | Ty::Json | Ty::Choice(_) => "str".to_owned(),
             other => convert(other).unwrap_or_else(|| "str".into()),
         };
         let build = if matches!(f.ty, Ty::Option(_)) { format!("_opt({base})") } else { base };

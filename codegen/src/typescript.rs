@@ -38,6 +38,7 @@ fn ts_type(ty: &Ty) -> String {
         Ty::Str => "string".into(),
         Ty::Decimal => "string".into(),
         Ty::Int => "number".into(),
+        Ty::Bool => "boolean".into(),
         Ty::Status => "Status".into(),
         Ty::Json => "Record<string, unknown>".into(),
         Ty::Choice(c) => c.name.into(),
@@ -124,8 +125,51 @@ pub(crate) fn types(model: &Model) -> String {
             r.fields.iter().map(|f| (format!("{}: {};", camel(f.name), ts_type(&f.ty)), f.doc.as_str())).collect();
         interface(&mut out, &format!("export interface {}", r.name), "", &r.doc, &lines);
     }
+    events(&mut out, model);
     errors(&mut out, model);
     out
+}
+
+/// The events: their choice sets, then one union member per event, tagged by `event`.
+/// A field the core leaves out when absent is optional (`?`).
+fn events(out: &mut String, model: &Model) {
+    let mut choices: Vec<&smilepayz::describe::ChoiceSet> = Vec::new();
+    for (_, r) in &model.events {
+        for f in &r.fields {
+            if let Ty::Choice(c) = required(&f.ty)
+                && !choices.iter().any(|known| known.name == c.name)
+            {
+                choices.push(c);
+            }
+        }
+    }
+    for c in choices {
+        out.push('\n');
+        doc(out, &c.doc, "");
+        let values: Vec<&str> = c.values.iter().map(|(v, _)| *v).collect();
+        let _ = writeln!(out, "export type {} = {};", c.name, union(&values));
+    }
+    out.push('\n');
+    doc(
+        out,
+        "What the SDK reports about every call, on `diagnostics_channel` channels named `smilepayz:<event>` and to \
+         `client.on(event, listener)`. Never a secret, key material or a full account number (`account` shows its \
+         last four characters at most).",
+        "",
+    );
+    out.push_str("export type SmilepayzEvent =\n");
+    for (name, r) in &model.events {
+        doc(out, &r.doc, "  ");
+        let _ = writeln!(out, "  | {{\n      event: '{name}';");
+        for f in &r.fields {
+            doc(out, &f.doc, "      ");
+            let optional = if matches!(f.ty, Ty::Option(_)) { "?" } else { "" };
+            let _ = writeln!(out, "      {}{optional}: {};", camel(f.name), ts_type(required(&f.ty)));
+        }
+        out.push_str("    }\n");
+    }
+    out.truncate(out.trim_end().len());
+    out.push_str(";\n");
 }
 
 fn error_type(shape: Shape) -> String {

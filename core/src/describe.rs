@@ -15,6 +15,8 @@ pub enum Ty {
     Decimal,
     /// A whole number (HTTP statuses and the like).
     Int,
+    /// True or false.
+    Bool,
     /// An order status: the known values, or any other text kept as given.
     Status,
     /// Any JSON object, sent as given.
@@ -81,7 +83,11 @@ macro_rules! leaf {
 }
 leaf! {
     String => Ty::Str,
+    &'static str => Ty::Str,
+    bool => Ty::Bool,
     u16 => Ty::Int,
+    u32 => Ty::Int,
+    u64 => Ty::Int,
     Decimal => Ty::Decimal,
     crate::models::GatewayTime => Ty::Str,
     crate::models::RawJson => Ty::Str,

@@ -7,6 +7,7 @@
 //! No event carries the merchant secret, key material, a request or answer body, or a
 //! beneficiary account in full: accounts appear only through [`mask_account`].
 
+use crate::described::described_variants;
 use serde::Serialize;
 use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -29,6 +30,9 @@ pub enum Endpoint {
 }
 
 impl Endpoint {
+    /// Every endpoint.
+    pub const ALL: [Endpoint; 3] = [Endpoint::Payout, Endpoint::Status, Endpoint::Balance];
+
     /// The name used in events: `payout`, `status` or `balance`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -39,100 +43,113 @@ impl Endpoint {
     }
 }
 
-/// One thing that happened during a call. Serialised (serde) with an `event` tag holding
-/// [`Event::name`] and snake_case fields; optional fields that are absent are left out.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "event", rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum Event {
-    /// A request is about to be sent (once per attempt).
-    Request {
-        /// Where it goes.
-        endpoint: Endpoint,
-        /// The order it concerns, when it names one.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        order_no: Option<String>,
-        /// The gateway's trade number, for a status inquiry by trade number.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        trade_no: Option<String>,
-        /// 1 for the first attempt.
-        attempt: u32,
-        /// A pay-out's beneficiary account, masked by [`mask_account`].
-        #[serde(skip_serializing_if = "Option::is_none")]
-        account: Option<String>,
-    },
-    /// An HTTP answer came back (whatever it says).
-    Response {
-        /// Where the request went.
-        endpoint: Endpoint,
-        /// The order it concerns, when it names one.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        order_no: Option<String>,
-        /// The attempt this answers.
-        attempt: u32,
-        /// The HTTP status.
-        http_status: u16,
-        /// The gateway's `code`, when the answer carried a readable one.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        gateway_code: Option<String>,
-        /// From just before sending to the last byte of the answer.
-        elapsed_ms: u64,
-    },
-    /// A request will be sent again after `delay_ms`.
-    Retry {
-        /// Where it goes.
-        endpoint: Endpoint,
-        /// The order it concerns, when it names one.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        order_no: Option<String>,
-        /// The attempt that failed.
-        attempt: u32,
-        /// Why: for a pay-out always a connection that was never made.
-        reason: String,
-        /// The wait before the next attempt.
-        delay_ms: u64,
-    },
-    /// A pay-out may have reached the gateway and its outcome is unknown: reconcile it.
-    OutcomeUnknown {
-        /// The pay-out's order number.
-        order_no: String,
-        /// [`UnknownCause::kind`](crate::error::UnknownCause::kind), e.g. `timeout`.
-        cause: &'static str,
-    },
-    /// A callback's signature verified.
-    CallbackVerified {
-        /// The callback's order number (not covered by the signature).
-        order_no: String,
-        /// The signed trade number.
-        trade_no: String,
-        /// The status the callback claims (not covered by the signature).
-        status: String,
-    },
-    /// A callback was refused.
-    CallbackRefused {
-        /// [`SignatureError::kind`](crate::callback::SignatureError::kind): which check
-        /// failed, e.g. `bad_signature` or `too_old`.
-        check: &'static str,
-    },
-    /// The gateway confirmed a callback's order, trade number, status and money.
-    CallbackConfirmed {
-        /// The confirmed order number.
-        order_no: String,
-        /// The confirmed trade number.
-        trade_no: String,
-        /// The confirmed status.
-        status: String,
-    },
-    /// The gateway contradicted a callback (or has moved past its status).
-    CallbackMismatch {
-        /// The callback's order number.
-        order_no: String,
-        /// The first field that differed, e.g. `status` or `money.amount`.
-        field: &'static str,
-        /// True when the callback is genuine but old (`StaleCallback`), false when it is
-        /// contradicted (`CallbackMismatch`).
-        stale: bool,
-    },
+#[cfg(feature = "describe")]
+impl crate::describe::Describe for Endpoint {
+    fn ty() -> crate::describe::Ty {
+        crate::describe::Ty::Choice(crate::describe::ChoiceSet {
+            name: "EventEndpoint",
+            doc: "Where a request went.".into(),
+            values: Endpoint::ALL.iter().map(|e| (e.as_str(), String::new())).collect(),
+        })
+    }
+}
+
+described_variants! {
+    /// One thing that happened during a call. Serialised (serde) with an `event` tag holding
+    /// [`Event::name`] and snake_case fields; optional fields that are absent are left out.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+    #[serde(tag = "event", rename_all = "snake_case")]
+    #[non_exhaustive]
+    pub enum Event {
+        /// A request is about to be sent (once per attempt).
+        Request {
+            /// Where it goes.
+            endpoint: Endpoint,
+            /// The order it concerns, when it names one.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            order_no: Option<String>,
+            /// The gateway's trade number, for a status inquiry by trade number.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            trade_no: Option<String>,
+            /// 1 for the first attempt.
+            attempt: u32,
+            /// A pay-out's beneficiary account, masked by [`mask_account`].
+            #[serde(skip_serializing_if = "Option::is_none")]
+            account: Option<String>,
+        },
+        /// An HTTP answer came back (whatever it says).
+        Response {
+            /// Where the request went.
+            endpoint: Endpoint,
+            /// The order it concerns, when it names one.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            order_no: Option<String>,
+            /// The attempt this answers.
+            attempt: u32,
+            /// The HTTP status.
+            http_status: u16,
+            /// The gateway's `code`, when the answer carried a readable one.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            gateway_code: Option<String>,
+            /// From just before sending to the last byte of the answer.
+            elapsed_ms: u64,
+        },
+        /// A request will be sent again after `delay_ms`.
+        Retry {
+            /// Where it goes.
+            endpoint: Endpoint,
+            /// The order it concerns, when it names one.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            order_no: Option<String>,
+            /// The attempt that failed.
+            attempt: u32,
+            /// Why: for a pay-out always a connection that was never made.
+            reason: String,
+            /// The wait before the next attempt.
+            delay_ms: u64,
+        },
+        /// A pay-out may have reached the gateway and its outcome is unknown: reconcile it.
+        OutcomeUnknown {
+            /// The pay-out's order number.
+            order_no: String,
+            /// [`UnknownCause::kind`](crate::error::UnknownCause::kind), e.g. `timeout`.
+            cause: &'static str,
+        },
+        /// A callback's signature verified.
+        CallbackVerified {
+            /// The callback's order number (not covered by the signature).
+            order_no: String,
+            /// The signed trade number.
+            trade_no: String,
+            /// The status the callback claims (not covered by the signature).
+            status: String,
+        },
+        /// A callback was refused.
+        CallbackRefused {
+            /// [`SignatureError::kind`](crate::callback::SignatureError::kind): which check
+            /// failed, e.g. `bad_signature` or `too_old`.
+            check: &'static str,
+        },
+        /// The gateway confirmed a callback's order, trade number, status and money.
+        CallbackConfirmed {
+            /// The confirmed order number.
+            order_no: String,
+            /// The confirmed trade number.
+            trade_no: String,
+            /// The confirmed status.
+            status: String,
+        },
+        /// The gateway contradicted a callback (or has moved past its status).
+        CallbackMismatch {
+            /// The callback's order number.
+            order_no: String,
+            /// The first field that differed, e.g. `status` or `money.amount`.
+            field: &'static str,
+            /// True when the callback is genuine but old (`StaleCallback`), false when it is
+            /// contradicted (`CallbackMismatch`).
+            stale: bool,
+        },
+    }
 }
 
 impl Event {
@@ -267,6 +284,37 @@ mod tests {
         for event in &samples {
             let json = serde_json::to_value(event).expect("serialises");
             assert_eq!(json["event"], event.name());
+        }
+        #[cfg(feature = "describe")]
+        described_variants_are_what_serde_writes(&samples);
+    }
+
+    /// The typings are generated from `Event::variants()`: every field it lists is one
+    /// serde writes (absent only when optional), and serde writes no other.
+    #[cfg(feature = "describe")]
+    fn described_variants_are_what_serde_writes(samples: &[Event]) {
+        use crate::describe::Ty;
+        let variants = Event::variants();
+        assert_eq!(variants.len(), samples.len());
+        for (record, event) in variants.iter().zip(samples) {
+            let json = serde_json::to_value(event).expect("serialises");
+            let written: Vec<&String> = json.as_object().expect("an object").keys().filter(|k| *k != "event").collect();
+            for key in &written {
+                assert!(
+                    record.fields.iter().any(|f| f.name == key.as_str()),
+                    "{}: {key} is not described",
+                    record.name
+                );
+            }
+            for f in &record.fields {
+                let optional = matches!(f.ty, Ty::Option(_));
+                assert!(
+                    optional || json.get(f.name).is_some(),
+                    "{}.{} is described but not written",
+                    record.name,
+                    f.name
+                );
+            }
         }
     }
 

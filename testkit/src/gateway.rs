@@ -127,6 +127,33 @@ impl MockGateway {
 
     /// The signed callback the gateway would send for an order now, for delivering it
     /// yourself.
+    ///
+    /// What a callback endpoint does with it: verify the signature over the raw bytes,
+    /// then confirm the unsigned status with the gateway before moving money.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use smilepayz::{Decimal, IndonesiaPayout, SignatureError, Status};
+    /// use smilepayz_testkit::MockGateway;
+    ///
+    /// let gateway = MockGateway::start().await?;
+    /// let client = gateway.client_builder().build()?;
+    /// let payout = IndonesiaPayout::new("ORDER0001", "Payroll", Decimal::from(150_000), "BRI", "78120011629261665");
+    /// client.payout(&payout.into()).await?;
+    /// gateway.settle("ORDER0001", Status::Success).await?;
+    ///
+    /// let callback = gateway.signed_callback("ORDER0001").ok_or("no such order")?;
+    /// let verifier = gateway.callback_verifier();
+    /// let verified = verifier.verify(callback.headers.clone(), &callback.body)?;
+    /// let confirmed = client.confirm_callback(&verified).await?;
+    /// assert_eq!(confirmed.inquiry.status, Some(Status::Success));
+    ///
+    /// // One byte changed in transit, and the callback is refused.
+    /// let altered = callback.body_text().replacen("\"tradeNo\":\"", "\"tradeNo\":\"X", 1);
+    /// assert!(matches!(verifier.verify(callback.headers, altered.as_bytes()), Err(SignatureError::BadSignature)));
+    /// # Ok(()) }
+    /// ```
     pub fn signed_callback(&self, order_no: &str) -> Option<SignedCallback> {
         let order = self.shared.orders.find(Some(order_no), None)?;
         Some(callbacks::for_order(&self.shared, &order))

@@ -170,34 +170,38 @@ def django_settings() -> None:
         django.setup()
 
 
-def django_client(urlconf: str) -> Callable[[str, dict[str, str], bytes], Any]:
-    """Posts through Django's test client with `urlconf` as ROOT_URLCONF."""
+def django_client(urlconf: str, asynchronous: bool = False) -> Callable[[str, dict[str, str], bytes], Any]:
+    """Posts through Django's test client (``AsyncClient`` when ``asynchronous``: the
+    request goes through Django's ASGI handler) with `urlconf` as ROOT_URLCONF."""
     django_settings()
+    from django.test import AsyncClient as DjangoAsyncClient
     from django.test import Client as DjangoClient
     from django.test.utils import override_settings
 
     # CSRF enforced: the view must be exempt.
-    web = DjangoClient(enforce_csrf_checks=True)
+    web = (DjangoAsyncClient if asynchronous else DjangoClient)(enforce_csrf_checks=True)
 
     def post(url: str, headers: dict[str, str], body: bytes) -> Any:
         with override_settings(ROOT_URLCONF=urlconf):
-            return web.post(
+            answer = web.post(
                 url,
                 data=body,
                 content_type=headers.get("Content-Type", "application/json"),
                 headers={k: v for k, v in headers.items() if k.lower() != "content-type"},
             )
+            return asyncio.run(answer) if asynchronous else answer
 
     return post
 
 
-def django_post(handler: CallbackHandler) -> Post:
+def django_post(handler: CallbackHandler, asynchronous: bool = False) -> Post:
     django_settings()
     from django.urls import path
-    from smilepayz.integrations.django import callback_view
+    from smilepayz.integrations.django import async_callback_view, callback_view
 
-    urlpatterns[:] = [path("smilepayz/callback", callback_view(handler))]
-    send = django_client(__name__)
+    view = async_callback_view(handler) if asynchronous else callback_view(handler)
+    urlpatterns[:] = [path("smilepayz/callback", view)]
+    send = django_client(__name__, asynchronous)
 
     def post(headers: dict[str, str], body: bytes) -> tuple[int, bytes, str]:
         r = send("/smilepayz/callback", headers, body)
@@ -206,9 +210,21 @@ def django_post(handler: CallbackHandler) -> Post:
     return post
 
 
-@pytest.fixture(params=["fastapi", "flask", "django"])
+def django_async_post(handler: CallbackHandler) -> Post:
+    return django_post(handler, asynchronous=True)
+
+
+ADAPTERS: dict[str, Callable[[CallbackHandler], Post]] = {
+    "fastapi": fastapi_post,
+    "flask": flask_post,
+    "django": django_post,
+    "django-async": django_async_post,
+}
+
+
+@pytest.fixture(params=sorted(ADAPTERS))
 def post_to(request: pytest.FixtureRequest) -> Callable[[CallbackHandler], Post]:
-    return {"fastapi": fastapi_post, "flask": flask_post, "django": django_post}[request.param]
+    return ADAPTERS[request.param]
 
 
 def test_each_adapter_answers_as_the_handler_decides(
@@ -225,6 +241,39 @@ def test_each_adapter_answers_as_the_handler_decides(
     booker.failing = True
     assert post(headers, body)[0] == 503
     assert len(booker.booked) == 2
+
+
+def test_the_django_async_view_runs_in_the_event_loop_and_takes_post_only(gateway: MockGateway) -> None:
+    django_settings()
+    from django.test import AsyncClient as DjangoAsyncClient
+    from django.test.utils import override_settings
+    from smilepayz.integrations.django import async_callback_view
+
+    headers, body = settled(gateway, "PYADAPTER002")
+    loops: list[asyncio.AbstractEventLoop] = []
+
+    async def book(delivery: Delivery) -> None:
+        loops.append(asyncio.get_running_loop())
+
+    view = async_callback_view(handler_for(gateway, book))
+    # Django serves a coroutine function as an async view, in the server's event loop.
+    assert asyncio.iscoroutinefunction(view)
+
+    async def requests() -> tuple[Any, Any, asyncio.AbstractEventLoop]:
+        from django.urls import path
+
+        urlpatterns[:] = [path("smilepayz/callback", view)]
+        web = DjangoAsyncClient(enforce_csrf_checks=True)
+        with override_settings(ROOT_URLCONF=__name__):
+            get = await web.get("/smilepayz/callback")
+            signed = {k: v for k, v in headers.items() if k.lower() != "content-type"}
+            posted = await web.post("/smilepayz/callback", data=body, content_type="application/json", headers=signed)
+        return get, posted, asyncio.get_running_loop()
+
+    get, posted, loop = asyncio.run(requests())
+    assert (get.status_code, get["Allow"]) == (405, "POST")
+    assert (posted.status_code, posted.content) == (200, b"SUCCESS")
+    assert loops == [loop]
 
 
 def test_the_package_loads_no_framework() -> None:

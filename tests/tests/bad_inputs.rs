@@ -161,3 +161,28 @@ fn assert_no_key_material(message: &str, key: &str) {
         assert!(!message.contains(&needle), "key material in error: {message}");
     }
 }
+
+#[test]
+fn an_unknown_key_is_named_as_written_with_the_case_to_use() {
+    let row = serde_json::json!({
+        "region": "IDR", "orderNo": "IDR0000000001", "order_no": "IDR0000000001", "purpose": "payroll",
+        "amount": "10000", "payment_method": "BCA", "cash_account": "1234567890",
+        "receiver": {"name": "Budi", "bankCode": "014"}
+    });
+    let err = PayoutRequest::from_json(row, Case::Snake).expect_err("camelCase keys in a snake_case row");
+    let messages: Vec<&str> = err.violations().iter().map(|v| v.message.as_str()).collect();
+    assert!(
+        messages.iter().any(|m| m.starts_with("orderNo is not a field") && m.contains("snake_case here (order_no)")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("receiver.bankCode is not a field") && m.contains("(receiver.bank_code)")),
+        "{messages:?}"
+    );
+    // In camelCase the key is shown as written, without a hint.
+    let camel = serde_json::json!({"region": "IDR", "orderNo": "IDR0000000001", "colour": "red"});
+    let err = PayoutRequest::from_json(camel, Case::Camel).expect_err("an unknown key");
+    assert!(err.violations().iter().any(|v| v.message.starts_with("colour is not a field of this request;")), "{err}");
+}

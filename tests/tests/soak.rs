@@ -9,7 +9,9 @@
 //! Bounded run (scripts/test.sh): 1 000 pay-outs. Longer run:
 //! `SMILEPAYZ_SOAK_PAYOUTS=20000 SMILEPAYZ_SOAK_SEED=7 cargo test -p smilepayz-tests --test soak -- --ignored --nocapture`
 
-use smilepayz::{Client, Decimal, Error, IndonesiaPayout, PayoutRequest, Reconciliation, RetryPolicy, UnknownCause};
+use smilepayz::{
+    CancelToken, Client, Decimal, Error, IndonesiaPayout, PayoutRequest, Reconciliation, RetryPolicy, UnknownCause,
+};
 use smilepayz_testkit::{Endpoint, Fault, MockGateway, codes};
 use smilepayz_tests::CapturedLog;
 use std::collections::{BTreeMap, HashMap};
@@ -22,6 +24,9 @@ const REFUSAL: Duration = Duration::from_millis(10);
 const ACCOUNT: &str = "SOAKACCOUNT1";
 /// Time for the client to put the connection of an answer read back into its pool.
 const BACK_IN_POOL: Duration = Duration::from_millis(20);
+/// When a `CancelInFlight` call is cancelled: after its request is on loopback, well
+/// before the held answer (`CLIENT_TIMEOUT * 2`) or the client's timeout.
+const CANCEL_AFTER: Duration = Duration::from_millis(10);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum Injected {
@@ -39,10 +44,14 @@ enum Injected {
     Truncated,
     Oversized,
     CloseIdleKeepAlive,
+    /// The caller cancels the call before anything is sent.
+    CancelBeforeSend,
+    /// The caller cancels the call while the gateway holds the answer.
+    CancelInFlight,
 }
 
 impl Injected {
-    const ALL: [Injected; 14] = [
+    const ALL: [Injected; 16] = [
         Injected::None,
         Injected::Refused,
         Injected::Delay,
@@ -57,6 +66,8 @@ impl Injected {
         Injected::Truncated,
         Injected::Oversized,
         Injected::CloseIdleKeepAlive,
+        Injected::CancelBeforeSend,
+        Injected::CancelInFlight,
     ];
 
     fn label(self) -> &'static str {
@@ -75,14 +86,16 @@ impl Injected {
             Injected::Truncated => "truncated",
             Injected::Oversized => "oversized",
             Injected::CloseIdleKeepAlive => "dead keep-alive",
+            Injected::CancelBeforeSend => "cancel before send",
+            Injected::CancelInFlight => "cancel in flight",
         }
     }
 
     /// The mock's fault for the pay-out, when the fault is the gateway's.
     fn fault(self) -> Option<Fault> {
         match self {
-            Injected::None | Injected::Refused | Injected::CloseIdleKeepAlive => None,
-            Injected::Delay => Some(Fault::Delay(CLIENT_TIMEOUT * 2)),
+            Injected::None | Injected::Refused | Injected::CloseIdleKeepAlive | Injected::CancelBeforeSend => None,
+            Injected::Delay | Injected::CancelInFlight => Some(Fault::Delay(CLIENT_TIMEOUT * 2)),
             Injected::ServerError => Some(Fault::ServerErrorAfterAccept),
             Injected::Dropped => Some(Fault::DropAfterAccept),
             Injected::Malformed => Some(Fault::MalformedAfterAccept),
@@ -107,6 +120,7 @@ impl Injected {
                 | Injected::Redirect308BeforeAccept
                 | Injected::ResetDuringUpload
                 | Injected::CloseIdleKeepAlive
+                | Injected::CancelBeforeSend
         )
     }
 
@@ -120,7 +134,7 @@ impl Injected {
     fn may_be_unknown_by(self, first: bool, cause: &UnknownCause) -> bool {
         match (first, self) {
             _ if *cause == UnknownCause::Timeout => true,
-            (false, _) | (true, Injected::None) => false,
+            (false, _) | (true, Injected::None | Injected::CancelBeforeSend) => false,
             // Refusing closes every open connection too: the client may write the pay-out
             // onto its pooled one before it notices.
             (true, Injected::Refused) => matches!(cause, UnknownCause::ConnectionLost(_)),
@@ -140,11 +154,11 @@ impl Rng {
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
 
-    /// No fault three times in sixteen, each fault kind once in sixteen.
+    /// No fault three times in eighteen, each fault kind once in eighteen.
     fn fault(&mut self) -> Injected {
-        match self.next() % 16 {
+        match self.next() % 18 {
             0..=2 => Injected::None,
-            n => Injected::ALL[usize::try_from(n).expect("below 16") - 2],
+            n => Injected::ALL[usize::try_from(n).expect("below 18") - 2],
         }
     }
 }
@@ -163,6 +177,8 @@ struct Row {
     reconciled_pending_or_settled: u64,
     reconciled_not_found_then_resent: u64,
     transport_then_resent: u64,
+    /// Cancelled while nothing had left (`Error::Aborted`), then sent again.
+    aborted_then_resent: u64,
     /// A resend the gateway refused because it already held the order.
     refused_as_duplicate: u64,
     automatic_retries: u64,
@@ -186,6 +202,7 @@ impl Row {
         self.reconciled_pending_or_settled += other.reconciled_pending_or_settled;
         self.reconciled_not_found_then_resent += other.reconciled_not_found_then_resent;
         self.transport_then_resent += other.transport_then_resent;
+        self.aborted_then_resent += other.aborted_then_resent;
         self.refused_as_duplicate += other.refused_as_duplicate;
         self.automatic_retries += other.automatic_retries;
         self.duplicates += other.duplicates;
@@ -223,7 +240,7 @@ impl Soak {
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "{:<20} {:>8} {:>8} {:>8} {:>8} {:>9} {:>9} {:>8} {:>7} {:>5} {:>4} {:>6}  unknown by cause",
+            "{:<20} {:>8} {:>8} {:>8} {:>8} {:>9} {:>9} {:>9} {:>8} {:>7} {:>5} {:>4} {:>6}  unknown by cause",
             "fault kind",
             "injected",
             "1st ok",
@@ -231,6 +248,7 @@ impl Soak {
             "pending/",
             "not found",
             "transport",
+            "aborted",
             "refused",
             "auto",
             "dupl",
@@ -239,8 +257,8 @@ impl Soak {
         );
         let _ = writeln!(
             out,
-            "{:<20} {:>8} {:>8} {:>8} {:>8} {:>9} {:>9} {:>8} {:>7} {:>5} {:>4} {:>6}",
-            "", "", "", "", "settled", "→ resent", "→ resent", "as dupl", "retries", "", "", "promises"
+            "{:<20} {:>8} {:>8} {:>8} {:>8} {:>9} {:>9} {:>9} {:>8} {:>7} {:>5} {:>4} {:>6}",
+            "", "", "", "", "settled", "→ resent", "→ resent", "→ resent", "as dupl", "retries", "", "", "promises"
         );
         let mut total = Row::default();
         for kind in Injected::ALL {
@@ -256,13 +274,14 @@ impl Soak {
 fn line(label: &str, r: &Row) -> String {
     let causes: Vec<String> = r.unknown.iter().map(|(k, n)| format!("{k} {n}")).collect();
     format!(
-        "{label:<20} {:>8} {:>8} {:>8} {:>8} {:>9} {:>9} {:>8} {:>7} {:>5} {:>4} {:>6}  {}\n",
+        "{label:<20} {:>8} {:>8} {:>8} {:>8} {:>9} {:>9} {:>9} {:>8} {:>7} {:>5} {:>4} {:>6}  {}\n",
         r.injected,
         r.accepted_first_time,
         r.unknown_total(),
         r.reconciled_pending_or_settled,
         r.reconciled_not_found_then_resent,
         r.transport_then_resent,
+        r.aborted_then_resent,
         r.refused_as_duplicate,
         r.automatic_retries,
         r.duplicates,
@@ -312,7 +331,21 @@ async fn pay_out(client: &Client, gateway: &MockGateway, request: &PayoutRequest
     if let Some(fault) = kind.fault() {
         gateway.inject(Endpoint::Payout, fault);
     }
-    let mut outcome = client.payout(request).await;
+    // The first call's own view of the client, cancelled as `kind` says; resends and
+    // reconciliation use the client itself, as a caller that gave up and came back would.
+    let token = CancelToken::new();
+    match kind {
+        Injected::CancelBeforeSend => token.cancel(),
+        Injected::CancelInFlight => {
+            let later = token.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(CANCEL_AFTER).await;
+                later.cancel();
+            });
+        }
+        _ => {}
+    }
+    let mut outcome = client.with_cancel(token).payout(request).await;
     // Whether the fault of `kind` really met this pay-out: a dead kept-alive connection is
     // set up by timing, which a loaded machine can spoil; the pay-out then met nothing.
     let met_fault = kind != Injected::CloseIdleKeepAlive || gateway.closed_keep_alive_connections() > closed_before;
@@ -382,6 +415,14 @@ async fn pay_out(client: &Client, gateway: &MockGateway, request: &PayoutRequest
                 }
                 soak.row(kind).transport_then_resent += 1;
                 tokio::time::sleep(REFUSAL).await;
+                outcome = client.payout(request).await;
+            }
+            Err(Error::Aborted(why)) => {
+                // Only a cancelled first call may stop, and only while nothing had left.
+                if !(first && matches!(kind, Injected::CancelBeforeSend | Injected::CancelInFlight)) {
+                    soak.violation(Some(kind), format!("{order_no}: aborted without a cancel: {why}"));
+                }
+                soak.row(kind).aborted_then_resent += 1;
                 outcome = client.payout(request).await;
             }
             Err(Error::Api(api)) if api.code == codes::DUPLICATE_ORDER => {

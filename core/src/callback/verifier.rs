@@ -35,6 +35,40 @@ impl VerifiedCallback {
 }
 
 /// Verifies callbacks; build once, use for every callback.
+///
+/// A callback signed by the Smilepayz sandbox (published in Smilepayz's own example code:
+/// `tests/vectors/real-callback-sandbox.json`) verifies; the same headers over another
+/// `tradeNo` do not. A verified callback's status and money are not signed: confirm it
+/// with [`Client::confirm_callback`](crate::Client::confirm_callback) before moving money.
+///
+/// ```
+/// use smilepayz::{CallbackVerifier, PlatformKey, SignatureError};
+///
+/// // The sandbox platform key, base64 SubjectPublicKeyInfo DER as Smilepayz publishes it.
+/// let key = concat!(
+///     "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAvxhX5aHxC9QUN8ivqxPslUnbFsBy0dpWwalgSBlQ7gMd",
+///     "yA2lbMmP76TthIGIuWK3uO5h81c+cchGFaiOer5zGsdE7LMZPzFnDDvbMQRvKDDO7Lg3nGGodRoOLnvOeavhsYa7",
+///     "YORS/QC1h2aCYk24SCrNDjaG3YxDJavCCTZoYF12Hofg7dmGrtx7L+ky3+Gl5059gmz+dZsYBMJqq0VMtI28pIqZ",
+///     "9cHmnf9q0C6JEhfNKG2kRyfheLar12ZLSCbJfGI4hSNpX+oWMENZ11KSEWVzMl3WPiAK/zv9k+5wsYBiJ6rbLrXt",
+///     "m56OF+bHcp5hTkZHtA9Wzc2X3TbpHxqq6wIDAQAB",
+/// );
+/// let signature = concat!(
+///     "R5igwg7R5j5U8sWbezoRLIqNqn72mKnZT/Z56UsER1IB8iitgV6AK7zLVcbuACuOvsVSsMg/9sH87vUahxxca6kE",
+///     "q1ejavQeqg5rFWUw3ZAZMbZjs6zpkNDaC5NWZpQQIXzYZJB2B6y4l0LokiWaZyP6bwbjER1Z0EWVsBZ1gbvtDe5d",
+///     "h+1wtTJtkgf9hL6UOWLKLrCYOqZ74sTvY5JbPvjwh0yhtVcS1C9Oh8ot0P4LOw7bUNvs8mx+OROHRn2PrNLADxVS",
+///     "SWIZJcVLOOdGEoiHzgjVNCrIC4aeqDBlBIDiOvFhcWe6rD8WLXd1cEfwEprwQ4f92dsVbMnkX55BSQ==",
+/// );
+/// let verifier = CallbackVerifier::new(PlatformKey::from_text(key)?);
+/// let headers = [("X-TIMESTAMP", "2024-04-10T08:45:32+07:00"), ("X-SIGNATURE", signature)];
+///
+/// let body = br#"{"tradeNo":"T111200242404100829509916","status":"SUCCESS"}"#;
+/// let verified = verifier.verify(headers, body)?;
+/// assert_eq!(verified.trade_no(), "T111200242404100829509916");
+///
+/// let forged = br#"{"tradeNo":"T111200242404100829509917","status":"SUCCESS"}"#;
+/// assert!(matches!(verifier.verify(headers, forged), Err(SignatureError::BadSignature)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone)]
 pub struct CallbackVerifier {
     keys: Vec<PlatformKey>,

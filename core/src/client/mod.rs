@@ -107,7 +107,37 @@ struct BalanceBody<'a> {
 const TRADE_TYPE_PAYOUT: u8 = 2;
 
 impl Client {
-    /// Starts building a client.
+    /// Starts building a client; [`ClientBuilder::build`] checks every setting at once.
+    ///
+    /// A production client behind the merchant's egress proxy, from the IPv4 address
+    /// Smilepayz allow-lists, with its own timeouts and a listener that sees every call
+    /// (`no_run`: it needs the merchant's key and the network):
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// use smilepayz::events::Event;
+    /// use smilepayz::{Client, Environment, RetryPolicy};
+    /// use std::sync::Arc;
+    /// use std::time::Duration;
+    ///
+    /// let client = Client::builder()
+    ///     .merchant_id(std::env::var("SMILEPAYZ_MERCHANT_ID")?)
+    ///     .merchant_secret(std::env::var("SMILEPAYZ_MERCHANT_SECRET")?)
+    ///     .private_key(std::fs::read_to_string("/run/secrets/smilepayz-merchant.pem")?)
+    ///     .environment(Environment::Production)
+    ///     .proxy("http://egress.internal:3128")
+    ///     .local_address("203.0.113.7".parse()?)
+    ///     .connect_timeout(Duration::from_secs(5))
+    ///     .timeout(Duration::from_secs(20))
+    ///     .retry(RetryPolicy { max_attempts: 4, ..RetryPolicy::default() })
+    ///     .on_event(Arc::new(|event: &Event| eprintln!("smilepayz: {event:?}")))
+    ///     .build()?;
+    ///
+    /// // One slow call gets a longer timeout; the client keeps its own.
+    /// let balance = client.with_timeout(Duration::from_secs(60))?.inquire_balance("2020213741").await?;
+    /// println!("{balance:?}");
+    /// # Ok(()) }
+    /// ```
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }

@@ -171,14 +171,21 @@ impl<'c> FieldReader<'c> {
     pub(crate) fn finish(&mut self) {
         let leftovers: Vec<String> = self.map.keys().cloned().collect();
         for key in leftovers {
-            let path = format!("{}{key}", self.prefix);
-            let path = crate::validation::FieldPath::camel(&path);
-            let shown = path.in_case(self.case).to_owned();
+            let path = crate::validation::FieldPath::camel(&format!("{}{key}", self.prefix));
+            // The key as the caller wrote it: a camelCase key read in snake_case would
+            // otherwise be shown as the snake_case field it resembles.
+            let shown = format!("{}{key}", crate::validation::in_case(&self.prefix, self.case));
+            let hint = match self.case {
+                Case::Snake if key.chars().any(|c| c.is_ascii_uppercase()) => {
+                    format!("; field names are snake_case here ({})", path.in_case(Case::Snake))
+                }
+                _ => String::new(),
+            };
             self.c.add(
                 path,
                 Rule::Unknown,
                 format!(
-                    "{shown} is not a field of this request; gateway fields the SDK does not model go under `extra`"
+                    "{shown} is not a field of this request{hint}; gateway fields the SDK does not model go under `extra`"
                 ),
             );
         }

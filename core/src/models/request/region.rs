@@ -241,6 +241,35 @@ macro_rules! regions {
         }
 
         /// A pay-out to any region.
+        ///
+        /// Build a region's request, then hand it over as a `PayoutRequest` (`.into()`).
+        /// Every rule is checked at once, before anything is signed or sent:
+        ///
+        /// ```
+        /// use smilepayz::{Case, Decimal, IndonesiaPayout, PayoutRequest, Region, Rule};
+        ///
+        /// let mut payout = IndonesiaPayout::new("ORDER0001", "Payroll", Decimal::from(150_000), "BRI", "78120011629261665");
+        /// payout.callback_url = Some("https://merchant.example/smilepayz/callback".into());
+        /// let request: PayoutRequest = payout.into();
+        /// assert_eq!(request.region(), Region::Indonesia);
+        /// request.validate()?;
+        ///
+        /// // The exact bytes that are signed and sent, for the merchant id of the client.
+        /// let prepared = request.prepare("sandbox-20019")?;
+        /// assert!(prepared.body().starts_with(b"{"));
+        ///
+        /// // A stored job reads back an equal request.
+        /// assert_eq!(PayoutRequest::from_json(request.to_json(Case::Camel), Case::Camel)?, request);
+        ///
+        /// // An order number has letters and digits only, and rupiah are whole numbers:
+        /// // both faults are reported together, each with its field and rule.
+        /// let bad: PayoutRequest =
+        ///     IndonesiaPayout::new("ORDER-0002", "Payroll", Decimal::new(15_050, 2), "BRI", "78120011629261665").into();
+        /// let error = bad.validate().unwrap_err();
+        /// let found: Vec<(&str, Rule)> = error.violations().iter().map(|v| (v.path.in_case(Case::Snake), v.rule)).collect();
+        /// assert_eq!(found, [("order_no", Rule::Format), ("amount", Rule::Scale)]);
+        /// # Ok::<(), smilepayz::ValidationError>(())
+        /// ```
         #[derive(Clone, Debug, PartialEq)]
         pub enum PayoutRequest {
             $($(#[$doc])* $variant($payout),)+
