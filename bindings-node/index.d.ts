@@ -344,8 +344,8 @@ export declare class Batch {
   /** The journal's backend, never its location (a URL may hold a password). */
   readonly journal: 'sqlite' | 'postgresql';
   /**
-   * Adds request objects (camelCase as `payout` takes them, or snake_case), numbered 1,
-   * 2, … in order; every row is checked before any is journaled.
+   * Adds request objects (camelCase, as `payout` takes them), numbered 1, 2, … in
+   * order; every row is checked before any is journaled.
    */
   add(rows: Iterable<PayoutRequest | Record<string, unknown>>, options?: AddOptions): Promise<AddSummary>;
   /** Adds the rows of a CSV (`.csv`) or JSON Lines (`.jsonl`, `.ndjson`) file, streamed. */

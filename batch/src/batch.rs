@@ -79,8 +79,19 @@ impl<J: Journal> Batch<J> {
         rows: impl IntoIterator<Item = Value>,
         options: AddOptions,
     ) -> Result<AddSummary, BatchError> {
+        self.add_in_case(rows, Case::Snake, options).await
+    }
+
+    /// [`add`](Self::add) for mappings whose keys are in `case` (Node hands camelCase);
+    /// violations are named in that case, and rows are journaled in snake_case either way.
+    pub async fn add_in_case(
+        &self,
+        rows: impl IntoIterator<Item = Value>,
+        case: Case,
+        options: AddOptions,
+    ) -> Result<AddSummary, BatchError> {
         let numbered = rows.into_iter().zip(1..).map(|(value, n)| Ok((n, Ok(value))));
-        self.add_rows(numbered, "rows", options).await
+        self.add_rows(numbered, "rows", case, options).await
     }
 
     /// Adds typed requests, numbered 1, 2, … in order; each is journaled as the mapping
@@ -104,8 +115,8 @@ impl<J: Journal> Batch<J> {
         let file = std::fs::File::open(path).map_err(|e| input(e.to_string()))?;
         let reader = std::io::BufReader::new(file);
         match format {
-            Format::Csv => self.add_rows(CsvRows::new(reader, &name)?, &name, options).await,
-            Format::JsonLines => self.add_rows(JsonLines::new(reader), &name, options).await,
+            Format::Csv => self.add_rows(CsvRows::new(reader, &name)?, &name, Case::Snake, options).await,
+            Format::JsonLines => self.add_rows(JsonLines::new(reader), &name, Case::Snake, options).await,
         }
     }
 
@@ -113,10 +124,11 @@ impl<J: Journal> Batch<J> {
         &self,
         rows: impl Iterator<Item = Result<NumberedRow, BatchError>>,
         source_name: &str,
+        case: Case,
         options: AddOptions,
     ) -> Result<AddSummary, BatchError> {
         self.journal.begin_add(&self.batch_id).await?;
-        let outcome = self.stage_all(rows, source_name).await;
+        let outcome = self.stage_all(rows, source_name, case).await;
         let (mut summary, refused) = match outcome {
             Ok(found) => found,
             Err(e) => {
@@ -137,6 +149,7 @@ impl<J: Journal> Batch<J> {
         &self,
         rows: impl Iterator<Item = Result<NumberedRow, BatchError>>,
         source_name: &str,
+        case: Case,
     ) -> Result<(AddSummary, Vec<RowError>), BatchError> {
         let mut summary = AddSummary::default();
         let mut refused = Vec::new();
@@ -145,7 +158,7 @@ impl<J: Journal> Batch<J> {
         for item in rows {
             let (row_number, value) = item?;
             seen += 1;
-            match value.and_then(|v| row::prepare(&self.batch_id, row_number, v)) {
+            match value.and_then(|v| row::prepare(&self.batch_id, row_number, v, case)) {
                 Ok(new) => chunk.push(new),
                 Err(problem) => refused.push(RowError { row_number, problem }),
             }

@@ -6,10 +6,8 @@ use crate::error::RowProblem;
 use crate::journal::NewRow;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
+use smilepayz::validation::in_case;
 use smilepayz::{Case, PayoutRequest};
-
-/// The key the mapping names the order number with.
-const ORDER_NO_KEY: &str = "order_no";
 
 /// The orderNo of a row that has none: the same for the same batch id and row number,
 /// so a re-run of the same file produces the same orderNos. Letters and digits only
@@ -20,8 +18,9 @@ pub fn derived_order_no(batch_id: &str, row_number: u64) -> String {
     format!("B{prefix}R{row_number:010}")
 }
 
-/// Reads, checks and prepares one row for the journal.
-pub(crate) fn prepare(batch_id: &str, row_number: u64, mapping: Value) -> Result<NewRow, RowProblem> {
+/// Reads, checks and prepares one row for the journal; `case` is how its keys are
+/// written. A camelCase row is journaled as the snake_case mapping the core writes for it.
+pub(crate) fn prepare(batch_id: &str, row_number: u64, mapping: Value, case: Case) -> Result<NewRow, RowProblem> {
     let mut mapping = match mapping {
         Value::Object(map) => map,
         other => {
@@ -29,10 +28,16 @@ pub(crate) fn prepare(batch_id: &str, row_number: u64, mapping: Value) -> Result
             return Err(RowProblem::Unreadable(format!("a row must be a mapping of fields, got {kind}")));
         }
     };
-    let missing = matches!(mapping.get(ORDER_NO_KEY), None | Some(Value::Null))
-        || mapping.get(ORDER_NO_KEY).and_then(Value::as_str).is_some_and(str::is_empty);
+    let order_no_key = in_case("orderNo", case);
+    let missing = matches!(mapping.get(&order_no_key), None | Some(Value::Null))
+        || mapping.get(&order_no_key).and_then(Value::as_str).is_some_and(str::is_empty);
     if missing {
-        mapping.insert(ORDER_NO_KEY.to_owned(), Value::String(derived_order_no(batch_id, row_number)));
+        mapping.insert(order_no_key, Value::String(derived_order_no(batch_id, row_number)));
+    }
+    if case == Case::Camel {
+        let request = PayoutRequest::from_json(Value::Object(mapping), Case::Camel)
+            .map_err(|e| RowProblem::Invalid(e.violations().to_vec()))?;
+        return prepare(batch_id, row_number, request.to_json(Case::Snake), Case::Snake);
     }
     let amount = mapping.get("amount").map(amount_text);
     let content = canonical(Value::Object(mapping));
@@ -106,13 +111,16 @@ mod tests {
 
     #[test]
     fn a_row_gets_its_order_no_and_a_hash_independent_of_key_order() {
-        let row = prepare("b1", 3, idr(None)).expect("valid");
+        let row = prepare("b1", 3, idr(None), Case::Snake).expect("valid");
         assert_eq!(row.order_no, derived_order_no("b1", 3));
         assert_eq!((row.currency.as_str(), row.amount.as_str()), ("IDR", "150000"));
         let Value::Object(map) = idr(None) else { unreachable!() };
         let reversed: Map<String, Value> = map.into_iter().rev().collect();
-        assert_eq!(prepare("b1", 3, Value::Object(reversed)).expect("valid").content_hash, row.content_hash);
-        let given = prepare("b1", 3, idr(Some("PAYROLL0001"))).expect("valid");
+        assert_eq!(
+            prepare("b1", 3, Value::Object(reversed), Case::Snake).expect("valid").content_hash,
+            row.content_hash
+        );
+        let given = prepare("b1", 3, idr(Some("PAYROLL0001")), Case::Snake).expect("valid");
         assert_eq!(given.order_no, "PAYROLL0001");
         assert_ne!(given.content_hash, row.content_hash);
         assert!(!row.content.contains("merchant_secret"));
@@ -123,9 +131,31 @@ mod tests {
         let mut bad = idr(None);
         bad["amount"] = json!("10.5");
         bad["cash_acount"] = json!("1");
-        let Err(RowProblem::Invalid(violations)) = prepare("b1", 1, bad) else { panic!("refused") };
+        let Err(RowProblem::Invalid(violations)) = prepare("b1", 1, bad, Case::Snake) else { panic!("refused") };
         let paths: Vec<String> = violations.iter().map(|v| v.path.to_string()).collect();
         assert!(paths.contains(&"amount".to_owned()) && paths.contains(&"cash_acount".to_owned()), "{paths:?}");
-        assert!(matches!(prepare("b1", 1, json!([1])), Err(RowProblem::Unreadable(_))));
+        assert!(matches!(prepare("b1", 1, json!([1]), Case::Snake), Err(RowProblem::Unreadable(_))));
+    }
+
+    #[test]
+    fn a_camel_case_row_is_journaled_as_the_same_snake_case_row() {
+        let camel = json!({"region": "IDR", "purpose": "Payroll", "amount": "150000",
+            "paymentMethod": "BRI", "cashAccount": "78120011629261665"});
+        let from_camel = prepare("b1", 3, camel.clone(), Case::Camel).expect("valid");
+        let from_snake = prepare("b1", 3, idr(None), Case::Snake).expect("valid");
+        assert_eq!(from_camel.order_no, derived_order_no("b1", 3));
+        let same = |r: &NewRow| (r.order_no.clone(), r.currency.clone(), r.amount.clone());
+        assert_eq!(same(&from_camel), same(&from_snake));
+        let journaled: Value = serde_json::from_str(&from_camel.content).expect("JSON");
+        assert_eq!(journaled["cash_account"], "78120011629261665", "{journaled}");
+        // The same camelCase row again: the same content, so a re-run is unchanged.
+        assert_eq!(prepare("b1", 3, camel, Case::Camel).expect("valid").content_hash, from_camel.content_hash);
+        let Err(RowProblem::Invalid(violations)) =
+            prepare("b1", 1, json!({"region": "IDR", "cash_account": "1"}), Case::Camel)
+        else {
+            panic!("refused")
+        };
+        let paths: Vec<&str> = violations.iter().map(|v| v.path.in_case(Case::Camel)).collect();
+        assert!(paths.contains(&"cash_account") && paths.contains(&"cashAccount"), "{paths:?}");
     }
 }

@@ -13,9 +13,8 @@ use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::{Env, Status};
 use napi_derive::napi;
 use serde::Deserialize;
-use serde_json::{Map, Value};
-use smilepayz::validation::in_case;
-use smilepayz::{Case, Client, PayoutRequest, Violation};
+use serde_json::Value;
+use smilepayz::{Case, Client, Violation};
 use smilepayz_batch::{AnyJournal, Batch, BatchError, OnProgress, RowError, RowProblem, StopHandle};
 use smilepayz_interop::batch::{self as interop, AddSettings, RunSettings};
 use smilepayz_interop::settings::read;
@@ -74,39 +73,8 @@ pub fn open_batch<'env>(env: &'env Env, options: Unknown<'env>) -> napi::Result<
     }))
 }
 
-/// A row from JavaScript as the snake_case mapping the batch reads, or the violations
-/// of the core's request reader (camelCase, as `payout` takes it, or snake_case).
-fn row_mapping(batch_id: &str, row_number: u64, value: &Value) -> Result<Value, Vec<Violation>> {
-    let read = |case: Case| {
-        let mut value = value.clone();
-        if let Value::Object(map) = &mut value {
-            with_order_no(batch_id, row_number, map, case);
-        }
-        PayoutRequest::from_json(value, case)
-    };
-    let camel = match read(Case::Camel) {
-        Ok(request) => return Ok(request.to_json(Case::Snake)),
-        Err(e) => e,
-    };
-    match read(Case::Snake) {
-        Ok(request) => Ok(request.to_json(Case::Snake)),
-        // The reading that came closer names what to fix.
-        Err(snake) if snake.violations().len() < camel.violations().len() => Err(snake.violations().to_vec()),
-        Err(_) => Err(camel.violations().to_vec()),
-    }
-}
-
-/// A row without an orderNo gets the batch's derived one (`derived_order_no`, what the
-/// batch would give it) before the core reads it, since the core's reader requires one.
-fn with_order_no(batch_id: &str, row_number: u64, map: &mut Map<String, Value>, case: Case) {
-    let key = in_case("orderNo", case);
-    if map.get(&key).is_some_and(|v| !v.is_null() && v.as_str() != Some("")) {
-        return;
-    }
-    map.insert(key, Value::String(smilepayz_batch::derived_order_no(batch_id, row_number)));
-}
-
-/// Rows refused by the reader replace the batch's placeholder problem with their violations.
+/// Rows JavaScript values could not be converted for replace the batch's placeholder
+/// problem with their violations.
 fn explained(rows: &mut [RowError], invalid: &mut BTreeMap<u64, Vec<Violation>>) {
     for row in rows {
         if let Some(violations) = invalid.remove(&row.row_number) {
@@ -159,7 +127,7 @@ impl NativeBatch {
                     Some(v) => request_json(v)?.map_err(|e| e.violations().to_vec()),
                     None => Ok(Value::Null),
                 };
-                match value.and_then(|v| row_mapping(&self.batch_id, row_number, &v)) {
+                match value {
                     Ok(mapping) => mappings.push(mapping),
                     Err(violations) => {
                         // Not a mapping: the batch refuses it at its number, then the
@@ -172,7 +140,9 @@ impl NativeBatch {
             Ok((mappings, invalid))
         })?;
         spawn(env, async move {
-            match batch.add(mappings, add).await {
+            // Rows in camelCase, as every Node call takes them; the batch reads them with
+            // the core's reader and journals them in snake_case.
+            match batch.add_in_case(mappings, Case::Camel, add).await {
                 Ok(mut summary) => {
                     explained(&mut summary.skipped, &mut invalid);
                     Ok(interop::add_summary(&summary, Case::Camel))

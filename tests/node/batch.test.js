@@ -141,8 +141,17 @@ test('rows from code run once each, settle to final, and report exact totals', a
     requestFor('USDT', { amount: '100.5' }),
     requestFor('USDT', { amount: '0.25' }),
     { ...requestFor('IDR', { amount: 250001 }), orderNo: undefined }, // orderNo derived
-    idrRow(orderNo('SNAKE'), '7'), // snake_case, as Python's from_dict reads it
+    requestFor('IDR', { amount: '7' }),
   ];
+  // Rows from code are camelCase, as `payout` takes them: a snake_case one is refused,
+  // with the camelCase name to use, and nothing is journaled.
+  const snake = await batch.add([...rows, idrRow(orderNo('SNAKE'), '7')]).catch((e) => e);
+  assert.ok(snake instanceof BatchRowsError, String(snake));
+  assert.deepEqual(snake.rows.map((r) => r.rowNumber), [7]);
+  assert.ok(
+    snake.rows[0].violations.some((v) => v.path === 'cash_account' && /camelCase here \(cashAccount\)/.test(v.message)),
+    JSON.stringify(snake.rows[0].violations),
+  );
   const added = await batch.add(rows);
   assert.deepEqual(added, { added: 6, unchanged: 0, skipped: [] });
 

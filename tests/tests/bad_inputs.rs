@@ -181,8 +181,13 @@ fn an_unknown_key_is_named_as_written_with_the_case_to_use() {
             .any(|m| m.starts_with("receiver.bankCode is not a field") && m.contains("(receiver.bank_code)")),
         "{messages:?}"
     );
-    // In camelCase the key is shown as written, without a hint.
-    let camel = serde_json::json!({"region": "IDR", "orderNo": "IDR0000000001", "colour": "red"});
+    // In camelCase a snake_case key gets the camelCase name; another unknown key no hint.
+    let camel = serde_json::json!({"region": "IDR", "order_no": "IDR0000000001", "colour": "red"});
     let err = PayoutRequest::from_json(camel, Case::Camel).expect_err("an unknown key");
-    assert!(err.violations().iter().any(|v| v.message.starts_with("colour is not a field of this request;")), "{err}");
+    let messages: Vec<&str> = err.violations().iter().map(|v| v.message.as_str()).collect();
+    assert!(messages.iter().any(|m| m.starts_with("colour is not a field of this request;")), "{messages:?}");
+    assert!(
+        messages.iter().any(|m| m.starts_with("order_no is not a field") && m.contains("camelCase here (orderNo)")),
+        "{messages:?}"
+    );
 }

@@ -179,6 +179,10 @@ impl<'c> FieldReader<'c> {
                 Case::Snake if key.chars().any(|c| c.is_ascii_uppercase()) => {
                     format!("; field names are snake_case here ({})", path.in_case(Case::Snake))
                 }
+                Case::Camel if key.contains('_') => {
+                    let camel = crate::validation::FieldPath::snake(&format!("{}{key}", self.prefix));
+                    format!("; field names are camelCase here ({})", camel.in_case(Case::Camel))
+                }
                 _ => String::new(),
             };
             self.c.add(
