@@ -316,6 +316,10 @@ pub(crate) struct RunFlags {
     /// 120; needs --order-not-found-code).
     #[arg(long, value_name = "SECS")]
     pub(crate) not_found_grace: Option<u64>,
+    /// Return after this long when rows whose fate is unknown stay so (default 600); they
+    /// are left for `batch resume` (exit 5).
+    #[arg(long, value_name = "SECS")]
+    pub(crate) max_wait: Option<u64>,
     /// No progress on stderr.
     #[arg(long)]
     pub(crate) quiet: bool,

@@ -92,6 +92,7 @@ fn run_settings(flags: &RunFlags) -> Result<RunSettings, Failure> {
         ("stop_after_same_rejections", flags.stop_after_same_rejections),
         ("settle_within_ms", millis("--settle-within", flags.settle_within)?),
         ("not_found_grace_ms", millis("--not-found-grace", flags.not_found_grace)?),
+        ("max_wait_ms", millis("--max-wait", flags.max_wait)?),
     ] {
         if let Some(v) = value {
             given.insert(name.to_owned(), v.into());
@@ -217,7 +218,11 @@ async fn status(target: &BatchTarget, out: &mut Output<'_>) -> Result<(), Failur
     out.result(&value, || {
         let shown: std::collections::BTreeMap<&'static str, u64> =
             report.by_state.iter().map(|(s, t)| (*s, t.rows)).collect();
-        let mut lines = vec![format!("batch {}: {} rows; {}", report.batch_id, report.rows.len(), counts(&shown))];
+        let mut lines = vec![if report.rows.is_empty() {
+            format!("batch {}: no rows yet (`batch run --file` adds them)", report.batch_id)
+        } else {
+            format!("batch {}: {} rows; {}", report.batch_id, report.rows.len(), counts(&shown))
+        }];
         if let Some(reason) = &report.paused {
             lines.push(format!("paused: {reason}"));
         }

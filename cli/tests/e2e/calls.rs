@@ -234,6 +234,11 @@ fn help_shows_the_exit_codes_and_every_command_an_example() {
         &["balance"],
         &["reconcile"],
         &["mock"],
+        &["batch"],
+        &["batch", "run"],
+        &["batch", "resume"],
+        &["batch", "status"],
+        &["batch", "report"],
     ] {
         let run = smilepayz(&[command, &["--help"]].concat(), &[], None).expect(0);
         assert!(run.stdout.contains("Example:\n  smilepayz "), "{command:?}: {}", run.stdout);
