@@ -77,12 +77,15 @@ fn usage(e: &clap::Error, json: bool, stdout: &mut dyn Write, stderr: &mut dyn W
     }
     let _ = write!(stderr, "{e}").and_then(|()| stderr.flush());
     if json {
+        // clap's first paragraph (what is wrong), without the usage and the hint after it.
         let text = e.to_string();
-        let first = text.lines().next().unwrap_or_default();
+        let first = text.split("\n\n").next().unwrap_or_default();
+        let message: Vec<&str> = first.lines().map(str::trim).collect();
+        let message = message.join(" ");
         let error = serde_json::json!({ "error": {
             "kind": "usage",
             "usage_error": snake(&format!("{:?}", e.kind())),
-            "message": first.strip_prefix("error: ").unwrap_or(first),
+            "message": message.strip_prefix("error: ").unwrap_or(&message),
             "exit_code": Exit::InvalidInput.code(),
         }});
         let _ = writeln!(stdout, "{error}").and_then(|()| stdout.flush());

@@ -102,6 +102,26 @@ mod tests {
     }
 
     #[test]
+    fn the_commands_repeat_the_connection_flags_given_and_hide_a_journal_password() {
+        let mut gateway = Gateway { environment: Some("sandbox".into()), ..Gateway::default() };
+        gateway.merchant.merchant_id = Some("M 1".into());
+        gateway.merchant.merchant_secret_file = Some("/run/secrets/smilepayz".into());
+        let reconcile = reconcile_command("ORDER0001", &gateway);
+        assert_eq!(
+            reconcile,
+            "smilepayz reconcile ORDER0001 --environment sandbox --merchant-id 'M 1' --merchant-secret-file /run/secrets/smilepayz"
+        );
+        gateway.base_url = Some("http://127.0.0.1:8080".into());
+        gateway.order_not_found_codes = vec!["4040001".into()];
+        let target = BatchTarget { journal: "postgresql://pay:s3cret@db/b".into(), batch_id: "payroll-11".into() };
+        assert_eq!(
+            resume_command(&target, &gateway),
+            "smilepayz batch resume --journal postgresql://pay@db/b --batch-id payroll-11 --base-url http://127.0.0.1:8080 \
+             --environment sandbox --merchant-id 'M 1' --merchant-secret-file /run/secrets/smilepayz --order-not-found-code 4040001"
+        );
+    }
+
+    #[test]
     fn words_are_quoted_for_a_shell() {
         assert_eq!(quote("ORDER0001"), "ORDER0001");
         assert_eq!(quote("http://127.0.0.1:8080"), "http://127.0.0.1:8080");

@@ -3,7 +3,7 @@
 //! the `--json` shapes, invalid rows, re-runs, the stop rule and the pre-flight, SIGTERM
 //! then `resume` (every row sent exactly once), and journals that cannot be used.
 
-use crate::support::{Gateway, Run, binary, smilepayz, strs, temp_dir};
+use crate::support::{Gateway, Run, binary, shell, smilepayz, strs, temp_dir};
 use serde_json::Value;
 use smilepayz::{Decimal, Status};
 use smilepayz_testkit::{Endpoint, Fault, codes};
@@ -289,13 +289,7 @@ fn sigterm_mid_run_finishes_in_flight_rows_then_resume_sends_the_rest_exactly_on
     assert_eq!(busy["error"]["reason"], "in_use", "{busy}");
     let kill = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(kill.success());
-    let output = child.wait_with_output().unwrap();
-    let run = Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-    .expect(130);
+    let run = Run::from(child.wait_with_output().unwrap()).expect(130);
     assert!(run.stdout.contains("stopped by a signal"), "{run:#?}");
     assert!(run.stderr.contains("finishing and journaling the pay-outs in flight"), "{run:#?}");
     let sent_before = g.gw.orders().len();
@@ -306,10 +300,7 @@ fn sigterm_mid_run_finishes_in_flight_rows_then_resume_sends_the_rest_exactly_on
 
     // The printed command, run by a shell, finishes the batch.
     let resume = run.stdout.lines().find_map(|l| l.strip_prefix("resume: ")).unwrap();
-    let bin_dir = Path::new(env!("CARGO_BIN_EXE_smilepayz")).parent().unwrap().to_owned();
-    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
-    let output = binary_shell(resume, &path, &g.env());
-    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    shell(resume, &g.env()).expect(0);
     let orders = g.gw.orders();
     assert_eq!(orders.len(), 40);
     for o in &orders {
@@ -318,16 +309,6 @@ fn sigterm_mid_run_finishes_in_flight_rows_then_resume_sends_the_rest_exactly_on
     let report = smilepayz(&b.args("report", &[]), &[], None).expect(0);
     let rows = parse_report(&report.stdout);
     assert!(rows.iter().all(|r| r["state"] == "accepted" && r["send_attempts"] == "1"), "{}", report.stdout);
-}
-
-/// Runs `command` with `sh -c`, `smilepayz` found on `path`.
-fn binary_shell(command: &str, path: &str, env: &[(String, String)]) -> std::process::Output {
-    std::process::Command::new("sh")
-        .args(["-c", command])
-        .env("PATH", path)
-        .envs(env.iter().map(|(k, v)| (k, v)))
-        .output()
-        .unwrap()
 }
 
 #[test]
