@@ -24,8 +24,14 @@ pub(crate) async fn dispatch(
     match command {
         BatchCommand::Run(args) => run(args, out, signals).await,
         BatchCommand::Resume(args) => resume(args, out, signals).await,
-        BatchCommand::Status(target) => status(target, out).await.map(|()| Exit::Success),
-        BatchCommand::Report(args) => write_report(args, out).await.map(|()| Exit::Success),
+        BatchCommand::Status(target) => {
+            interruptible(status(target, out), signals, "reading the journal").await??;
+            Ok(Exit::Success)
+        }
+        BatchCommand::Report(args) => {
+            interruptible(write_report(args, out), signals, "the report").await??;
+            Ok(Exit::Success)
+        }
     }
 }
 

@@ -336,3 +336,39 @@ fn a_file_that_is_not_a_journal_is_a_clear_error_and_stays_untouched() {
     let run = smilepayz(&["batch", "resume", "--journal", journal, "--batch-id", "b"], &[], None).expect(3);
     assert!(run.stderr.contains("merchant_id is missing"), "{run:#?}");
 }
+
+/// Runs `smilepayz args` on a pseudo-terminal (util-linux `script`), stdout and stderr
+/// together as the terminal shows them.
+#[cfg(target_os = "linux")]
+fn on_a_terminal(args: &[&str], env: &[(String, String)]) -> Run {
+    let words: Vec<&str> = [&[env!("CARGO_BIN_EXE_smilepayz")][..], args].concat();
+    assert!(words.iter().all(|w| !w.contains([' ', '\'', '"', '$'])), "plain words only: {words:?}");
+    let output = std::process::Command::new("script")
+        .args(["-qec", &words.join(" "), "/dev/null"])
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .stdin(Stdio::null())
+        .output()
+        .expect("util-linux `script` runs the command on a pseudo-terminal");
+    Run::from(output)
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn on_a_terminal_progress_is_a_bar_and_quiet_or_json_hide_it() {
+    let g = Gateway::start();
+    let dir = temp_dir("batch-tty");
+    let file = dir.join("rows.csv");
+    std::fs::write(&file, rows_csv(20)).unwrap();
+    let file = file.to_str().unwrap();
+    let shown = Batch::new(&dir, "shown");
+    let run = on_a_terminal(&shown.args("run", &["--file", file, "--rate", "40"]), &g.env()).expect(0);
+    assert!(run.stdout.contains("/22 rows done") && run.stdout.contains("\u{1b}["), "a bar: {run:#?}");
+    assert!(run.stdout.contains("accepted 22; 22 pay-out(s) sent"), "{run:#?}");
+    for (id, flag) in [("quiet", "--quiet"), ("json", "--json")] {
+        // A journal of its own: the USDT rows' orderNos are taken in the first one.
+        std::fs::create_dir_all(dir.join(id)).unwrap();
+        let b = Batch::new(&dir.join(id), id);
+        let run = on_a_terminal(&b.args("run", &["--file", file, "--rate", "40", flag]), &g.env()).expect(0);
+        assert!(!run.stdout.contains("rows done") && !run.stdout.contains('\u{1b}'), "{flag}: {run:#?}");
+    }
+}
