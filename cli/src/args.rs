@@ -125,8 +125,9 @@ pub(crate) struct Gateway {
     /// Base URL, e.g. the mock's (else SMILEPAYZ_BASE_URL); https, or http on loopback.
     #[arg(long)]
     pub(crate) base_url: Option<String>,
-    /// A gateway code meaning "no such order" (repeatable), for `reconcile`. Smilepayz
-    /// publishes none; `smilepayz mock` prints its own as `order_not_found_code`.
+    /// A gateway code meaning "no such order" (repeatable): `reconcile` answers not found,
+    /// a batch resends the row after --not-found-grace. Smilepayz publishes none;
+    /// `smilepayz mock` prints its own as `order_not_found_code`.
     #[arg(long = "order-not-found-code")]
     pub(crate) order_not_found_codes: Vec<String>,
 }
