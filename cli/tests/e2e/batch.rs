@@ -82,6 +82,7 @@ fn a_csv_batch_runs_end_to_end_and_its_report_adds_up() {
     assert!(run.stdout.contains("rows added: 6, already journaled: 0"), "{run:#?}");
     assert!(run.stdout.contains("accepted 6; 6 pay-out(s) sent"), "{run:#?}");
     assert!(!run.stderr.chars().any(|c| c.is_control() && c != '\n'), "no control characters: {run:#?}");
+    assert!(run.stderr.starts_with("progress: "), "plain progress lines off a terminal: {run:#?}");
     let orders = g.gw.orders();
     assert_eq!(orders.len(), 6);
     assert!(orders.iter().all(|o| g.gw.payout_requests_for(&o.order_no) == 1));
@@ -371,4 +372,33 @@ fn on_a_terminal_progress_is_a_bar_and_quiet_or_json_hide_it() {
         let run = on_a_terminal(&b.args("run", &["--file", file, "--rate", "40", flag]), &g.env()).expect(0);
         assert!(!run.stdout.contains("rows done") && !run.stdout.contains('\u{1b}'), "{flag}: {run:#?}");
     }
+}
+
+#[test]
+fn a_postgresql_journal_that_refuses_is_exit_3_and_its_password_is_never_printed() {
+    let g = Gateway::start();
+    // Nothing listens on port 1: the connection is refused.
+    let url = "postgresql://payroll:pg-s3cret-pw@127.0.0.1:1/batches?password=pg-s3cret-pw";
+    for command in ["status", "run", "resume"] {
+        let args = ["batch", command, "--journal", url, "--batch-id", "pg", "--json"];
+        let run = smilepayz(&args, &g.env(), None).expect(3);
+        assert_eq!(run.json()["error"]["kind"], "journal", "{command}: {run:#?}");
+        assert!(!run.stdout.contains("pg-s3cret-pw") && !run.stderr.contains("pg-s3cret-pw"), "{command}: {run:#?}");
+    }
+    assert!(g.gw.received().is_empty());
+}
+
+#[test]
+fn an_unreachable_gateway_at_the_preflight_is_exit_6_and_nothing_is_sent() {
+    let dir = temp_dir("batch-unreachable");
+    let file = dir.join("rows.csv");
+    std::fs::write(&file, rows_csv(2)).unwrap();
+    let g = Gateway::start();
+    let mut env = g.env_without(&["SMILEPAYZ_BASE_URL"]);
+    env.push(("SMILEPAYZ_BASE_URL".into(), "http://127.0.0.1:1".into()));
+    let b = Batch::new(&dir, "unreachable");
+    let run = smilepayz(&b.args("run", &["--file", file.to_str().unwrap(), "--preflight", "ACC1"]), &env, None);
+    assert!(run.expect(6).stderr.contains("transport error"));
+    let status = smilepayz(&b.args("status", &["--json"]), &[], None).expect(0).json();
+    assert_eq!(status["counts"]["pending"], 4, "journaled, not sent: {status}");
 }
