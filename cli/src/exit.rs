@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 use smilepayz::{Case, Error};
+use smilepayz_batch::BatchError;
 
 /// How a run ended. The numbers are documented in `cli/README.md` and `--help`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,7 +76,7 @@ impl Failure {
 }
 
 /// The exit code an SDK error earns.
-fn exit_of(error: &Error) -> Exit {
+pub(crate) fn exit_of(error: &Error) -> Exit {
     match error {
         Error::Validation(_) => Exit::InvalidInput,
         Error::Config { .. } => Exit::Config,
@@ -90,13 +91,43 @@ fn exit_of(error: &Error) -> Exit {
 impl From<Error> for Failure {
     fn from(error: Error) -> Self {
         let fields = smilepayz_interop::answers::error_fields(&error, Case::Snake);
-        let mut message = match &error {
+        let message = match &error {
             Error::Validation(v) => v.clone().with_case(Case::Snake).to_string(),
             other => other.to_string(),
         };
-        if let Error::OutcomeUnknown { order_no, .. } = &error {
-            message.push_str(&format!("\nrun: smilepayz reconcile {}", order_no.as_str()));
-        }
         Failure { exit: exit_of(&error), message, fields }
+    }
+}
+
+impl From<BatchError> for Failure {
+    fn from(error: BatchError) -> Self {
+        let error = match error {
+            BatchError::Client(e) => return Failure::from(e),
+            other => other,
+        };
+        let exit = match &error {
+            BatchError::InvalidRows(_) | BatchError::Input { .. } => Exit::InvalidInput,
+            BatchError::NotAJournal { .. }
+            | BatchError::JournalInUse { .. }
+            | BatchError::Journal(_)
+            | BatchError::Config(_) => Exit::Config,
+            // Stopped before sending, as the stop rule stops a batch.
+            BatchError::InsufficientBalance { .. } => Exit::Refused,
+            _ => Exit::Failure,
+        };
+        let message = match &error {
+            // Every row, not the first twenty the error's own text shows: the user fixes
+            // the file from this list.
+            BatchError::InvalidRows(rows) => {
+                let mut text = format!("{} invalid row(s); nothing was journaled, nothing sent:", rows.len());
+                for row in rows {
+                    text.push_str(&format!("\n  {row}"));
+                }
+                text
+            }
+            other => other.to_string(),
+        };
+        let fields = smilepayz_interop::batch::batch_error_fields(&error, Case::Snake);
+        Failure { exit, message, fields }
     }
 }

@@ -3,14 +3,18 @@
 //! arguments and output streams and exits with the returned [`Exit`] code.
 //!
 //! Commands: `keys generate`, `sign`, `verify-callback`, `payout`, `status`, `balance`,
-//! `reconcile`, `mock` (see `cli/README.md`). Every rule is the `smilepayz` crate's; the
-//! mock is `smilepayz-testkit`'s `MockGateway`.
+//! `reconcile`, `batch run|resume|status|report`, `mock` (see `cli/README.md`). Every rule
+//! is the `smilepayz` crate's (batches: `smilepayz-batch`'s); the mock is
+//! `smilepayz-testkit`'s `MockGateway`.
 
 mod args;
 mod commands;
 mod exit;
+mod files;
 mod input;
 mod output;
+mod progress;
+mod replay;
 mod settings;
 mod signals;
 
@@ -35,10 +39,11 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString>,
 {
-    let argv = std::iter::once(OsString::from("smilepayz")).chain(args.into_iter().map(Into::into));
-    let cli = match Cli::try_parse_from(argv) {
+    let argv: Vec<OsString> =
+        std::iter::once(OsString::from("smilepayz")).chain(args.into_iter().map(Into::into)).collect();
+    let cli = match Cli::try_parse_from(&argv) {
         Ok(cli) => cli,
-        Err(e) => return usage(&e, stdout, stderr),
+        Err(e) => return usage(&e, wants_json(&argv), stdout, stderr),
     };
     let mut out = Output::new(stdout, stderr, cli.json);
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
@@ -50,7 +55,7 @@ where
     let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| runtime.block_on(dispatch(&cli.command, &mut out))));
     runtime.shutdown_timeout(Duration::from_secs(1));
     match outcome {
-        Ok(Ok(())) => Exit::Success,
+        Ok(Ok(exit)) => exit,
         Ok(Err(failure)) => report(failure, &mut out),
         Err(_) => report(
             Failure::new(
@@ -63,14 +68,47 @@ where
     }
 }
 
-/// Help and version go to stdout with 0; anything else clap refuses is invalid input.
-fn usage(e: &clap::Error, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Exit {
-    let (stream, exit): (&mut dyn Write, Exit) = match e.kind() {
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => (stdout, Exit::Success),
-        _ => (stderr, Exit::InvalidInput),
-    };
-    let _ = write!(stream, "{e}").and_then(|()| stream.flush());
-    exit
+/// Help and version go to stdout with 0; anything else clap refuses is invalid input,
+/// clap's text on stderr and, with `--json`, the error as JSON on stdout like any other.
+fn usage(e: &clap::Error, json: bool, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Exit {
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = write!(stdout, "{e}").and_then(|()| stdout.flush());
+        return Exit::Success;
+    }
+    let _ = write!(stderr, "{e}").and_then(|()| stderr.flush());
+    if json {
+        // clap's first paragraph (what is wrong), without the usage and the hint after it.
+        let text = e.to_string();
+        let first = text.split("\n\n").next().unwrap_or_default();
+        let message: Vec<&str> = first.lines().map(str::trim).collect();
+        let message = message.join(" ");
+        let error = serde_json::json!({ "error": {
+            "kind": "usage",
+            "usage_error": snake(&format!("{:?}", e.kind())),
+            "message": message.strip_prefix("error: ").unwrap_or(&message),
+            "exit_code": Exit::InvalidInput.code(),
+        }});
+        let _ = writeln!(stdout, "{error}").and_then(|()| stdout.flush());
+    }
+    Exit::InvalidInput
+}
+
+/// `--json` among the options (not after `--`, where it would be a value): the line
+/// clap refused cannot say it otherwise.
+fn wants_json(argv: &[OsString]) -> bool {
+    argv.iter().skip(1).take_while(|a| *a != "--").any(|a| a == "--json")
+}
+
+/// `UnknownArgument` → `unknown_argument`.
+fn snake(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
 }
 
 fn report(failure: Failure, out: &mut Output<'_>) -> Exit {
@@ -83,16 +121,20 @@ fn report(failure: Failure, out: &mut Output<'_>) -> Exit {
     failure.exit
 }
 
-async fn dispatch(command: &Command, out: &mut Output<'_>) -> Result<(), Failure> {
+/// The command's exit code once it printed its outcome (a batch may end paused or
+/// stopped with its summary printed), or the failure to report.
+async fn dispatch(command: &Command, out: &mut Output<'_>) -> Result<Exit, Failure> {
     let mut signals = Signals::listen();
-    match command {
+    let done = match command {
         Command::Payout(args) => commands::calls::payout(args, out, &mut signals).await,
         Command::Mock(args) => commands::mock::run(args, out, &mut signals).await,
+        Command::Batch(batch) => return commands::batch::dispatch(batch, out, &mut signals).await,
         other => tokio::select! {
             outcome = one_shot(other, out) => outcome,
             () = signals.received() => Err(Failure::new(Exit::Interrupted, "interrupted", "interrupted")),
         },
-    }
+    };
+    done.map(|()| Exit::Success)
 }
 
 /// The commands that have nothing to clean up when interrupted.
@@ -104,6 +146,8 @@ async fn one_shot(command: &Command, out: &mut Output<'_>) -> Result<(), Failure
         Command::Status(args) => commands::calls::status(args, out).await,
         Command::Balance(args) => commands::calls::balance(args, out).await,
         Command::Reconcile(args) => commands::calls::reconcile(args, out).await,
-        Command::Payout(_) | Command::Mock(_) => Err(Failure::new(Exit::Failure, "internal", "dispatched twice")),
+        Command::Payout(_) | Command::Mock(_) | Command::Batch(_) => {
+            Err(Failure::new(Exit::Failure, "internal", "dispatched twice"))
+        }
     }
 }

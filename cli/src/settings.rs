@@ -86,7 +86,7 @@ pub(crate) fn platform_key(file: Option<&std::path::Path>) -> Result<PlatformKey
 }
 
 /// A credential file's text; an unreadable one is a configuration error (never echoed).
-fn secret_file(flag: &str, path: &std::path::Path) -> Result<String, Failure> {
+pub(crate) fn secret_file(flag: &str, path: &std::path::Path) -> Result<String, Failure> {
     std::fs::read_to_string(path)
         .map(|t| t.trim_end_matches(['\r', '\n']).to_owned())
         .map_err(|e| Failure::config(format!("{flag} {}: {e}", path.display())))

@@ -5,6 +5,8 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const readline = require('node:readline');
 const { spawn, spawnSync } = require('node:child_process');
@@ -13,6 +15,8 @@ const BIN = path.join(__dirname, '..', '..', 'bindings-node', 'bin', 'smilepayz.
 const VERSION = require('../../bindings-node/package.json').version;
 
 const run = (...args) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
+const runIn = (env, ...args) =>
+  spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000, env });
 
 test('--version, --help and a usage error come from the Rust command', () => {
   const version = run('--version');
@@ -26,6 +30,9 @@ test('--version, --help and a usage error come from the Rust command', () => {
   assert.match(bad.stderr, /unexpected argument '--bogus'/);
   const config = run('balance', 'ACC1');
   assert.equal(config.status, 3, config.stderr);
+  const asJson = run('payout', '--bogus', '--json');
+  assert.equal(asJson.status, 2);
+  assert.equal(JSON.parse(asJson.stdout).error.usage_error, 'unknown_argument');
 });
 
 /** Starts `smilepayz mock` and resolves with the process and its settings line. */
@@ -62,3 +69,39 @@ for (const signal of ['SIGTERM', 'SIGINT']) {
     assert.match(stderr(), /mock gateway stopped/);
   });
 }
+
+test('smilepayz batch runs a JSON Lines file against smilepayz mock and reports it', { timeout: 60_000 }, async () => {
+  const mock = startMock();
+  const s = await mock.settings;
+  try {
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SMILEPAYZ_')));
+    Object.assign(env, {
+      SMILEPAYZ_BASE_URL: s.base_url,
+      SMILEPAYZ_MERCHANT_ID: s.merchant_id,
+      SMILEPAYZ_MERCHANT_SECRET: s.merchant_secret,
+      SMILEPAYZ_PRIVATE_KEY: s.merchant_private_key,
+    });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'smilepayz-node-batch-'));
+    const amounts = ['150000', '2500', '99'];
+    const lines = amounts.map((amount, i) =>
+      JSON.stringify({ region: 'IDR', order_no: `NODEROW${i + 1}`, purpose: 'Payroll', amount, payment_method: 'BRI', cash_account: '78120011629261665' }),
+    );
+    fs.writeFileSync(path.join(dir, 'rows.jsonl'), lines.join('\n') + '\n');
+    const target = ['--journal', path.join(dir, 'batch.journal'), '--batch-id', 'node-batch'];
+    const ran = runIn(env, 'batch', 'run', ...target, '--file', path.join(dir, 'rows.jsonl'), '--json');
+    assert.equal(ran.status, 0, ran.stderr);
+    const summary = JSON.parse(ran.stdout);
+    assert.deepEqual([summary.added.added, summary.run.counts.accepted, summary.run.sent], [3, 3, 3]);
+    const orders = await (await fetch(`${s.base_url}/_mock/orders`)).json();
+    assert.deepEqual(orders.map((o) => o.orderNo).sort(), ['NODEROW1', 'NODEROW2', 'NODEROW3']);
+    const report = runIn(env, 'batch', 'report', ...target);
+    assert.equal(report.status, 0, report.stderr);
+    const [header, ...rows] = report.stdout.trim().split('\n').map((l) => l.split(','));
+    const amount = header.indexOf('amount');
+    // Whole rupiah: exact as integers here.
+    assert.equal(rows.reduce((sum, r) => sum + BigInt(r[amount]), 0n), 152599n);
+  } finally {
+    mock.child.kill('SIGTERM');
+    await mock.exited;
+  }
+});

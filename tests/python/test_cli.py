@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
@@ -29,9 +31,9 @@ from cryptography.hazmat.primitives.serialization import load_der_public_key, lo
 SCRIPT = Path(sys.executable).parent / "smilepayz"
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     assert SCRIPT.exists(), f"{SCRIPT} missing: is smilepayz pip-installed here?"
-    return subprocess.run([str(SCRIPT), *args], capture_output=True, text=True, timeout=60, check=False)
+    return subprocess.run([str(SCRIPT), *args], capture_output=True, text=True, timeout=60, check=False, env=env)
 
 
 class Mock:
@@ -77,6 +79,36 @@ def test_version_and_help_come_from_the_rust_command() -> None:
     bad = run("payout", "--bogus")
     assert bad.returncode == 2 and "unexpected argument '--bogus'" in bad.stderr
     assert "Traceback" not in bad.stderr
+    as_json = run("payout", "--bogus", "--json")
+    assert as_json.returncode == 2
+    assert json.loads(as_json.stdout)["error"]["usage_error"] == "unknown_argument"
+
+
+def test_a_batch_from_a_csv_file_runs_and_reports_exact_totals(mock: Mock, tmp_path: Path) -> None:
+    s = mock.settings
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SMILEPAYZ_")}
+    env.update(
+        SMILEPAYZ_BASE_URL=s["base_url"],
+        SMILEPAYZ_MERCHANT_ID=s["merchant_id"],
+        SMILEPAYZ_MERCHANT_SECRET=s["merchant_secret"],
+        SMILEPAYZ_PRIVATE_KEY=s["merchant_private_key"],
+    )
+    amounts = ["150000", "2500", "99", "1000001"]
+    rows = "".join(f"IDR,Payroll,{a},BRI,78120011629261665\n" for a in amounts)
+    (tmp_path / "rows.csv").write_text("region,purpose,amount,payment_method,cash_account\n" + rows)
+    target = ["--journal", str(tmp_path / "batch.journal"), "--batch-id", "py-batch"]
+    ran = run("batch", "run", *target, "--file", str(tmp_path / "rows.csv"), "--json", env=env)
+    assert ran.returncode == 0, ran.stderr
+    summary = json.loads(ran.stdout)
+    assert (summary["added"]["added"], summary["run"]["counts"]["accepted"], summary["run"]["sent"]) == (4, 4, 4)
+    _, orders = mock.admin("GET", "orders")
+    assert sorted(o["amount"] for o in orders) == sorted(amounts)
+    report = run("batch", "report", *target, "--json", env=env)
+    assert report.returncode == 0, report.stderr
+    accepted = json.loads(report.stdout)["by_state"]["accepted"]
+    assert Decimal(accepted["amounts"]["IDR"]) == sum(Decimal(a) for a in amounts)
+    status = run("batch", "status", *target, env=env)
+    assert (status.returncode, status.stdout.strip()) == (0, "batch py-batch: 4 rows; accepted 4")
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])

@@ -5,6 +5,7 @@ use crate::args::{BalanceArgs, PayoutArgs, ReconcileArgs, StatusArgs};
 use crate::exit::{Exit, Failure};
 use crate::input::read_input;
 use crate::output::{Output, money};
+use crate::replay::reconcile_command;
 use crate::settings::Settings;
 use crate::signals::Signals;
 use serde_json::{Map, Value};
@@ -15,15 +16,25 @@ pub(crate) async fn payout(args: &PayoutArgs, out: &mut Output<'_>, signals: &mu
     let request = request(args)?;
     let client = Settings::gateway(&args.gateway)?.client(&args.gateway)?;
     let order_no = request.order_no().to_owned();
+    let unknown = |mut failure: Failure| {
+        let command = reconcile_command(&order_no, &args.gateway);
+        failure.message.push_str(&format!("\nrun: {command}"));
+        failure.fields["reconcile_command"] = command.into();
+        failure
+    };
     let answer = tokio::select! {
-        answer = client.payout(&request) => answer?,
+        answer = client.payout(&request) => match answer {
+            Ok(answer) => answer,
+            Err(e @ smilepayz::Error::OutcomeUnknown { .. }) => return Err(unknown(e.into())),
+            Err(e) => return Err(e.into()),
+        },
         () = signals.received() => {
             // The request may already be at the gateway: the same rule as any unknown outcome.
-            return Err(Failure::new(
+            return Err(unknown(Failure::new(
                 Exit::OutcomeUnknown,
                 "outcome_unknown",
-                format!("interrupted while pay-out {order_no} was in flight: its outcome is unknown; do not resend it\nrun: smilepayz reconcile {order_no}"),
-            ));
+                format!("interrupted while pay-out {order_no} was in flight: its outcome is unknown; do not resend it"),
+            )));
         }
     };
     out.result(&answers::payout_response(&answer, Case::Snake), || {

@@ -6,15 +6,23 @@
 use crate::args::MockArgs;
 use crate::exit::{Exit, Failure};
 use crate::output::Output;
+use crate::settings::secret_file;
 use crate::signals::Signals;
 use serde_json::json;
+use smilepayz::SigningKey;
 use smilepayz_testkit::{MockConfig, MockError, MockGateway, codes};
+use std::path::Path;
 
 pub(crate) async fn run(args: &MockArgs, out: &mut Output<'_>, signals: &mut Signals) -> Result<(), Failure> {
     let mut config = MockConfig { port: args.port, admin_api: true, ..MockConfig::default() };
     if let Some(id) = &args.merchant_id {
         config.merchant_id = id.clone();
     }
+    if let Some(path) = &args.merchant_secret_file {
+        config.merchant_secret = secret_file("--merchant-secret-file", path)?;
+    }
+    config.merchant_key = key_file("--merchant-private-key-file", args.merchant_private_key_file.as_deref())?;
+    config.platform_key = key_file("--platform-private-key-file", args.platform_private_key_file.as_deref())?;
     let gateway = MockGateway::start_with(config).await.map_err(|e| match e {
         MockError::Config(m) => Failure::config(m),
         other => Failure::new(Exit::Failure, "mock", other.to_string()),
@@ -51,4 +59,14 @@ pub(crate) async fn run(args: &MockArgs, out: &mut Output<'_>, signals: &mut Sig
     gateway.shutdown().await;
     out.note("mock gateway stopped");
     Ok(())
+}
+
+/// A fixed key for the mock; a file that is not a private key is a configuration error
+/// (its text never echoed).
+fn key_file(flag: &str, path: Option<&Path>) -> Result<Option<SigningKey>, Failure> {
+    let Some(path) = path else { return Ok(None) };
+    let text = zeroize::Zeroizing::new(secret_file(flag, path)?);
+    SigningKey::from_text(&text)
+        .map(Some)
+        .map_err(|e| Failure::config(format!("{flag} {}: not a private key: {e}", path.display())))
 }

@@ -1,5 +1,6 @@
 //! One module per command.
 
+pub(crate) mod batch;
 pub(crate) mod calls;
 pub(crate) mod keys;
 pub(crate) mod mock;

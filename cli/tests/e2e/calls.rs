@@ -1,7 +1,7 @@
 //! `payout`, `status`, `balance`, `reconcile`: accepted, invalid input, configuration
 //! error, outcome unknown, refused, unreachable.
 
-use crate::support::{Gateway, idr_flags, smilepayz, strs, temp_dir};
+use crate::support::{Gateway, idr_flags, shell, smilepayz, strs, temp_dir};
 use serde_json::json;
 use smilepayz::{Decimal, Status};
 use smilepayz_testkit::{Endpoint, Fault, codes};
@@ -234,10 +234,83 @@ fn help_shows_the_exit_codes_and_every_command_an_example() {
         &["balance"],
         &["reconcile"],
         &["mock"],
+        &["batch"],
+        &["batch", "run"],
+        &["batch", "resume"],
+        &["batch", "status"],
+        &["batch", "report"],
     ] {
         let run = smilepayz(&[command, &["--help"]].concat(), &[], None).expect(0);
         assert!(run.stdout.contains("Example:\n  smilepayz "), "{command:?}: {}", run.stdout);
     }
     let version = smilepayz(&["--version"], &[], None).expect(0);
     assert_eq!(version.stdout.trim(), format!("smilepayz {}", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn usage_errors_with_json_are_one_json_object_too() {
+    for (args, usage_error, says) in [
+        (&["payout", "--bogus", "--json"][..], "unknown_argument", "unexpected argument '--bogus'"),
+        (&["--json", "status", "--order-no"], "invalid_value", "a value is required for '--order-no"),
+        (&["batch", "run", "--json", "--journal", "j"], "missing_required_argument", "--batch-id <BATCH_ID>"),
+    ] {
+        let run = smilepayz(args, &[], None).expect(2);
+        assert!(run.stderr.contains(says), "{args:?}: {run:#?}");
+        let error = run.json();
+        assert_eq!(error["error"]["kind"], "usage", "{error}");
+        assert_eq!(error["error"]["usage_error"], usage_error, "{error}");
+        assert_eq!(error["error"]["exit_code"], 2);
+        assert!(
+            error["error"]["message"].as_str().unwrap().contains(says.trim_start_matches("a value is ")),
+            "{error}"
+        );
+    }
+    // Without --json (or with it only as a value after --), stdout stays empty.
+    let run = smilepayz(&["payout", "--bogus"], &[], None).expect(2);
+    assert!(run.stdout.is_empty(), "{run:#?}");
+    let run = smilepayz(&["sign", "--bogus", "--", "--json"], &[], None).expect(2);
+    assert!(run.stdout.is_empty(), "{run:#?}");
+}
+
+#[test]
+fn the_printed_reconcile_command_repeats_the_connection_flags_but_never_the_secret() {
+    let g = Gateway::start();
+    let dir = temp_dir("replay");
+    let secret_file = dir.join("merchant secret.txt");
+    std::fs::write(&secret_file, format!("{}\n", g.gw.merchant_secret())).unwrap();
+    let key_file = dir.join("merchant.pem");
+    std::fs::write(&key_file, g.gw.merchant_private_key_pem()).unwrap();
+    let base = g.gw.base_url();
+    let flags = [
+        "--base-url",
+        base.as_str(),
+        "--merchant-id",
+        g.gw.merchant_id(),
+        "--merchant-secret-file",
+        secret_file.to_str().unwrap(),
+        "--private-key-file",
+        key_file.to_str().unwrap(),
+        "--order-not-found-code",
+        codes::ORDER_NOT_FOUND,
+    ];
+    g.gw.inject(Endpoint::Payout, Fault::DropAfterAccept);
+    let payout = idr_flags("ORDER0011");
+    let args = [&strs(&payout)[..], &flags, &["--json"]].concat();
+    let run = smilepayz(&args, &[], None).expect(5);
+    let command = run.stderr.lines().find_map(|l| l.strip_prefix("run: ")).expect("a reconcile command").to_owned();
+    let expected = format!(
+        "smilepayz reconcile ORDER0011 --base-url {base} --merchant-id {} --merchant-secret-file '{}' \
+         --private-key-file {} --order-not-found-code {}",
+        g.gw.merchant_id(),
+        secret_file.display(),
+        key_file.display(),
+        codes::ORDER_NOT_FOUND
+    );
+    assert_eq!(command, expected);
+    assert_eq!(run.json()["error"]["reconcile_command"], expected.as_str());
+    assert!(!run.stderr.contains(g.gw.merchant_secret()) && !run.stdout.contains(g.gw.merchant_secret()));
+    // Pasted into a shell with no SMILEPAYZ_* set, it reaches the same gateway.
+    let answer = shell(&command, &[]).expect(0);
+    assert!(answer.stdout.starts_with("pending: ORDER0011 is PROCESSING"), "{answer:#?}");
+    assert_eq!(g.gw.payout_requests_for("ORDER0011"), 1);
 }

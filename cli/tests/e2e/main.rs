@@ -5,6 +5,7 @@
 // Case tables are tuples of what a run takes and what it must print.
 #![allow(clippy::type_complexity)]
 
+mod batch;
 mod callbacks;
 mod calls;
 mod keys_and_sign;

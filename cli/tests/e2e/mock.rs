@@ -132,3 +132,42 @@ fn a_given_port_is_used_and_a_taken_one_is_a_clear_failure() {
     mock.stop("-TERM");
     smilepayz(&["mock", "--port", "99999"], &[], None).expect(2);
 }
+
+#[test]
+fn the_mock_takes_a_fixed_secret_and_fixed_keys_from_files() {
+    let g = crate::support::Gateway::start();
+    let dir = crate::support::temp_dir("mock-fixed");
+    let (secret, merchant, platform) = (dir.join("secret.txt"), dir.join("merchant.pem"), dir.join("platform.pem"));
+    std::fs::write(&secret, "fixed-mock-secret-0001\n").unwrap();
+    std::fs::write(&merchant, g.gw.merchant_private_key_pem()).unwrap();
+    std::fs::write(&platform, g.gw.platform_key().to_pkcs8_pem()).unwrap();
+    let args = [
+        "--merchant-secret-file",
+        secret.to_str().unwrap(),
+        "--merchant-private-key-file",
+        merchant.to_str().unwrap(),
+        "--platform-private-key-file",
+        platform.to_str().unwrap(),
+    ];
+    let mock = start(&args, 1);
+    let s = mock.settings();
+    assert_eq!(s["merchant_secret"], "fixed-mock-secret-0001", "the final line break is not part of it");
+    assert_eq!(s["platform_public_key"], g.gw.platform_public_key_base64().as_str());
+    let printed = SigningKey::from_text(s["merchant_private_key"].as_str().unwrap()).unwrap();
+    let given = SigningKey::from_text(&g.gw.merchant_private_key_pem()).unwrap();
+    assert_eq!(printed.public_key().to_base64(), given.public_key().to_base64());
+    // A client holding those credentials (not read from the mock) is accepted.
+    let mut env = g.env_without(&["SMILEPAYZ_BASE_URL", "SMILEPAYZ_MERCHANT_SECRET"]);
+    env.push(("SMILEPAYZ_BASE_URL".into(), s["base_url"].as_str().unwrap().to_owned()));
+    env.push(("SMILEPAYZ_MERCHANT_SECRET".into(), "fixed-mock-secret-0001".into()));
+    smilepayz(&strs(&idr_flags("ORDER0001")), &env, None).expect(0);
+    assert_eq!(mock.stop("-TERM").0, 0);
+
+    // A file that is not a key: a configuration error that does not echo the file.
+    std::fs::write(&platform, "top-secret-not-a-key").unwrap();
+    let run = smilepayz(&["mock", "--platform-private-key-file", platform.to_str().unwrap()], &[], None).expect(3);
+    assert!(run.stderr.contains("--platform-private-key-file") && run.stderr.contains("not a private key"), "{run:#?}");
+    assert!(!run.stderr.contains("top-secret-not-a-key"), "{run:#?}");
+    let run = smilepayz(&["mock", "--merchant-secret-file", "/nonexistent/secret"], &[], None).expect(3);
+    assert!(run.stderr.contains("--merchant-secret-file /nonexistent/secret"), "{run:#?}");
+}

@@ -49,12 +49,32 @@ pub(crate) fn smilepayz(args: &[&str], env: &[(String, String)], stdin: Option<&
     if let Some(bytes) = stdin {
         child.stdin.take().unwrap().write_all(bytes).unwrap();
     }
-    let output = child.wait_with_output().unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    Run::from(child.wait_with_output().unwrap())
+}
+
+impl From<std::process::Output> for Run {
+    fn from(output: std::process::Output) -> Self {
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
     }
+}
+
+/// Runs `command` with `sh -c` as a user pasting it would, `smilepayz` found on PATH
+/// (the directory of the binary under test first), with `env` set.
+pub(crate) fn shell(command: &str, env: &[(String, String)]) -> Run {
+    let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_smilepayz")).parent().unwrap().to_owned();
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
+    let mut command_ = Command::new("sh");
+    command_.args(["-c", command]).env("PATH", path).envs(env.iter().map(|(k, v)| (k, v)));
+    for (name, _) in std::env::vars() {
+        if name.starts_with("SMILEPAYZ_") && !env.iter().any(|(k, _)| *k == name) {
+            command_.env_remove(name);
+        }
+    }
+    Run::from(command_.output().unwrap())
 }
 
 /// RSA key generation is slow: one merchant key and one platform key for all tests.
