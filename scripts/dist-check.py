@@ -320,7 +320,7 @@ def check_npm_main(path: Path, version: str, targets: list[str], prints: dict[by
         files,
         [
             r"package/(package\.json|README\.md|CHANGELOG\.md|LICENSE[-A-Z]*)",
-            r"package/[a-z][a-z0-9-]*\.(js|mjs|cjs|d\.ts)",  # entry points, typings, native.js
+            r"package/[a-z][a-z0-9-]*\.(js|mjs|cjs|d\.ts|d\.mts)",  # entry points, typings, native.js
             r"package/native\.napi\.js",  # the loader napi-rs generated
             r"package/lib/[a-z][a-z0-9-]*\.(js|mjs|cjs|d\.ts)",
             r"package/bin/smilepayz\.js",  # the `smilepayz` command (package.json bin)

@@ -80,6 +80,8 @@ export async function consume(): Promise<void> {${body('smilepayz')}
 const MTS = `
 ${subpaths.map((p) => `import * as ${alias(p)} from '${specifier(p)}';`).join('\n')}
 import sdk, { Client, type PayoutRequest } from 'smilepayz';
+// @ts-expect-error: express.mjs has no default export (Node would throw at the import)
+import expressDefault from 'smilepayz/express';
 // @ts-expect-error: the package's own files are not part of its exports
 import type * as internal from 'smilepayz/handler';
 
@@ -113,11 +115,11 @@ function consumerProject(mode, breakPackage) {
     // Inside the project, so that the copy's own imports (express, fastify) resolve.
     packageDir = path.join(dir, 'package');
     fs.mkdirSync(packageDir);
-    for (const file of fs.readdirSync(PACKAGE_DIR).filter((f) => /\.(d\.ts|js|mjs)$/.test(f))) {
+    for (const file of fs.readdirSync(PACKAGE_DIR).filter((f) => /\.(d\.ts|d\.mts|js|mjs)$/.test(f))) {
       fs.copyFileSync(path.join(PACKAGE_DIR, file), path.join(packageDir, file));
     }
     const pkg = JSON.parse(fs.readFileSync(path.join(PACKAGE_DIR, 'package.json'), 'utf8'));
-    breakPackage(pkg);
+    breakPackage(pkg, packageDir);
     fs.writeFileSync(path.join(packageDir, 'package.json'), JSON.stringify(pkg));
   }
   fs.symlinkSync(packageDir, path.join(modules, 'smilepayz'), 'dir');
@@ -149,8 +151,12 @@ function tsc(mode, breakPackage) {
 }
 
 const checks = Object.fromEntries(Object.keys(MODES).map((mode) => [mode, tsc(mode)]));
-// `./testing` without its `types` condition: ESM consumers then find no declarations.
-const brokenCheck = tsc('nodenext', (pkg) => delete pkg.exports['./testing'].types);
+// `./testing` without its ESM declarations (no `types` condition, no testing.d.mts beside
+// testing.mjs): ESM consumers then find none.
+const brokenCheck = tsc('nodenext', (pkg, dir) => {
+  delete pkg.exports['./testing'].import.types;
+  fs.rmSync(path.join(dir, 'testing.d.mts'));
+});
 
 test('every subpath of exports has a consumer use here', () => {
   assert.deepEqual(subpaths.filter((p) => !USES[p]), [], 'add a use for the new subpath to USES');
