@@ -5,9 +5,11 @@
 //! process but not of the machine). `locking_mode=EXCLUSIVE` keeps the file locked
 //! while the journal is open: the OS drops the lock when the process dies, however it
 //! dies, so a resumed runner knows every claim left in the file is a dead worker's.
-//! Commits are grouped (`group_commit.rs`): each call still returns once durable.
+//! Commits are grouped (`group_commit.rs`, run by `sqlite/writer.rs`): each call still
+//! returns once durable.
 
-use super::group_commit::Writer;
+mod writer;
+
 use super::{
     Change, Claim, Counts, Journal, JournalRow, MARKER_TABLE, NewRow, ROW_COLUMNS, SCHEMA_VERSION, Staged, State,
     now_ms, schema,
@@ -17,6 +19,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, params};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
+use writer::Writer;
 
 /// A batch journal in one SQLite file.
 #[derive(Clone)]
