@@ -4,7 +4,8 @@
 //!    through the batch runner on the SQLite journal, and on PostgreSQL when
 //!    `SMILEPAYZ_BATCH_BENCH_PG_URL` names a database; each journal is timed right after
 //!    a plain loop of its own, and its ratio is taken against that loop (the machine may
-//!    be shared: neighbours drift less within a pair);
+//!    be shared: neighbours drift less within a pair), `SMILEPAYZ_BATCH_BENCH_ROUNDS`
+//!    times (default 3), then the median ratio of each journal;
 //! 2. the runner's peak memory over `SMILEPAYZ_BATCH_BENCH_MEMORY_ROWS` rows (default
 //!    100,000; `0` skips it): this program starts itself as the runner, which adds the
 //!    rows from a JSON Lines file to an SQLite journal and sends them, and reports its
@@ -73,14 +74,20 @@ async fn pair<J: Journal>(
     client: &Client,
     prefix: &str,
     (rows, in_flight): (u64, usize),
-) -> Result<(), Failure> {
+) -> Result<f64, Failure> {
     let base = plain(client, &format!("{prefix}P"), rows, in_flight).await?;
     let rate = journaled(journal().await?, client, &format!("{prefix}J"), rows, in_flight).await?;
     println!(
         "{name:<11} plain Client loop {base:6.0} rows/s, through the journal {rate:6.0} rows/s: {:.2}x",
         rate / base
     );
-    Ok(())
+    Ok(rate / base)
+}
+
+/// The middle ratio (the lower of the two middles for an even count).
+fn median(mut ratios: Vec<f64>) -> f64 {
+    ratios.sort_by(f64::total_cmp);
+    ratios.get(ratios.len().saturating_sub(1) / 2).copied().unwrap_or(f64::NAN)
 }
 
 /// The runner of the memory figure: every row from the file, then its own peak RSS.
@@ -148,17 +155,27 @@ async fn main() -> Result<(), Failure> {
     let rows: u64 = args.next().map_or(Ok(10_000), |a| a.parse())?;
     let in_flight: usize = args.next().map_or(Ok(64), |a| a.parse())?;
     let memory_rows: u64 = std::env::var("SMILEPAYZ_BATCH_BENCH_MEMORY_ROWS").map_or(Ok(100_000), |v| v.parse())?;
+    let rounds: u32 = std::env::var("SMILEPAYZ_BATCH_BENCH_ROUNDS").map_or(Ok(3), |v| v.parse())?;
+    let pg_url = std::env::var("SMILEPAYZ_BATCH_BENCH_PG_URL").ok();
     let gateway = MockGateway::start().await?;
     let client = gateway.client_builder().build()?;
-    println!("{rows} rows, {in_flight} in flight, mock gateway in this process");
+    println!("{rows} rows, {in_flight} in flight, mock gateway in this process, {rounds} rounds");
     let dir = tempfile::tempdir()?;
-    let path = dir.path().join("bench.db");
-    pair("SQLite", async || Ok(SqliteJournal::open(&path)?), &client, "SQLITE", (rows, in_flight)).await?;
-    if let Ok(url) = std::env::var("SMILEPAYZ_BATCH_BENCH_PG_URL") {
-        // A database may keep earlier runs: this run's own batch id and orderNos.
-        let run = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() % 1_000_000;
-        let connect = async || Ok(PostgresJournal::connect(&url, "bench").await?);
-        pair("PostgreSQL", connect, &client, &format!("PG{run:06}"), (rows, in_flight)).await?;
+    // A database may keep earlier runs: this run's own batch ids and orderNos.
+    let run = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() % 1_000_000;
+    let (mut sqlite, mut pg) = (Vec::new(), Vec::new());
+    for round in 0..rounds {
+        let path = dir.path().join(format!("bench-{round}.db"));
+        let open = async || Ok(SqliteJournal::open(&path)?);
+        sqlite.push(pair("SQLite", open, &client, &format!("SQLITE{round}"), (rows, in_flight)).await?);
+        if let Some(url) = &pg_url {
+            let connect = async || Ok(PostgresJournal::connect(url, "bench").await?);
+            pg.push(pair("PostgreSQL", connect, &client, &format!("PG{run:06}{round}"), (rows, in_flight)).await?);
+        }
+    }
+    println!("median      SQLite {:.2}x of the plain loop (goal 0.90x)", median(sqlite));
+    if pg_url.is_some() {
+        println!("median      PostgreSQL {:.2}x of the plain loop (goal 0.80x)", median(pg));
     } else {
         println!("PostgreSQL  skipped: set SMILEPAYZ_BATCH_BENCH_PG_URL");
     }

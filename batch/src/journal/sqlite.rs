@@ -302,12 +302,13 @@ impl Journal for SqliteJournal {
         let batch_id = batch_id.to_owned();
         self.with(move |c, worker| {
             let now = now_ms();
-            c.execute(
+            // Cached: a statement every row runs is parsed once.
+            c.prepare_cached(
                 "UPDATE smilepayz_batch_rows SET state = 'sending', send_attempts = send_attempts + 1, sent_at_ms = ?1,
                      gateway_code = NULL, message = NULL, updated_at_ms = ?1
                  WHERE batch_id = ?2 AND row_number = ?3 AND state = 'pending' AND claimed_by = ?4",
-                params![now, batch_id, row_number, worker],
-            )
+            )?
+            .execute(params![now, batch_id, row_number, worker])
             .map(|n| n == 1)
         })
         .await
@@ -317,11 +318,12 @@ impl Journal for SqliteJournal {
         let (row_number, (from, to)) = (row, step);
         let batch_id = batch_id.to_owned();
         self.with(move |c, _| {
-            c.execute(
+            c.prepare_cached(
                 "UPDATE smilepayz_batch_rows SET state = ?1, status = COALESCE(?2, status), trade_no = COALESCE(?3, trade_no),
                      gateway_code = ?4, message = ?5, claimed_by = NULL, lease_until_ms = NULL, updated_at_ms = ?6
                  WHERE batch_id = ?7 AND row_number = ?8 AND state = ?9",
-                params![
+            )?
+            .execute(params![
                     to.as_str(),
                     change.status,
                     change.trade_no,
@@ -331,8 +333,7 @@ impl Journal for SqliteJournal {
                     batch_id,
                     row_number,
                     from.as_str()
-                ],
-            )
+                ])
             .map(|n| n == 1)
         })
         .await

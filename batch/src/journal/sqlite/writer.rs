@@ -67,13 +67,14 @@ fn run(conn: &Connection, worker: &str, mut groups: Groups<Job>) {
     while let Some(group) = groups.blocking_next() {
         let in_transaction = conn.execute_batch("BEGIN IMMEDIATE").is_ok();
         let mut answers = Vec::with_capacity(group.len());
+        // Cached: run around every job, parsed once.
+        let run = |sql: &str| conn.prepare_cached(sql).and_then(|mut s| s.execute([])).is_ok();
         for job in group {
-            let isolated = conn.execute_batch("SAVEPOINT job").is_ok();
+            let isolated = run("SAVEPOINT job");
             let done = job(conn, worker);
             if isolated {
-                let end = if done.ok { "RELEASE job" } else { "ROLLBACK TO job; RELEASE job" };
                 // A failed release leaves the transaction to the COMMIT below to report.
-                let _ = conn.execute_batch(end);
+                let _ = (done.ok || run("ROLLBACK TO job")) && run("RELEASE job");
             }
             answers.push(done.answer);
         }
