@@ -58,8 +58,10 @@ pub(super) enum Step {
 }
 
 impl Step {
-    /// Groups run their rows in this order, so that two workers' groups lock shared rows
-    /// (a taken-over lease, a callback) in the same order and never deadlock.
+    /// Groups are sorted by this, so a row's changes sit together (and keep their order)
+    /// for the turns of `many`. Two workers rarely touch one row (a taken-over lease, a
+    /// callback); if their groups ever deadlock, PostgreSQL fails one transaction, and
+    /// its changes run again alone.
     fn key(&self) -> (&str, u64) {
         match self {
             Step::Intent { batch_id, row, .. } | Step::Change { batch_id, row, .. } => (batch_id, *row),
