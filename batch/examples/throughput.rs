@@ -1,22 +1,38 @@
-//! Rows per second against the in-process mock gateway: a plain `Client` loop without a
-//! journal, then the same rows through the batch runner on the SQLite journal (and on
-//! PostgreSQL when `SMILEPAYZ_BATCH_BENCH_PG_URL` names a database). Numbers, not a
-//! test. `cargo run -p smilepayz-batch --example throughput -- [ROWS] [IN_FLIGHT]`
-//! (defaults 10000 and 64; debug builds sign several times slower than release).
+//! Issue 13's benchmark, against the in-process mock gateway (numbers, not a test):
+//!
+//! 1. rows per second of a plain `Client` loop without a journal, then of the same rows
+//!    through the batch runner on the SQLite journal, and on PostgreSQL when
+//!    `SMILEPAYZ_BATCH_BENCH_PG_URL` names a database; each journal is timed right after
+//!    a plain loop of its own, and its ratio is taken against that loop (the machine may
+//!    be shared: neighbours drift less within a pair), `SMILEPAYZ_BATCH_BENCH_ROUNDS`
+//!    times (default 3), then the median ratio of each journal;
+//! 2. the runner's peak memory over `SMILEPAYZ_BATCH_BENCH_MEMORY_ROWS` rows (default
+//!    100,000; `0` skips it): this program starts itself as the runner, which adds the
+//!    rows from a JSON Lines file to an SQLite journal and sends them, and reports its
+//!    own peak RSS (the gateway stays in this process, out of the figure).
+//!
+//! `cargo run --release -p smilepayz-batch --example throughput -- [ROWS] [IN_FLIGHT]`
+//! (defaults 10000 and 64; a debug build signs several times slower).
 
 use serde_json::json;
 use smilepayz::{Case, Client, PayoutRequest};
 use smilepayz_batch::{AddOptions, Batch, Journal, PostgresJournal, RunOptions, SqliteJournal};
 use smilepayz_testkit::MockGateway;
+use std::io::Write;
 use std::time::Instant;
 use tokio::task::JoinSet;
+
+/// Set in the runner this program starts for the memory figure.
+const CHILD: &str = "SMILEPAYZ_BATCH_BENCH_CHILD";
+
+type Failure = Box<dyn std::error::Error>;
 
 fn row(prefix: &str, i: u64) -> serde_json::Value {
     json!({"region": "IDR", "order_no": format!("{prefix}{i:08}"), "purpose": "Payroll", "amount": "150000",
         "payment_method": "BRI", "cash_account": "78120011629261665"})
 }
 
-async fn plain(client: &Client, rows: u64, in_flight: usize) -> Result<f64, Box<dyn std::error::Error>> {
+async fn plain(client: &Client, prefix: &str, rows: u64, in_flight: usize) -> Result<f64, Failure> {
     let started = Instant::now();
     let mut tasks = JoinSet::new();
     for i in 0..rows {
@@ -26,7 +42,7 @@ async fn plain(client: &Client, rows: u64, in_flight: usize) -> Result<f64, Box<
             done??;
         }
         let client = client.clone();
-        let request = PayoutRequest::from_json(row("PLAIN", i), Case::Snake)?;
+        let request = PayoutRequest::from_json(row(prefix, i), Case::Snake)?;
         tasks.spawn(async move { client.payout(&request).await.map(drop) });
     }
     while let Some(done) = tasks.join_next().await {
@@ -41,35 +57,147 @@ async fn journaled<J: Journal>(
     prefix: &str,
     rows: u64,
     in_flight: usize,
-) -> Result<f64, Box<dyn std::error::Error>> {
+) -> Result<(f64, f64), Failure> {
     let batch = Batch::open(journal, prefix).await?;
     batch.add((0..rows).map(|i| row(prefix, i)), AddOptions::default()).await?;
-    let started = Instant::now();
+    let (started, cpu) = (Instant::now(), cpu_seconds());
     let options = RunOptions { concurrency: in_flight, ..RunOptions::default() };
     let summary = batch.run(client, options).await?;
     assert!(summary.is_finished() && summary.sent == rows, "{summary:?}");
-    Ok(rows as f64 / started.elapsed().as_secs_f64())
+    Ok((rows as f64 / started.elapsed().as_secs_f64(), cpu_seconds() - cpu))
+}
+
+/// A plain loop, then the journal `run` opens: both rates.
+async fn pair<J: Journal>(
+    name: &str,
+    journal: impl AsyncFnOnce() -> Result<J, Failure>,
+    client: &Client,
+    prefix: &str,
+    (rows, in_flight): (u64, usize),
+) -> Result<f64, Failure> {
+    let cpu = cpu_seconds();
+    let base = plain(client, &format!("{prefix}P"), rows, in_flight).await?;
+    let plain_cpu = cpu_seconds() - cpu;
+    // The run alone: adding the rows is not timed.
+    let (rate, run_cpu) = journaled(journal().await?, client, &format!("{prefix}J"), rows, in_flight).await?;
+    let per_row = |seconds: f64| seconds * 1e6 / rows as f64;
+    println!(
+        "{name:<11} plain Client loop {base:6.0} rows/s, through the journal {rate:6.0} rows/s: {:.2}x; \
+         this process's CPU per row {:.0} µs, {:.0} µs",
+        rate / base,
+        per_row(plain_cpu),
+        per_row(run_cpu)
+    );
+    Ok(rate / base)
+}
+
+/// CPU time of this process so far (all threads, user and system), from Linux's
+/// `/proc/self/stat` in clock ticks of 1/100 s: a shared machine slows the wall clock,
+/// not this.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let ticks: f64 = after_name.split_whitespace().skip(11).take(2).filter_map(|t| t.parse::<f64>().ok()).sum();
+    ticks / 100.0
+}
+
+/// The middle ratio (the lower of the two middles for an even count).
+fn median(mut ratios: Vec<f64>) -> f64 {
+    ratios.sort_by(f64::total_cmp);
+    ratios.get(ratios.len().saturating_sub(1) / 2).copied().unwrap_or(f64::NAN)
+}
+
+/// The runner of the memory figure: every row from the file, then its own peak RSS.
+async fn child() -> Result<(), Failure> {
+    let var = |name: &str| std::env::var(name).map_err(|_| format!("{name} is set by the parent"));
+    let client = Client::builder()
+        .merchant_id(var("BENCH_MERCHANT_ID")?)
+        .merchant_secret(var("BENCH_MERCHANT_SECRET")?)
+        .private_key(var("BENCH_MERCHANT_KEY")?)
+        .base_url(var("BENCH_BASE_URL")?)
+        .build()?;
+    let batch = Batch::open(SqliteJournal::open(var("BENCH_JOURNAL")?)?, "MEMORY").await?;
+    batch.add_file(var("BENCH_FILE")?, AddOptions::default()).await?;
+    let in_flight = var("BENCH_IN_FLIGHT")?.parse()?;
+    let summary = batch.run(&client, RunOptions { concurrency: in_flight, ..RunOptions::default() }).await?;
+    let status = std::fs::read_to_string("/proc/self/status")?;
+    let peak = status.lines().find_map(|l| l.strip_prefix("VmHWM:")).map_or("?", str::trim);
+    println!("sent {} rows, finished {}, peak RSS {peak}", summary.sent, summary.is_finished());
+    Ok(())
+}
+
+async fn memory(gateway: &MockGateway, rows: u64, in_flight: usize) -> Result<(), Failure> {
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("rows.jsonl");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&file)?);
+    for i in 0..rows {
+        writeln!(out, "{}", row("MEMORY", i))?;
+    }
+    out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+    let started = Instant::now();
+    let output = tokio::process::Command::new(std::env::current_exe()?)
+        .env(CHILD, "1")
+        .env("BENCH_MERCHANT_ID", gateway.merchant_id())
+        .env("BENCH_MERCHANT_SECRET", gateway.merchant_secret())
+        .env("BENCH_MERCHANT_KEY", gateway.merchant_private_key_pem())
+        .env("BENCH_BASE_URL", gateway.base_url())
+        .env("BENCH_JOURNAL", dir.path().join("memory.db"))
+        .env("BENCH_FILE", &file)
+        .env("BENCH_IN_FLIGHT", in_flight.to_string())
+        .output()
+        .await?;
+    let said = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() {
+        return Err(format!(
+            "the runner failed ({}): {said}{}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        )
+        .into());
+    }
+    println!(
+        "memory      {rows} rows added from a file and sent by a runner process: {} ({:.0} s)",
+        said.trim(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Result<(), Failure> {
+    if std::env::var_os(CHILD).is_some() {
+        return child().await;
+    }
     let mut args = std::env::args().skip(1);
     let rows: u64 = args.next().map_or(Ok(10_000), |a| a.parse())?;
     let in_flight: usize = args.next().map_or(Ok(64), |a| a.parse())?;
+    let memory_rows: u64 = std::env::var("SMILEPAYZ_BATCH_BENCH_MEMORY_ROWS").map_or(Ok(100_000), |v| v.parse())?;
+    let rounds: u32 = std::env::var("SMILEPAYZ_BATCH_BENCH_ROUNDS").map_or(Ok(3), |v| v.parse())?;
+    let pg_url = std::env::var("SMILEPAYZ_BATCH_BENCH_PG_URL").ok();
     let gateway = MockGateway::start().await?;
     let client = gateway.client_builder().build()?;
-    let base = plain(&client, rows, in_flight).await?;
-    println!("plain Client loop:       {base:8.0} rows/s ({rows} rows, {in_flight} in flight)");
+    println!("{rows} rows, {in_flight} in flight, mock gateway in this process, {rounds} rounds");
     let dir = tempfile::tempdir()?;
-    let sqlite =
-        journaled(SqliteJournal::open(dir.path().join("bench.db"))?, &client, "SQLITE", rows, in_flight).await?;
-    println!("batch, SQLite journal:   {sqlite:8.0} rows/s ({:.2}x)", sqlite / base);
-    if let Ok(url) = std::env::var("SMILEPAYZ_BATCH_BENCH_PG_URL") {
-        // A database may keep earlier runs: this run's own batch id and orderNos.
-        let run = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() % 1_000_000;
-        let prefix = format!("PG{run:06}");
-        let pg = journaled(PostgresJournal::connect(&url, "bench").await?, &client, &prefix, rows, in_flight).await?;
-        println!("batch, PostgreSQL:       {pg:8.0} rows/s ({:.2}x)", pg / base);
+    // A database may keep earlier runs: this run's own batch ids and orderNos.
+    let run = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() % 1_000_000;
+    let (mut sqlite, mut pg) = (Vec::new(), Vec::new());
+    for round in 0..rounds {
+        let path = dir.path().join(format!("bench-{round}.db"));
+        let open = async || Ok(SqliteJournal::open(&path)?);
+        sqlite.push(pair("SQLite", open, &client, &format!("SQLITE{round}"), (rows, in_flight)).await?);
+        if let Some(url) = &pg_url {
+            let connect = async || Ok(PostgresJournal::connect(url, "bench").await?);
+            pg.push(pair("PostgreSQL", connect, &client, &format!("PG{run:06}{round}"), (rows, in_flight)).await?);
+        }
+    }
+    println!("median      SQLite {:.2}x of the plain loop (goal 0.90x)", median(sqlite));
+    if pg_url.is_some() {
+        println!("median      PostgreSQL {:.2}x of the plain loop (goal 0.80x)", median(pg));
+    } else {
+        println!("PostgreSQL  skipped: set SMILEPAYZ_BATCH_BENCH_PG_URL");
+    }
+    if memory_rows > 0 {
+        memory(&gateway, memory_rows, in_flight).await?;
     }
     Ok(())
 }

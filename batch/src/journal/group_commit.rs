@@ -1,152 +1,141 @@
-//! Group commit for the SQLite journal: one thread owns the connection; every call is
-//! a job sent to it. The thread takes all jobs waiting, runs each in its own savepoint
-//! inside one transaction, commits once (one fsync for the group) and only then answers
-//! each caller. So every call still returns after its change is durable, but 64 rows in
-//! flight share a few fsyncs instead of each paying its own. A job that fails is rolled
-//! back to its savepoint alone.
+//! Group commit, for both journals: callers hand their calls (jobs) to the owner of a
+//! connection, which takes every job waiting, runs them in one transaction, commits once
+//! (one fsync for the group) and only then answers each caller. So every call still
+//! returns after its change is durable, but 64 rows in flight share a few fsyncs instead
+//! of each paying its own. How a group runs is the backend's: SQLite on a thread of its
+//! own (`sqlite/writer.rs`), PostgreSQL in tasks on the runtime (`postgres/steps.rs`).
 
 use crate::error::BatchError;
-use rusqlite::Connection;
-use std::sync::mpsc::{Receiver, Sender};
-use std::thread::JoinHandle;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, error::TryRecvError};
+use tokio::sync::oneshot;
 
 /// The most jobs in one transaction.
 const MAX_GROUP: usize = 512;
 
-/// What a job leaves after running: whether it succeeded, and how to answer its caller
-/// once the group's commit is known.
-struct Done {
-    ok: bool,
-    answer: Box<dyn FnOnce(Result<(), String>) + Send>,
+/// Where a job's answer goes.
+pub(super) type Reply<T> = oneshot::Sender<Result<T, String>>;
+
+/// The callers' side.
+pub(super) struct Queue<J> {
+    jobs: UnboundedSender<J>,
 }
 
-type Job = Box<dyn FnOnce(&Connection, &str) -> Done + Send>;
-
-/// The connection's thread.
-pub(super) struct Writer {
-    jobs: Option<Sender<Job>>,
-    thread: Option<JoinHandle<()>>,
+/// The connection owner's side: the jobs waiting, a group at a time.
+pub(super) struct Groups<J> {
+    jobs: UnboundedReceiver<J>,
 }
 
-impl Writer {
-    /// Moves `conn` to its own thread; `worker` is handed to every job.
-    pub(super) fn start(conn: Connection, worker: String) -> Result<Writer, BatchError> {
-        let (jobs, queue) = std::sync::mpsc::channel::<Job>();
-        let thread = std::thread::Builder::new()
-            .name("smilepayz-journal".into())
-            .spawn(move || run(&conn, &worker, &queue))
-            .map_err(|e| BatchError::Journal(format!("cannot start the journal thread: {e}")))?;
-        Ok(Writer { jobs: Some(jobs), thread: Some(thread) })
-    }
+/// A queue and its groups; the groups end once the queue is dropped.
+pub(super) fn queue<J>() -> (Queue<J>, Groups<J>) {
+    let (jobs, waiting) = tokio::sync::mpsc::unbounded_channel();
+    (Queue { jobs }, Groups { jobs: waiting })
+}
 
-    /// Runs `work` in the next group; returns its result once the group is committed.
-    pub(super) async fn with<T: Send + 'static>(
-        &self,
-        work: impl FnOnce(&Connection, &str) -> rusqlite::Result<T> + Send + 'static,
-    ) -> Result<T, BatchError> {
-        let (reply, answer) = tokio::sync::oneshot::channel::<Result<T, String>>();
-        let job: Job = Box::new(move |conn, worker| {
-            let outcome = work(conn, worker);
-            Done {
-                ok: outcome.is_ok(),
-                answer: Box::new(move |commit| {
-                    let result = match (outcome, commit) {
-                        (Err(e), _) => Err(e.to_string()),
-                        (Ok(_), Err(e)) => Err(format!("commit failed: {e}")),
-                        (Ok(value), Ok(())) => Ok(value),
-                    };
-                    // The caller may have gone (a cancelled run): nothing to answer.
-                    let _ = reply.send(result);
-                }),
-            }
-        });
-        let closed = || BatchError::Journal("the journal thread has stopped".into());
-        self.jobs.as_ref().ok_or_else(closed)?.send(job).map_err(|_| closed())?;
-        answer.await.map_err(|_| closed())?.map_err(BatchError::Journal)
+fn stopped() -> BatchError {
+    BatchError::Journal("the journal's writer has stopped".into())
+}
+
+impl<J> Queue<J> {
+    /// Queues the job `make` builds around its reply; returns the answer, which comes
+    /// once the group the job joined is committed.
+    pub(super) async fn call<T>(&self, make: impl FnOnce(Reply<T>) -> J) -> Result<T, BatchError> {
+        let (reply, answer) = oneshot::channel();
+        self.jobs.send(make(reply)).map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?.map_err(BatchError::Journal)
     }
 }
 
-impl Drop for Writer {
-    /// Closes the queue and waits for the thread, so the file's lock is released when
-    /// the journal is dropped.
-    fn drop(&mut self) {
-        self.jobs = None;
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
+impl<J> Groups<J> {
+    /// The next group, waiting on a thread of its own; `None` once the queue is gone.
+    #[cfg(feature = "sqlite")]
+    pub(super) fn blocking_next(&mut self) -> Option<Vec<J>> {
+        let first = self.jobs.blocking_recv()?;
+        Some(self.fill(first))
     }
-}
 
-fn run(conn: &Connection, worker: &str, queue: &Receiver<Job>) {
-    while let Ok(first) = queue.recv() {
+    /// The next group, waiting in a task; `None` once the queue is gone.
+    #[cfg(any(test, feature = "postgres"))]
+    pub(super) async fn next(&mut self) -> Option<Vec<J>> {
+        let first = self.jobs.recv().await?;
+        Some(self.fill(first))
+    }
+
+    /// `first` and every job waiting behind it, up to `MAX_GROUP`.
+    fn fill(&mut self, first: J) -> Vec<J> {
         let mut group = vec![first];
         while group.len() < MAX_GROUP {
-            match queue.try_recv() {
+            match self.jobs.try_recv() {
                 Ok(job) => group.push(job),
-                Err(_) => break,
+                Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
             }
         }
-        let in_transaction = conn.execute_batch("BEGIN IMMEDIATE").is_ok();
-        let mut answers = Vec::with_capacity(group.len());
-        for job in group {
-            let isolated = conn.execute_batch("SAVEPOINT job").is_ok();
-            let done = job(conn, worker);
-            if isolated {
-                let end = if done.ok { "RELEASE job" } else { "ROLLBACK TO job; RELEASE job" };
-                // A failed release leaves the transaction to the COMMIT below to report.
-                let _ = conn.execute_batch(end);
-            }
-            answers.push(done.answer);
-        }
-        let commit = if in_transaction {
-            conn.execute_batch("COMMIT").map_err(|e| e.to_string()).inspect_err(|_| {
-                let _ = conn.execute_batch("ROLLBACK");
-            })
-        } else {
-            // Without a transaction each statement committed on its own.
-            Ok(())
-        };
-        for answer in answers {
-            answer(commit.clone());
-        }
+        group
     }
+}
+
+/// Answers a job with its own outcome, unless the group's commit failed: a change is
+/// reported done only once it is durable.
+pub(super) fn answer<T>(reply: Reply<T>, outcome: Result<T, String>, commit: &Result<(), String>) {
+    let result = match (outcome, commit) {
+        (Err(e), _) => Err(e),
+        (Ok(_), Err(e)) => Err(format!("commit failed: {e}")),
+        (Ok(value), Ok(())) => Ok(value),
+    };
+    // The caller may have gone (a cancelled run): nothing to answer.
+    let _ = reply.send(result);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_failing_job_is_rolled_back_alone_and_every_caller_hears_after_the_commit() {
-        let conn = Connection::open_in_memory().unwrap();
-        conn.execute_batch("CREATE TABLE t (k INTEGER PRIMARY KEY)").unwrap();
-        let writer = std::sync::Arc::new(Writer::start(conn, "w".into()).unwrap());
-        let mut calls = tokio::task::JoinSet::new();
-        for k in 0..200_i64 {
-            let writer = writer.clone();
-            // Key 7 twice: the second insert fails; a job of two statements where the
-            // second fails leaves nothing of the first.
-            calls.spawn(async move {
-                let key = if k == 100 { 7 } else { k };
-                writer
-                    .with(move |c, worker| {
-                        assert_eq!(worker, "w");
-                        c.execute("INSERT INTO t VALUES (?1)", [k + 1000])?;
-                        c.execute("INSERT INTO t VALUES (?1)", [key])
-                    })
-                    .await
-                    .map(|_| k)
-            });
+    #[tokio::test]
+    async fn jobs_waiting_together_form_one_group_and_each_hears_its_own_answer() {
+        let (queue, mut groups) = queue::<(u32, Reply<u32>)>();
+        let queue = std::sync::Arc::new(queue);
+        let calls: Vec<_> = (0..5)
+            .map(|k| {
+                tokio::spawn({
+                    let q = queue.clone();
+                    async move { q.call(|r| (k, r)).await }
+                })
+            })
+            .collect();
+        // Let every call queue its job before the owner looks.
+        while groups.jobs.len() < 5 {
+            tokio::task::yield_now().await;
         }
-        let mut failed = Vec::new();
-        while let Some(done) = calls.join_next().await {
-            if let Err(e) = done.unwrap() {
-                failed.push(e.to_string());
-            }
+        let group = groups.next().await.expect("a group");
+        assert_eq!(group.len(), 5, "all five in one group");
+        for (k, reply) in group {
+            let outcome = if k == 3 { Err("row 3 failed".to_owned()) } else { Ok(k * 10) };
+            answer(reply, outcome, &Ok(()));
         }
-        assert!(failed.len() == 1 && failed[0].contains("UNIQUE"), "{failed:?}");
-        let count = |sql: &'static str| writer.with(move |c, _| c.query_row(sql, [], |r| r.get::<_, i64>(0)));
-        assert_eq!(count("SELECT COUNT(*) FROM t").await.unwrap(), 199 * 2, "every other job committed");
-        assert_eq!(count("SELECT COUNT(*) FROM t WHERE k = 1100").await.unwrap(), 0, "the failed job left nothing");
+        let mut answers = Vec::new();
+        for call in calls {
+            answers.push(call.await.unwrap().map_err(|e| e.to_string()));
+        }
+        assert_eq!(answers[0], Ok(0));
+        assert_eq!(answers[4], Ok(40));
+        assert!(answers[3].as_ref().is_err_and(|e| e.contains("row 3 failed")), "{answers:?}");
+    }
+
+    #[tokio::test]
+    async fn a_failed_commit_fails_every_job_of_the_group_and_a_gone_owner_is_an_error() {
+        let (queue, mut groups) = queue::<Reply<u32>>();
+        let queue = std::sync::Arc::new(queue);
+        let call = tokio::spawn({
+            let q = queue.clone();
+            async move { q.call(|r| r).await }
+        });
+        let group = groups.next().await.expect("a group");
+        for reply in group {
+            answer(reply, Ok(1), &Err("disk full".to_owned()));
+        }
+        let failed = call.await.unwrap().expect_err("not durable, not done");
+        assert!(failed.to_string().contains("commit failed: disk full"), "{failed}");
+        drop(groups);
+        let gone = queue.call(|r| r).await.expect_err("nobody runs the job");
+        assert!(gone.to_string().contains("stopped"), "{gone}");
     }
 }

@@ -3,7 +3,7 @@
 //! compare-and-set on the state the caller saw), with the embedded SQLite file as the
 //! embedded implementation and PostgreSQL (`FOR UPDATE SKIP LOCKED`) for several workers.
 
-#[cfg(feature = "sqlite")]
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod group_commit;
 #[cfg(feature = "postgres")]
 mod postgres;

@@ -2,12 +2,17 @@
 //! are claimed with `FOR UPDATE SKIP LOCKED` and a lease; a worker sends only rows it
 //! holds an unexpired lease on, and rows left `sending` by a worker that died are
 //! reconciled by the others once its lease has expired. Every method is one
-//! transaction (PostgreSQL's commit is durable with its default `synchronous_commit=on`).
+//! transaction (PostgreSQL's commit is durable with its default `synchronous_commit=on`),
+//! except that state changes waiting together share one (group commit, `postgres/steps.rs`).
+
+mod steps;
 
 use super::{
-    Change, Claim, Counts, Journal, JournalRow, NewRow, ROW_COLUMNS, SCHEMA_VERSION, Staged, State, now_ms, schema,
+    Change, Claim, Counts, Journal, JournalRow, MARKER_TABLE, NewRow, ROW_COLUMNS, SCHEMA_VERSION, Staged, State,
+    now_ms, schema,
 };
 use crate::error::BatchError;
+use steps::{Step, Steps};
 use tokio::sync::Mutex;
 use tokio_postgres::{Client, NoTls, Row};
 
@@ -15,9 +20,10 @@ use tokio_postgres::{Client, NoTls, Row};
 const SCHEMA_LOCK: i64 = 0x0053_5042_4154_4348;
 /// A batch journal in a PostgreSQL database (tables `smilepayz_batch_*`).
 pub struct PostgresJournal {
-    /// A few connections, taken in turn: PostgreSQL flushes the commits of concurrent
-    /// transactions together, so rows in flight do not wait for each other's fsync.
+    /// Connections for claims, adds and reads, taken in turn.
     clients: Vec<Mutex<Client>>,
+    /// Intents and outcomes, committed in groups on connections of their own.
+    steps: Steps,
     next: std::sync::atomic::AtomicUsize,
     worker: String,
 }
@@ -29,11 +35,11 @@ impl std::fmt::Debug for PostgresJournal {
     }
 }
 
-fn db(e: tokio_postgres::Error) -> BatchError {
+pub(super) fn db(e: tokio_postgres::Error) -> BatchError {
     BatchError::Journal(format!("PostgreSQL: {e}"))
 }
 
-fn n(v: u64) -> i64 {
+pub(super) fn n(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
 }
 
@@ -46,8 +52,8 @@ impl PostgresJournal {
     /// same host or a trusted network) and creates the tables when absent. `worker`
     /// names this worker in claims; it must differ between live workers.
     pub async fn connect(url: &str, worker: &str) -> Result<PostgresJournal, BatchError> {
-        let mut clients = Vec::with_capacity(CONNECTIONS);
-        for _ in 0..CONNECTIONS {
+        let mut clients = Vec::with_capacity(CONNECTIONS + COMMITTERS);
+        for _ in 0..CONNECTIONS + COMMITTERS {
             clients.push(open(url).await?);
         }
         let mut first = clients.swap_remove(0);
@@ -55,13 +61,13 @@ impl PostgresJournal {
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SCHEMA_LOCK]).await.map_err(db)?;
         tx.batch_execute(&schema("BIGINT")).await.map_err(db)?;
         let version: Option<i64> = tx
-            .query_opt("SELECT schema_version FROM smilepayz_batch_journal", &[])
+            .query_opt(&format!("SELECT schema_version FROM {MARKER_TABLE}"), &[])
             .await
             .map_err(db)?
             .map(|r| r.get(0));
         match version {
             None => {
-                tx.execute("INSERT INTO smilepayz_batch_journal VALUES ($1)", &[&SCHEMA_VERSION]).await.map_err(db)?;
+                tx.execute(&format!("INSERT INTO {MARKER_TABLE} VALUES ($1)"), &[&SCHEMA_VERSION]).await.map_err(db)?;
             }
             Some(SCHEMA_VERSION) => {}
             Some(other) => {
@@ -72,8 +78,9 @@ impl PostgresJournal {
         }
         tx.commit().await.map_err(db)?;
         clients.push(first);
+        let steps = steps::start(clients.split_off(CONNECTIONS), worker).await?;
         let clients = clients.into_iter().map(Mutex::new).collect();
-        Ok(PostgresJournal { clients, next: std::sync::atomic::AtomicUsize::new(0), worker: worker.to_owned() })
+        Ok(PostgresJournal { clients, steps, next: std::sync::atomic::AtomicUsize::new(0), worker: worker.to_owned() })
     }
 
     /// The next connection in turn.
@@ -83,8 +90,11 @@ impl PostgresJournal {
     }
 }
 
-/// Connections per worker.
-const CONNECTIONS: usize = 4;
+/// Connections per worker for claims, adds and reads (a claim serves many rows).
+const CONNECTIONS: usize = 2;
+/// Connections per worker committing groups of state changes: while one commits, the
+/// next group gathers and another runs it.
+const COMMITTERS: usize = 2;
 
 async fn open(url: &str) -> Result<Client, BatchError> {
     let (client, connection) = tokio_postgres::connect(url, NoTls)
@@ -221,44 +231,13 @@ impl Journal for PostgresJournal {
     }
 
     async fn mark_sending(&self, batch_id: &str, row_number: u64) -> Result<bool, BatchError> {
-        let c = self.client().await;
-        let now = n(now_ms());
-        // Only under this worker's unexpired lease: once it has expired, another worker
-        // may hold the row.
-        c.execute(
-            "UPDATE smilepayz_batch_rows SET state = 'sending', send_attempts = send_attempts + 1, sent_at_ms = $1,
-                 gateway_code = NULL, message = NULL, updated_at_ms = $1
-             WHERE batch_id = $2 AND row_number = $3 AND state = 'pending' AND claimed_by = $4
-               AND lease_until_ms > $1",
-            &[&now, &batch_id, &n(row_number), &self.worker],
-        )
-        .await
-        .map(|k| k == 1)
-        .map_err(db)
+        let batch_id = batch_id.to_owned();
+        self.steps.call(|reply| Step::Intent { batch_id, row: row_number, reply }).await
     }
 
     async fn change(&self, batch_id: &str, row: u64, step: (State, State), change: Change) -> Result<bool, BatchError> {
-        let (row_number, (from, to)) = (row, step);
-        let c = self.client().await;
-        c.execute(
-            "UPDATE smilepayz_batch_rows SET state = $1, status = COALESCE($2, status), trade_no = COALESCE($3, trade_no),
-                 gateway_code = $4, message = $5, claimed_by = NULL, lease_until_ms = NULL, updated_at_ms = $6
-             WHERE batch_id = $7 AND row_number = $8 AND state = $9",
-            &[
-                &to.as_str(),
-                &change.status,
-                &change.trade_no,
-                &change.gateway_code,
-                &change.message,
-                &n(now_ms()),
-                &batch_id,
-                &n(row_number),
-                &from.as_str(),
-            ],
-        )
-        .await
-        .map(|k| k == 1)
-        .map_err(db)
+        let batch_id = batch_id.to_owned();
+        self.steps.call(|reply| Step::Change { batch_id, row, step, change, reply }).await
     }
 
     async fn find(&self, batch_id: &str, order_no: &str) -> Result<Option<JournalRow>, BatchError> {

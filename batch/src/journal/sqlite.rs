@@ -5,9 +5,11 @@
 //! process but not of the machine). `locking_mode=EXCLUSIVE` keeps the file locked
 //! while the journal is open: the OS drops the lock when the process dies, however it
 //! dies, so a resumed runner knows every claim left in the file is a dead worker's.
-//! Commits are grouped (`group_commit.rs`): each call still returns once durable.
+//! Commits are grouped (`group_commit.rs`, run by `sqlite/writer.rs`): each call still
+//! returns once durable.
 
-use super::group_commit::Writer;
+mod writer;
+
 use super::{
     Change, Claim, Counts, Journal, JournalRow, MARKER_TABLE, NewRow, ROW_COLUMNS, SCHEMA_VERSION, Staged, State,
     now_ms, schema,
@@ -17,6 +19,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, params};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
+use writer::Writer;
 
 /// A batch journal in one SQLite file.
 #[derive(Clone)]
@@ -299,12 +302,13 @@ impl Journal for SqliteJournal {
         let batch_id = batch_id.to_owned();
         self.with(move |c, worker| {
             let now = now_ms();
-            c.execute(
+            // Cached: a statement every row runs is parsed once.
+            c.prepare_cached(
                 "UPDATE smilepayz_batch_rows SET state = 'sending', send_attempts = send_attempts + 1, sent_at_ms = ?1,
                      gateway_code = NULL, message = NULL, updated_at_ms = ?1
                  WHERE batch_id = ?2 AND row_number = ?3 AND state = 'pending' AND claimed_by = ?4",
-                params![now, batch_id, row_number, worker],
-            )
+            )?
+            .execute(params![now, batch_id, row_number, worker])
             .map(|n| n == 1)
         })
         .await
@@ -314,11 +318,12 @@ impl Journal for SqliteJournal {
         let (row_number, (from, to)) = (row, step);
         let batch_id = batch_id.to_owned();
         self.with(move |c, _| {
-            c.execute(
+            c.prepare_cached(
                 "UPDATE smilepayz_batch_rows SET state = ?1, status = COALESCE(?2, status), trade_no = COALESCE(?3, trade_no),
                      gateway_code = ?4, message = ?5, claimed_by = NULL, lease_until_ms = NULL, updated_at_ms = ?6
                  WHERE batch_id = ?7 AND row_number = ?8 AND state = ?9",
-                params![
+            )?
+            .execute(params![
                     to.as_str(),
                     change.status,
                     change.trade_no,
@@ -328,8 +333,7 @@ impl Journal for SqliteJournal {
                     batch_id,
                     row_number,
                     from.as_str()
-                ],
-            )
+                ])
             .map(|n| n == 1)
         })
         .await

@@ -1,0 +1,281 @@
+//! The PostgreSQL journal's group commit for state changes (intents and outcomes, the
+//! calls every row makes): a few tasks, each owning a connection, take the changes
+//! waiting (`group_commit.rs`) and run them as one transaction: one UPDATE for all the
+//! intents and one for all the outcomes (rows passed as arrays: the database parses,
+//! plans and answers once per group, not per row), then one COMMIT (one WAL flush,
+//! `synchronous_commit` on) before any caller hears. Each change stays a compare-and-set
+//! on its own row: the UPDATE reports which rows were in the expected state. A row
+//! changed twice in one group is changed in order, by a statement per turn.
+//!
+//! When a statement fails, the transaction is rolled back whole and each change of the
+//! group is run again alone, so a failing change fails alone (as on SQLite). Only a
+//! database's answer is taken as proof of the rollback: when the connection fails, the
+//! outcome is unknown and every change of the group reports the error (a row left
+//! `sending` is reconciled, never resent blindly).
+
+use super::super::group_commit::{Groups, Queue, Reply, answer, queue};
+use super::super::{Change, State, now_ms};
+use super::{db, n};
+use crate::error::BatchError;
+use std::sync::Arc;
+use tokio::sync::Mutex;
+use tokio_postgres::types::ToSql;
+use tokio_postgres::{Client, GenericClient, Statement, Transaction};
+
+/// Pending → sending, only under this worker's unexpired lease: once it has expired,
+/// another worker may hold the row.
+const INTENT: &str = "UPDATE smilepayz_batch_rows SET state = 'sending', send_attempts = send_attempts + 1,
+        sent_at_ms = $1, gateway_code = NULL, message = NULL, updated_at_ms = $1
+    WHERE batch_id = $2 AND row_number = $3 AND state = 'pending' AND claimed_by = $4 AND lease_until_ms > $1";
+
+/// `from` → `to` with what the gateway said; releases the claim.
+const CHANGE: &str = "UPDATE smilepayz_batch_rows SET state = $1, status = COALESCE($2, status),
+        trade_no = COALESCE($3, trade_no), gateway_code = $4, message = $5, claimed_by = NULL,
+        lease_until_ms = NULL, updated_at_ms = $6
+    WHERE batch_id = $7 AND row_number = $8 AND state = $9";
+
+/// `INTENT` for many rows at once; returns the rows changed.
+const INTENTS: &str = "UPDATE smilepayz_batch_rows r SET state = 'sending', send_attempts = r.send_attempts + 1,
+        sent_at_ms = $1, gateway_code = NULL, message = NULL, updated_at_ms = $1
+    FROM unnest($2::text[], $3::bigint[]) AS v(batch_id, row_number)
+    WHERE r.batch_id = v.batch_id AND r.row_number = v.row_number AND r.state = 'pending' AND r.claimed_by = $4
+      AND r.lease_until_ms > $1
+    RETURNING r.batch_id, r.row_number";
+
+/// `CHANGE` for many rows at once; returns the rows changed.
+const CHANGES: &str = "UPDATE smilepayz_batch_rows r SET state = v.to_state, status = COALESCE(v.status, r.status),
+        trade_no = COALESCE(v.trade_no, r.trade_no), gateway_code = v.gateway_code, message = v.message,
+        claimed_by = NULL, lease_until_ms = NULL, updated_at_ms = $1
+    FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+        AS v(batch_id, row_number, from_state, to_state, status, trade_no, gateway_code, message)
+    WHERE r.batch_id = v.batch_id AND r.row_number = v.row_number AND r.state = v.from_state
+    RETURNING r.batch_id, r.row_number";
+
+/// One state change; answered `true` when the row was in the expected state.
+pub(super) enum Step {
+    Intent { batch_id: String, row: u64, reply: Reply<bool> },
+    Change { batch_id: String, row: u64, step: (State, State), change: Change, reply: Reply<bool> },
+}
+
+impl Step {
+    /// Groups are sorted by this, so a row's changes sit together (and keep their order)
+    /// for the turns of `many`. Two workers rarely touch one row (a taken-over lease, a
+    /// callback); if their groups ever deadlock, PostgreSQL fails one transaction, and
+    /// its changes run again alone.
+    fn key(&self) -> (&str, u64) {
+        match self {
+            Step::Intent { batch_id, row, .. } | Step::Change { batch_id, row, .. } => (batch_id, *row),
+        }
+    }
+
+    fn into_reply(self) -> Reply<bool> {
+        match self {
+            Step::Intent { reply, .. } | Step::Change { reply, .. } => reply,
+        }
+    }
+}
+
+/// The queue the journal's `mark_sending` and `change` go through.
+pub(super) type Steps = Queue<Step>;
+
+/// Starts one committing task per connection; they end when the queue is dropped.
+pub(super) async fn start(clients: Vec<Client>, worker: &str) -> Result<Steps, BatchError> {
+    let (steps, groups) = queue::<Step>();
+    let groups = Arc::new(Mutex::new(groups));
+    for client in clients {
+        let mut statements = Vec::with_capacity(4);
+        for sql in [INTENT, CHANGE, INTENTS, CHANGES] {
+            statements.push(client.prepare(sql).await.map_err(db)?);
+        }
+        let statements = statements.try_into().map_err(|_| BatchError::Journal("four statements".into()))?;
+        let committer = Committer { client, statements, worker: worker.to_owned() };
+        tokio::spawn(committer.run(groups.clone()));
+    }
+    Ok(steps)
+}
+
+/// Milliseconds since the Unix epoch, as stored; taken when a group runs, so a lease
+/// is checked no earlier than the change is made.
+fn now() -> i64 {
+    n(now_ms())
+}
+
+struct Committer {
+    client: Client,
+    /// `INTENT`, `CHANGE`, `INTENTS` and `CHANGES`, prepared on `client`.
+    statements: [Statement; 4],
+    worker: String,
+}
+
+impl Committer {
+    async fn run(mut self, groups: Arc<Mutex<Groups<Step>>>) {
+        loop {
+            // The lock is held only while waiting for a group: while this task commits,
+            // the next group gathers and another task runs it (PostgreSQL flushes
+            // concurrent commits together).
+            let Some(mut group) = groups.lock().await.next().await else { return };
+            group.sort_by(|a, b| a.key().cmp(&b.key()));
+            self.commit(group).await;
+        }
+    }
+
+    async fn commit(&mut self, group: Vec<Step>) {
+        let Committer { client, statements, worker } = self;
+        let together = async {
+            let tx = client.transaction().await?;
+            match many(&tx, statements, worker, &group).await {
+                Ok(applied) => {
+                    tx.commit().await?;
+                    Ok(Some(applied))
+                }
+                Err(_) => {
+                    tx.rollback().await?;
+                    Ok::<_, tokio_postgres::Error>(None)
+                }
+            }
+        };
+        match together.await {
+            Ok(Some(applied)) => {
+                for (step, applied) in group.into_iter().zip(applied) {
+                    answer(step.into_reply(), Ok(applied), &Ok(()));
+                }
+            }
+            // Rolled back (the database said so): each change again, alone, in its own
+            // implicit transaction, committed before its answer.
+            Ok(None) => {
+                for step in group {
+                    let alone = execute(client, statements, worker, now(), &step).await;
+                    answer(step.into_reply(), alone.map(|k| k == 1).map_err(|e| format!("PostgreSQL: {e}")), &Ok(()));
+                }
+            }
+            Err(e) => {
+                // BEGIN, COMMIT or ROLLBACK failed: whether the group was committed is
+                // unknown, so no change of it is reported done.
+                let failed = Err(format!("PostgreSQL: {e}"));
+                for step in group {
+                    answer(step.into_reply(), Ok(false), &failed);
+                }
+            }
+        }
+    }
+}
+
+/// Runs a group (sorted by row) in `tx`: whether each change applied.
+async fn many(
+    tx: &Transaction<'_>,
+    statements: &[Statement; 4],
+    worker: &str,
+    group: &[Step],
+) -> Result<Vec<bool>, tokio_postgres::Error> {
+    // Turn k holds each row's k-th change, so that one statement names a row once.
+    let mut turn = Vec::with_capacity(group.len());
+    for (i, step) in group.iter().enumerate() {
+        let again = i > 0 && group[i - 1].key() == step.key();
+        turn.push(if again { turn[i - 1] + 1 } else { 0_usize });
+    }
+    let mut applied = vec![false; group.len()];
+    for k in 0..=turn.iter().copied().max().unwrap_or(0) {
+        let members: Vec<usize> = (0..group.len()).filter(|&i| turn[i] == k).collect();
+        let mut intents: (Vec<&str>, Vec<i64>) = Default::default();
+        let mut changes = Changes::default();
+        for &i in &members {
+            match &group[i] {
+                Step::Intent { batch_id, row, .. } => {
+                    intents.0.push(batch_id);
+                    intents.1.push(n(*row));
+                }
+                Step::Change { batch_id, row, step, change, .. } => changes.push(batch_id, *row, *step, change),
+            }
+        }
+        let now = now();
+        let run_intents = async {
+            if intents.0.is_empty() {
+                return Ok(Vec::new());
+            }
+            tx.query(&statements[2], &[&now, &intents.0, &intents.1, &worker]).await
+        };
+        let run_changes = async {
+            if changes.batch_id.is_empty() {
+                return Ok(Vec::new());
+            }
+            tx.query(&statements[3], &changes.params(&now)).await
+        };
+        // Sent together: one round trip (they name different rows).
+        let (a, b) = tokio::try_join!(run_intents, run_changes)?;
+        let done: std::collections::HashSet<(String, i64)> = a.iter().chain(&b).map(|r| (r.get(0), r.get(1))).collect();
+        for &i in &members {
+            let (batch_id, row) = group[i].key();
+            applied[i] = done.contains(&(batch_id.to_owned(), n(row)));
+        }
+    }
+    Ok(applied)
+}
+
+/// The columns of `CHANGES`, one array each.
+#[derive(Default)]
+struct Changes<'a> {
+    batch_id: Vec<&'a str>,
+    row_number: Vec<i64>,
+    from: Vec<&'static str>,
+    to: Vec<&'static str>,
+    status: Vec<Option<&'a str>>,
+    trade_no: Vec<Option<&'a str>>,
+    gateway_code: Vec<Option<&'a str>>,
+    message: Vec<Option<&'a str>>,
+}
+
+impl<'a> Changes<'a> {
+    fn push(&mut self, batch_id: &'a str, row: u64, (from, to): (State, State), change: &'a Change) {
+        self.batch_id.push(batch_id);
+        self.row_number.push(n(row));
+        self.from.push(from.as_str());
+        self.to.push(to.as_str());
+        self.status.push(change.status.as_deref());
+        self.trade_no.push(change.trade_no.as_deref());
+        self.gateway_code.push(change.gateway_code.as_deref());
+        self.message.push(change.message.as_deref());
+    }
+
+    fn params<'p>(&'p self, now: &'p i64) -> [&'p (dyn ToSql + Sync); 9] {
+        [
+            now,
+            &self.batch_id,
+            &self.row_number,
+            &self.from,
+            &self.to,
+            &self.status,
+            &self.trade_no,
+            &self.gateway_code,
+            &self.message,
+        ]
+    }
+}
+
+async fn execute(
+    c: &impl GenericClient,
+    statements: &[Statement; 4],
+    worker: &str,
+    now: i64,
+    step: &Step,
+) -> Result<u64, tokio_postgres::Error> {
+    match step {
+        Step::Intent { batch_id, row, .. } => {
+            let params: [&(dyn ToSql + Sync); 4] = [&now, batch_id, &n(*row), &worker];
+            c.execute(&statements[0], &params).await
+        }
+        Step::Change { batch_id, row, step: (from, to), change, .. } => {
+            let params: [&(dyn ToSql + Sync); 9] = [
+                &to.as_str(),
+                &change.status,
+                &change.trade_no,
+                &change.gateway_code,
+                &change.message,
+                &now,
+                batch_id,
+                &n(*row),
+                &from.as_str(),
+            ];
+            c.execute(&statements[1], &params).await
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! The PostgreSQL journal's group commit, on a throwaway cluster: state changes made at
+//! once share transactions, yet each stays a compare-and-set under its lease, is
+//! committed (seen by another connection) before its caller hears, and fails alone.
+
+#![cfg(feature = "postgres")]
+// Helpers here are the test itself: a failed expectation must fail it.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+#[path = "common/cluster.rs"]
+mod cluster;
+mod common;
+
+use smilepayz_batch::journal::{Change, Claim};
+use smilepayz_batch::{AddOptions, Batch, Journal, PostgresJournal, State};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::task::JoinSet;
+
+const ROWS: u64 = 200;
+
+/// A connection of its own: what it reads was committed.
+async fn observer(url: &str) -> tokio_postgres::Client {
+    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(connection);
+    client
+}
+
+/// Transaction ids handed out so far: one per writing transaction.
+async fn xid(c: &tokio_postgres::Client) -> i64 {
+    c.query_one("SELECT txid_current()", &[]).await.unwrap().get(0)
+}
+
+async fn states(c: &tokio_postgres::Client) -> Vec<(i64, String, i64)> {
+    c.query("SELECT row_number, state, send_attempts FROM smilepayz_batch_rows ORDER BY row_number", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect()
+}
+
+fn accepted(message: &str) -> Change {
+    Change {
+        status: Some("PROCESSING".into()),
+        gateway_code: Some("00".into()),
+        message: Some(message.into()),
+        ..Change::default()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_state_changes_share_commits_yet_each_is_a_durable_compare_and_set_that_fails_alone() {
+    let Some(cluster) = cluster::Cluster::start() else { return };
+    let url = cluster.database("groups").await;
+    let journal = Arc::new(PostgresJournal::connect(&url, "w1").await.unwrap());
+    let batch = Batch::open_shared(journal.clone(), "groups").await.unwrap();
+    let rows = (1..=ROWS + 10).map(|i| common::idr(Some(&format!("GROUP{i:05}")), "10000"));
+    batch.add(rows, AddOptions::default()).await.unwrap();
+    let long = Duration::from_secs(600);
+    let claimed = journal.claim("groups", Claim { state: State::Pending, after_row: 0, limit: 200, lease: long });
+    assert_eq!(claimed.await.unwrap().len(), 200);
+    let short = Claim { state: State::Pending, after_row: ROWS, limit: 10, lease: Duration::from_millis(1) };
+    assert_eq!(journal.claim("groups", short).await.unwrap().len(), 10);
+    let db = observer(&url).await;
+
+    // 200 intents at once: each answered true and committed, in far fewer transactions.
+    let before = xid(&db).await;
+    let mut calls = JoinSet::new();
+    for row in 1..=ROWS {
+        let journal = journal.clone();
+        calls.spawn(async move { (row, journal.mark_sending("groups", row).await) });
+    }
+    while let Some(done) = calls.join_next().await {
+        let (row, outcome) = done.unwrap();
+        assert!(outcome.unwrap(), "row {row}");
+    }
+    let transactions = xid(&db).await - before - 1;
+    println!("200 intents at once: {transactions} transactions");
+    assert!((1..=50).contains(&transactions), "{transactions} transactions for 200 intents: not grouped");
+    let seen = states(&db).await;
+    assert!(seen[..200].iter().all(|(_, s, n)| s == "sending" && *n == 1), "{:?}", &seen[..3]);
+
+    // An expired lease, another worker's claim, a row not in the expected state: false.
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    assert!(!journal.mark_sending("groups", ROWS + 1).await.unwrap(), "the lease has expired");
+    let other = PostgresJournal::connect(&url, "w2").await.unwrap();
+    let fresh = Claim { state: State::Pending, after_row: ROWS, limit: 1, lease: long };
+    assert_eq!(other.claim("groups", fresh).await.unwrap()[0].row_number, ROWS + 1, "the expired claim is taken over");
+    assert!(!journal.mark_sending("groups", ROWS + 1).await.unwrap(), "w2 holds it now");
+    assert!(other.mark_sending("groups", ROWS + 1).await.unwrap());
+
+    // 100 outcomes at once, one of them one PostgreSQL refuses (a NUL byte in the text),
+    // one from a state the row is not in, and one row changed twice (one wins).
+    let mut calls = JoinSet::new();
+    for row in 1..=100 {
+        let journal = journal.clone();
+        let message = if row == 50 { "bad\0message" } else { "accepted" };
+        calls.spawn(async move {
+            (row, journal.change("groups", row, (State::Sending, State::Accepted), accepted(message)).await)
+        });
+    }
+    for (row, from) in [(101, State::Pending), (102, State::Sending), (102, State::Sending)] {
+        let journal = journal.clone();
+        calls.spawn(
+            async move { (row, journal.change("groups", row, (from, State::Rejected), Change::default()).await) },
+        );
+    }
+    let mut twice = Vec::new();
+    while let Some(done) = calls.join_next().await {
+        match done.unwrap() {
+            (50, outcome) => {
+                let e = outcome.expect_err("PostgreSQL refuses a NUL byte");
+                assert!(e.to_string().contains("PostgreSQL"), "{e}");
+            }
+            (101, outcome) => assert!(!outcome.unwrap(), "row 101 is sending, not pending"),
+            (102, outcome) => twice.push(outcome.unwrap()),
+            (row, outcome) => assert!(outcome.unwrap(), "row {row}"),
+        }
+    }
+    twice.sort_unstable();
+    assert_eq!(twice, [false, true], "one of two changes from the same state wins");
+    let seen = states(&db).await;
+    for (row, state, _) in &seen[..102] {
+        let expected = match row {
+            50 | 101 => "sending",
+            102 => "rejected",
+            _ => "accepted",
+        };
+        assert_eq!(state, expected, "row {row}");
+    }
+    assert_eq!(seen[200].1, "sending", "row 201, sent by w2");
+    assert!(seen[201..].iter().all(|(_, s, _)| s == "pending"));
+}
