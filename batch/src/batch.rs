@@ -36,6 +36,16 @@ pub struct AddSummary {
     pub skipped: Vec<RowError>,
 }
 
+fn check_batch_id(batch_id: &str) -> Result<(), BatchError> {
+    let fine = |c: char| c.is_ascii_graphic();
+    if batch_id.is_empty() || batch_id.len() > MAX_BATCH_ID || !batch_id.chars().all(fine) {
+        return Err(BatchError::Config(format!(
+            "a batch id must be 1 to {MAX_BATCH_ID} printable ASCII characters without spaces, got {batch_id:?}"
+        )));
+    }
+    Ok(())
+}
+
 /// A batch of pay-outs kept in a journal.
 #[derive(Debug)]
 pub struct Batch<J: Journal> {
@@ -51,14 +61,21 @@ impl<J: Journal> Batch<J> {
 
     /// Like [`open`](Self::open), on a journal shared with other batches.
     pub async fn open_shared(journal: Arc<J>, batch_id: &str) -> Result<Batch<J>, BatchError> {
-        let fine = |c: char| c.is_ascii_graphic();
-        if batch_id.is_empty() || batch_id.len() > MAX_BATCH_ID || !batch_id.chars().all(fine) {
-            return Err(BatchError::Config(format!(
-                "a batch id must be 1 to {MAX_BATCH_ID} printable ASCII characters without spaces, got {batch_id:?}"
-            )));
-        }
+        check_batch_id(batch_id)?;
         journal.ensure_batch(batch_id).await?;
         Ok(Batch { journal, batch_id: batch_id.to_owned() })
+    }
+
+    /// Opens the batch `batch_id` only if `journal` holds it: for reading a report or
+    /// resuming, where a mistyped id must not become a new, empty batch.
+    pub async fn open_existing(journal: J, batch_id: &str) -> Result<Batch<J>, BatchError> {
+        check_batch_id(batch_id)?;
+        if !journal.has_batch(batch_id).await? {
+            return Err(BatchError::Config(format!(
+                "the journal holds no batch {batch_id:?} (a batch is created when it is first opened to add or run)"
+            )));
+        }
+        Ok(Batch { journal: Arc::new(journal), batch_id: batch_id.to_owned() })
     }
 
     /// The batch id.

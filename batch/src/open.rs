@@ -77,6 +77,9 @@ impl Journal for AnyJournal {
     async fn ensure_batch(&self, batch_id: &str) -> Result<(), BatchError> {
         delegate!(self, j => j.ensure_batch(batch_id))
     }
+    async fn has_batch(&self, batch_id: &str) -> Result<bool, BatchError> {
+        delegate!(self, j => j.has_batch(batch_id))
+    }
     async fn begin_add(&self, batch_id: &str) -> Result<(), BatchError> {
         delegate!(self, j => j.begin_add(batch_id))
     }

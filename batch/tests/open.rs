@@ -32,4 +32,14 @@ async fn nothing_and_a_file_that_is_not_a_journal_are_clear_errors() {
     let wrong = AnyJournal::open(path.to_str().unwrap()).await.unwrap_err();
     assert_eq!(wrong.kind(), "journal", "{wrong}");
     assert_eq!(wrong.journal_reason(), Some("not_a_journal"), "{wrong}");
+    // Shorter than SQLite's header, which SQLite alone would take for an empty database.
+    for short in [&b"x"[..], b"SQLite format", b"\n"] {
+        std::fs::write(&path, short).unwrap();
+        let wrong = AnyJournal::open(path.to_str().unwrap()).await.unwrap_err();
+        assert_eq!(wrong.journal_reason(), Some("not_a_journal"), "{short:?}: {wrong}");
+        assert_eq!(std::fs::read(&path).unwrap(), short, "the file was left as it was");
+    }
+    // An empty file (e.g. made by `touch` with mode 600) becomes a journal.
+    std::fs::write(&path, b"").unwrap();
+    assert_eq!(AnyJournal::open(path.to_str().unwrap()).await.unwrap().backend(), "sqlite");
 }

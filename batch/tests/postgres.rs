@@ -89,12 +89,22 @@ async fn concurrent_state_changes_share_commits_yet_each_is_a_durable_compare_an
     assert!(!journal.mark_sending("groups", ROWS + 1).await.unwrap(), "w2 holds it now");
     assert!(other.mark_sending("groups", ROWS + 1).await.unwrap());
 
-    // 100 outcomes at once, one of them one PostgreSQL refuses (a NUL byte in the text),
-    // one from a state the row is not in, and one row changed twice (one wins).
+    // 100 outcomes at once, one of them one PostgreSQL refuses (a constraint the test
+    // adds), one from a state the row is not in, and one row changed twice (one wins).
+    // A NUL byte, which TEXT cannot hold, is stored as U+FFFD instead of failing.
+    db.batch_execute(
+        "ALTER TABLE smilepayz_batch_rows ADD CONSTRAINT refused_by_the_test CHECK (message IS DISTINCT FROM 'refused')",
+    )
+    .await
+    .unwrap();
     let mut calls = JoinSet::new();
     for row in 1..=100 {
         let journal = journal.clone();
-        let message = if row == 50 { "bad\0message" } else { "accepted" };
+        let message = match row {
+            50 => "refused",
+            49 => "odd\0answer",
+            _ => "accepted",
+        };
         calls.spawn(async move {
             (row, journal.change("groups", row, (State::Sending, State::Accepted), accepted(message)).await)
         });
@@ -109,7 +119,7 @@ async fn concurrent_state_changes_share_commits_yet_each_is_a_durable_compare_an
     while let Some(done) = calls.join_next().await {
         match done.unwrap() {
             (50, outcome) => {
-                let e = outcome.expect_err("PostgreSQL refuses a NUL byte");
+                let e = outcome.expect_err("PostgreSQL refuses the change");
                 assert!(e.to_string().contains("PostgreSQL"), "{e}");
             }
             (101, outcome) => assert!(!outcome.unwrap(), "row 101 is sending, not pending"),
@@ -128,6 +138,9 @@ async fn concurrent_state_changes_share_commits_yet_each_is_a_durable_compare_an
         };
         assert_eq!(state, expected, "row {row}");
     }
+    let kept: String =
+        db.query_one("SELECT message FROM smilepayz_batch_rows WHERE row_number = 49", &[]).await.unwrap().get(0);
+    assert_eq!(kept, "odd\u{FFFD}answer");
     assert_eq!(seen[200].1, "sending", "row 201, sent by w2");
     assert!(seen[201..].iter().all(|(_, s, _)| s == "pending"));
 }

@@ -170,6 +170,9 @@ pub trait Journal: Send + Sync + 'static {
     /// Creates the batch if it does not exist.
     fn ensure_batch(&self, batch_id: &str) -> impl Future<Output = Result<(), BatchError>> + Send;
 
+    /// True when the batch exists (was created by an earlier open).
+    fn has_batch(&self, batch_id: &str) -> impl Future<Output = Result<bool, BatchError>> + Send;
+
     /// Starts an add: removes rows staged by an add that never finished.
     fn begin_add(&self, batch_id: &str) -> impl Future<Output = Result<(), BatchError>> + Send;
 

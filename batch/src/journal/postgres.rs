@@ -127,6 +127,13 @@ fn read_row(r: &Row) -> Result<JournalRow, BatchError> {
 }
 
 impl Journal for PostgresJournal {
+    async fn has_batch(&self, batch_id: &str) -> Result<bool, BatchError> {
+        let c = self.client().await;
+        let row =
+            c.query_opt("SELECT 1 FROM smilepayz_batch_batches WHERE batch_id = $1", &[&batch_id]).await.map_err(db)?;
+        Ok(row.is_some())
+    }
+
     async fn ensure_batch(&self, batch_id: &str) -> Result<(), BatchError> {
         let c = self.client().await;
         c.execute(
@@ -237,6 +244,7 @@ impl Journal for PostgresJournal {
 
     async fn change(&self, batch_id: &str, row: u64, step: (State, State), change: Change) -> Result<bool, BatchError> {
         let batch_id = batch_id.to_owned();
+        let change = storable(change);
         self.steps.call(|reply| Step::Change { batch_id, row, step, change, reply }).await
     }
 
@@ -283,5 +291,17 @@ impl Journal for PostgresJournal {
             .await
             .map_err(db)?;
         Ok(row.and_then(|r| r.get(0)))
+    }
+}
+
+/// PostgreSQL's `TEXT` cannot hold a NUL character; what the gateway said is kept with
+/// each NUL shown as U+FFFD, so that an odd answer never stops the run.
+fn storable(change: Change) -> Change {
+    let clean = |text: Option<String>| text.map(|t| if t.contains('\0') { t.replace('\0', "\u{FFFD}") } else { t });
+    Change {
+        status: clean(change.status),
+        trade_no: clean(change.trade_no),
+        gateway_code: clean(change.gateway_code),
+        message: clean(change.message),
     }
 }

@@ -41,6 +41,7 @@ impl SqliteJournal {
     pub fn open(path: impl AsRef<Path>) -> Result<SqliteJournal, BatchError> {
         let path = path.as_ref().to_path_buf();
         create_private(&path)?;
+        refuse_other_files(&path)?;
         let conn =
             Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
                 .map_err(|e| open_error(&path, e))?;
@@ -103,6 +104,20 @@ fn create_private(path: &Path) -> Result<(), BatchError> {
         }
         Err(e) => Err(io(e)),
     }
+}
+
+/// SQLite takes a file shorter than its 100-byte header for an empty database and would
+/// write a journal over it: only an empty file or an SQLite database may be opened.
+fn refuse_other_files(path: &Path) -> Result<(), BatchError> {
+    const MAGIC: &[u8; 16] = b"SQLite format 3\0";
+    let io = |e: std::io::Error| BatchError::Journal(format!("{}: {e}", path.display()));
+    let mut start = Vec::with_capacity(MAGIC.len());
+    std::io::Read::read_to_end(&mut std::io::Read::take(std::fs::File::open(path).map_err(io)?, 16), &mut start)
+        .map_err(io)?;
+    if start.is_empty() || start == MAGIC {
+        return Ok(());
+    }
+    Err(BatchError::NotAJournal { path: path.to_path_buf(), detail: "the file is not an SQLite database".into() })
 }
 
 fn open_error(path: &Path, e: rusqlite::Error) -> BatchError {
@@ -185,6 +200,16 @@ fn ms(d: Duration) -> u64 {
 }
 
 impl Journal for SqliteJournal {
+    async fn has_batch(&self, batch_id: &str) -> Result<bool, BatchError> {
+        let batch_id = batch_id.to_owned();
+        self.with(move |c, _| {
+            c.query_row("SELECT 1 FROM smilepayz_batch_batches WHERE batch_id = ?1", [batch_id], |_| Ok(()))
+                .optional()
+                .map(|found| found.is_some())
+        })
+        .await
+    }
+
     async fn ensure_batch(&self, batch_id: &str) -> Result<(), BatchError> {
         let batch_id = batch_id.to_owned();
         self.with(move |c, _| {

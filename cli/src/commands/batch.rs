@@ -35,9 +35,17 @@ pub(crate) async fn dispatch(
     }
 }
 
+/// The batch, created when absent (`run`).
 async fn open(target: &BatchTarget) -> Result<Batch<AnyJournal>, Failure> {
     let journal = AnyJournal::open(&target.journal).await?;
     Ok(Batch::open(journal, &target.batch_id).await?)
+}
+
+/// The batch, which must exist (`resume`, `status`, `report`: a mistyped id is an error,
+/// not a new empty batch).
+async fn open_existing(target: &BatchTarget) -> Result<Batch<AnyJournal>, Failure> {
+    let journal = AnyJournal::open(&target.journal).await?;
+    Ok(Batch::open_existing(journal, &target.batch_id).await?)
 }
 
 /// What a run did before sending, for the summary.
@@ -70,7 +78,7 @@ async fn run(args: &BatchRunArgs, out: &mut Output<'_>, signals: &mut Signals) -
 async fn resume(args: &BatchResumeArgs, out: &mut Output<'_>, signals: &mut Signals) -> Result<Exit, Failure> {
     let client = Settings::gateway(&args.run.gateway)?.client(&args.run.gateway)?;
     let settings = run_settings(&args.run)?;
-    let batch = open(&args.target).await?;
+    let batch = open_existing(&args.target).await?;
     send(&batch, &client, settings, &args.target, &args.run, Before::default(), out, signals).await
 }
 
@@ -211,7 +219,7 @@ fn human(batch_id: &str, before: &[String], summary: &RunSummary, resume: Option
 }
 
 async fn status(target: &BatchTarget, out: &mut Output<'_>) -> Result<(), Failure> {
-    let report = open(target).await?.report().await?;
+    let report = open_existing(target).await?.report().await?;
     let per: Map<String, Value> = report.by_state.iter().map(|(s, t)| ((*s).to_owned(), t.rows.into())).collect();
     let value = json!({
         "batch_id": report.batch_id,
@@ -246,7 +254,7 @@ async fn write_report(args: &BatchReportArgs, out: &mut Output<'_>) -> Result<()
     if out.json && format == "csv" && args.output.is_none() {
         return Err(Failure::input("--json prints one JSON document: drop --format csv, or give --output FILE"));
     }
-    let report_ = open(&args.target).await?.report().await?;
+    let report_ = open_existing(&args.target).await?.report().await?;
     let text = if format == "json" { format!("{}\n", report(&report_, Case::Snake)) } else { report_csv(&report_)? };
     let Some(path) = &args.output else {
         // `line` ends with a line break of its own.

@@ -146,6 +146,16 @@ fn a_csv_batch_runs_end_to_end_and_its_report_adds_up() {
     let status = smilepayz(&b.args("status", &["--json"]), &[], None).expect(0).json();
     assert_eq!((status["rows"].as_u64(), status["counts"]["final"].as_u64()), (Some(6), Some(6)));
     assert_eq!((status["complete"].as_bool(), status["paused"].is_null()), (Some(true), true));
+
+    // A mistyped batch id is an error for the commands that read a batch (exit 3), and
+    // does not become a new, empty batch.
+    for command in ["status", "report", "resume"] {
+        let args = ["batch", command, "--journal", &b.journal, "--batch-id", "payroll-2026-1"];
+        let wrong = smilepayz(&args, &g.env(), None).expect(3);
+        assert!(wrong.stderr.contains("holds no batch \"payroll-2026-1\""), "{command}: {wrong:#?}");
+    }
+    let still = smilepayz(&["batch", "status", "--journal", &b.journal, "--batch-id", "payroll-2026-1"], &[], None);
+    still.expect(3);
 }
 
 #[test]
