@@ -260,11 +260,13 @@ Exit codes of `batch run` and `batch resume`:
   5    rows still unknown or pending: never resend by hand, run `batch resume`
   6    gateway unreachable outside a row (e.g. the --preflight balance inquiry)
   130  stopped by SIGINT/SIGTERM: in-flight rows finished and journaled; `batch resume`
-`batch status` and `batch report` exit 0, or 3 for a journal problem.
+`batch status` and `batch report` exit 0, or 3 for a journal problem or a batch id the
+journal does not hold (`resume` too).
 
 Example:
   smilepayz batch run --journal payroll.journal --batch-id payroll-2026-11 \\
       --file payroll.csv --concurrency 8 --settle-within 60
+  smilepayz batch resume --journal payroll.journal --batch-id payroll-2026-11
   smilepayz batch status --journal payroll.journal --batch-id payroll-2026-11
   smilepayz batch report --journal payroll.journal --batch-id payroll-2026-11 --output report.csv";
 
