@@ -6,6 +6,7 @@
 //! except that state changes waiting together share one (group commit, `postgres/steps.rs`).
 
 mod steps;
+pub(crate) mod tls;
 
 use super::{
     Change, Claim, Counts, Journal, JournalRow, MARKER_TABLE, NewRow, ROW_COLUMNS, SCHEMA_VERSION, Staged, State,
@@ -14,7 +15,7 @@ use super::{
 use crate::error::BatchError;
 use steps::{Step, Steps};
 use tokio::sync::Mutex;
-use tokio_postgres::{Client, NoTls, Row};
+use tokio_postgres::{Client, Row};
 
 /// Serialises schema creation between workers starting at once (an arbitrary key).
 const SCHEMA_LOCK: i64 = 0x0053_5042_4154_4348;
@@ -48,13 +49,16 @@ fn u(v: i64) -> u64 {
 }
 
 impl PostgresJournal {
-    /// Connects to `url` (`postgresql://user@host:port/db`, no TLS: a journal on the
-    /// same host or a trusted network) and creates the tables when absent. `worker`
+    /// Connects to `url` (`postgresql://user@host:port/db?sslmode=require`; TLS as
+    /// `sslmode` says, libpq's default `prefer` when it says nothing, the server's
+    /// certificate checked against the CA file of `sslrootcert` or `PGSSLROOTCERT`, or
+    /// the system's roots) and creates the tables when absent. `worker`
     /// names this worker in claims; it must differ between live workers.
     pub async fn connect(url: &str, worker: &str) -> Result<PostgresJournal, BatchError> {
         let mut clients = Vec::with_capacity(CONNECTIONS + COMMITTERS);
+        let (url, tls) = tls::connector(url)?;
         for _ in 0..CONNECTIONS + COMMITTERS {
-            clients.push(open(url).await?);
+            clients.push(open(&url, &tls).await?);
         }
         let mut first = clients.swap_remove(0);
         let tx = first.transaction().await.map_err(db)?;
@@ -96,16 +100,32 @@ const CONNECTIONS: usize = 2;
 /// next group gathers and another runs it.
 const COMMITTERS: usize = 2;
 
-async fn open(url: &str) -> Result<Client, BatchError> {
-    let (client, connection) = tokio_postgres::connect(url, NoTls)
+async fn open(url: &str, tls: &tokio_postgres_rustls::MakeRustlsConnect) -> Result<Client, BatchError> {
+    let (client, connection) = tokio_postgres::connect(url, tls.clone())
         .await
-        .map_err(|e| BatchError::Journal(format!("cannot connect to the PostgreSQL journal: {e}")))?;
+        .map_err(|e| BatchError::Journal(format!("cannot connect to the PostgreSQL journal: {}", with_causes(&e))))?;
     tokio::spawn(async move {
         if let Err(e) = connection.await {
             tracing::warn!(target: "smilepayz_batch::journal", error = %e, "PostgreSQL connection ended");
         }
     });
     Ok(client)
+}
+
+/// An error and its causes (`error performing TLS handshake: invalid peer certificate:
+/// UnknownIssuer`); tokio-postgres's own text stops at the first. None holds the URL.
+fn with_causes(e: &tokio_postgres::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        let more = c.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        cause = c.source();
+    }
+    text
 }
 
 fn read_row(r: &Row) -> Result<JournalRow, BatchError> {

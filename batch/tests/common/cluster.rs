@@ -52,7 +52,19 @@ fn free_port() -> u16 {
 
 impl Cluster {
     /// Starts a cluster, or returns `None` (after saying so) when the tests are skipped.
+    #[allow(dead_code)] // the TLS test binary starts its own kind
     pub(crate) fn start() -> Option<Cluster> {
+        Self::start_with(false)
+    }
+
+    /// A cluster that also speaks TLS, with the test certificate of `tests/vectors/tls`
+    /// (localhost and 127.0.0.1, signed by its `ca.pem`).
+    #[allow(dead_code)] // one test binary uses it
+    pub(crate) fn start_tls() -> Option<Cluster> {
+        Self::start_with(true)
+    }
+
+    fn start_with(tls: bool) -> Option<Cluster> {
         if std::env::var(SKIP_VAR).as_deref() == Ok("1") {
             println!("PostgreSQL journal tests SKIPPED ({SKIP_VAR}=1)");
             return None;
@@ -73,11 +85,24 @@ impl Cluster {
         let mut initdb = cluster.command("initdb");
         initdb.arg("-D").arg(&cluster.data).args(["-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-instructions"]);
         run(&mut initdb, "initdb");
-        let options = format!(
+        let mut options = format!(
             "-p {} -k {} -c listen_addresses=127.0.0.1 -c max_connections=50",
             cluster.port,
             cluster.data.display()
         );
+        if tls {
+            let vectors = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/tls");
+            for file in ["server.pem", "server.key"] {
+                let to = cluster.data.join(file);
+                std::fs::copy(vectors.join(file), &to).expect("copy the test certificate");
+                #[cfg(unix)]
+                std::fs::set_permissions(&to, std::os::unix::fs::PermissionsExt::from_mode(0o600)).expect("chmod");
+                if cluster.as_postgres {
+                    run(Command::new("chown").arg("postgres:").arg(&to), "chown the certificate");
+                }
+            }
+            options.push_str(" -c ssl=on -c ssl_cert_file=server.pem -c ssl_key_file=server.key");
+        }
         let mut start = cluster.command("pg_ctl");
         start.arg("-D").arg(&cluster.data).arg("-l").arg(cluster.data.join("server.log"));
         start.args(["-w", "-o", &options, "start"]);
