@@ -261,6 +261,8 @@ def test_ctrl_c_during_a_run_finishes_what_is_in_flight_then_raises_keyboard_int
 ) -> None:
     rows = slow_rows(gateway, "PYSIGINT", 8, 700)
     leaving = threading.Event()
+    # Under a shell's background job SIGINT starts ignored: Ctrl-C as a terminal has it.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
 
     def interrupt_once_sending() -> None:
         leaving.wait(10)
@@ -274,6 +276,7 @@ def test_ctrl_c_during_a_run_finishes_what_is_in_flight_then_raises_keyboard_int
             batch.run(concurrency=2, on_progress=lambda p: leaving.set() if p.counts.get("sending") else None)
         killer.join()
         report = batch.report()
+    signal.signal(signal.SIGINT, previous)
     states = [r.state for r in report.rows]
     assert "sending" not in states and "unknown" not in states, states
     accepted = [r.order_no for r in report.rows if r.state == "accepted"]

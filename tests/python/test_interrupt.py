@@ -17,9 +17,13 @@ from .regions import FIRST_OF_REGION, GOLDEN, snake_keys
 
 CHILD = textwrap.dedent(
     """
-    import json, sys
+    import json, signal, sys
     from smilepayz import OutcomeUnknownError, PayoutRequest
     from smilepayz.testing import MockGateway
+
+    # A shell's background job starts with SIGINT ignored, and Python then installs no
+    # KeyboardInterrupt handler: install it, as an interactive program has it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
     with MockGateway() as gateway:
         client = gateway.client()
