@@ -49,6 +49,46 @@ impl AnyJournal {
     }
 }
 
+/// A journal location fit to print or log: a PostgreSQL URL without its password (in
+/// the user part or as a `password=` parameter); a file path as is.
+pub fn redacted_location(location: &str) -> String {
+    if !is_postgres_url(location) {
+        return location.to_owned();
+    }
+    let Ok(mut url) = url::Url::parse(location.trim()) else {
+        // Unparseable: any part of the text may be the password.
+        return "postgresql://…".to_owned();
+    };
+    if url.password().is_some() {
+        let _ = url.set_password(None);
+    }
+    remove_query(&mut url, |key| key.eq_ignore_ascii_case("password"));
+    url.to_string()
+}
+
+/// Removes the query parameters whose key `drop` names; returns the last value removed.
+pub(crate) fn remove_query(url: &mut url::Url, drop: impl Fn(&str) -> bool) -> Option<String> {
+    url.query()?;
+    let mut removed = None;
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .filter_map(|(k, v)| {
+            if drop(&k) {
+                removed = Some(v.into_owned());
+                None
+            } else {
+                Some((k.into_owned(), v.into_owned()))
+            }
+        })
+        .collect();
+    if kept.is_empty() {
+        url.set_query(None);
+    } else {
+        url.query_pairs_mut().clear().extend_pairs(kept);
+    }
+    removed
+}
+
 /// True for the URL schemes PostgreSQL's own clients take.
 pub fn is_postgres_url(location: &str) -> bool {
     let lower = location.trim_start().to_ascii_lowercase();
@@ -115,5 +155,20 @@ impl Journal for AnyJournal {
     }
     async fn paused(&self, batch_id: &str) -> Result<Option<String>, BatchError> {
         delegate!(self, j => j.paused(batch_id))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_journal_url_loses_its_password_wherever_it_is() {
+        assert_eq!(redacted_location("postgresql://pay:s3cret@db:5432/batches"), "postgresql://pay@db:5432/batches");
+        let query = redacted_location("postgres://pay@db/batches?sslmode=disable&password=s3cret");
+        assert_eq!(query, "postgres://pay@db/batches?sslmode=disable");
+        assert_eq!(redacted_location("postgres://db/b?PASSWORD=s3cret"), "postgres://db/b");
+        assert_eq!(redacted_location("postgresql://pay:s3cret@db:notaport/b"), "postgresql://…");
+        assert_eq!(redacted_location("runs/payroll.journal"), "runs/payroll.journal");
     }
 }

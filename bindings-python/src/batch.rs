@@ -300,3 +300,10 @@ impl NativeBatch {
         py.detach(move || drop(batch));
     }
 }
+
+/// A journal location fit to show: a PostgreSQL URL without its password (wherever the
+/// URL holds it); a file path as is.
+#[pyfunction]
+pub(crate) fn redacted_journal(location: &str) -> String {
+    smilepayz_batch::redacted_location(location)
+}

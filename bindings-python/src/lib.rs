@@ -39,6 +39,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<batch::NativeBatch>()?;
     m.add_class::<batch::NativeBatchStop>()?;
     m.add_function(wrap_pyfunction!(status_is_final, m)?)?;
+    m.add_function(wrap_pyfunction!(batch::redacted_journal, m)?)?;
     m.add_function(wrap_pyfunction!(cli::run_cli, m)?)?;
     m.add_class::<signing::NativeRequestSigner>()?;
     m.add_function(wrap_pyfunction!(signing::sign_request, m)?)?;

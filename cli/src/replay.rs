@@ -15,7 +15,7 @@ pub(crate) fn reconcile_command(order_no: &str, gateway: &Gateway) -> String {
 /// `smilepayz batch resume --journal … --batch-id …` with the user's connection flags.
 pub(crate) fn resume_command(target: &BatchTarget, gateway: &Gateway) -> String {
     let mut words: Vec<String> = ["smilepayz", "batch", "resume", "--journal"].map(str::to_owned).into();
-    words.push(redact_journal(&target.journal));
+    words.push(smilepayz_batch::redacted_location(&target.journal));
     words.extend(["--batch-id".to_owned(), target.batch_id.clone()]);
     words.extend(gateway_flags(gateway));
     join(&words)
@@ -44,34 +44,6 @@ fn gateway_flags(g: &Gateway) -> Vec<String> {
     flags
 }
 
-/// A journal location fit to print: a PostgreSQL URL without its password (in the
-/// user part or as a `password=` parameter); a file path as is.
-pub(crate) fn redact_journal(location: &str) -> String {
-    if !smilepayz_batch::is_postgres_url(location) {
-        return location.to_owned();
-    }
-    let Ok(mut url) = url::Url::parse(location.trim()) else {
-        // Unparseable: the whole text may hold the password.
-        return "postgresql://…".to_owned();
-    };
-    if url.password().is_some() {
-        let _ = url.set_password(None);
-    }
-    let kept: Vec<(String, String)> = url
-        .query_pairs()
-        .filter(|(k, _)| !k.eq_ignore_ascii_case("password"))
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    if url.query().is_some() {
-        if kept.is_empty() {
-            url.set_query(None);
-        } else {
-            url.query_pairs_mut().clear().extend_pairs(kept);
-        }
-    }
-    url.to_string()
-}
-
 fn join(words: &[String]) -> String {
     words.iter().map(|w| quote(w)).collect::<Vec<_>>().join(" ")
 }
@@ -91,15 +63,6 @@ fn quote(word: &str) -> String {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_journal_url_loses_its_password_wherever_it_is() {
-        assert_eq!(redact_journal("postgresql://pay:s3cret@db:5432/batches"), "postgresql://pay@db:5432/batches");
-        let query = redact_journal("postgres://pay@db/batches?sslmode=disable&password=s3cret");
-        assert_eq!(query, "postgres://pay@db/batches?sslmode=disable");
-        assert_eq!(redact_journal("postgres://db/b?PASSWORD=s3cret"), "postgres://db/b");
-        assert_eq!(redact_journal("runs/payroll.journal"), "runs/payroll.journal");
-    }
 
     #[test]
     fn the_commands_repeat_the_connection_flags_given_and_hide_a_journal_password() {

@@ -38,8 +38,8 @@ from smilepayz import (
     JournalError,
     PayoutRequest,
     RunSummary,
+    _native,
 )
-from smilepayz.batch import _shown
 from smilepayz.testing import MockGateway
 
 from .regions import GOLDEN, snake_keys
@@ -198,8 +198,11 @@ def test_a_file_that_is_not_a_journal_and_a_refusing_postgresql_url_are_journal_
     with pytest.raises(JournalError) as refused:
         Batch(client, journal=url, batch_id="b1")
     assert "s3cr3t-pw" not in str(refused.value) and "s3cr3t-pw" not in repr(refused.value)
-    assert _shown(url) == "postgresql://payroll:***@127.0.0.1:1/journal"
-    assert _shown(str(not_a_journal)) == str(not_a_journal)
+    # What `Batch.journal` shows: the URL without its password, wherever the URL holds it.
+    assert _native.redacted_journal(url) == "postgresql://payroll@127.0.0.1:1/journal"
+    in_query = "postgres://payroll@db/journal?sslmode=require&password=s3cr3t-pw"
+    assert _native.redacted_journal(in_query) == "postgres://payroll@db/journal?sslmode=require"
+    assert _native.redacted_journal(str(not_a_journal)) == str(not_a_journal)
 
 
 def test_bad_run_settings_are_config_errors_naming_the_setting(client: Client, tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ __all__ = [
     "__version__",
     "_panic_for_tests",
     "_panic_for_tests_async",
+    "redacted_journal",
     "run_cli",
     "sign_callback",
     "sign_request",
@@ -27,6 +28,7 @@ EVENT_NAMES: list[str]
 
 def status_is_final(status: str) -> bool: ...
 def run_cli(argv: list[str]) -> int: ...
+def redacted_journal(location: str) -> str: ...
 def sign_request(private_key: str, timestamp: str, merchant_secret: str, body: bytes) -> str: ...
 def sign_callback(
     platform_private_key: str, body: Any, *, timestamp: Optional[str] = None

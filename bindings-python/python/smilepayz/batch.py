@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from types import TracebackType
 from typing import Any, Callable, Optional, Union
-from urllib.parse import urlsplit, urlunsplit
 
 from . import _native
 from ._errors import BatchRowError, _batch_rows
@@ -170,15 +169,6 @@ def _location(journal: Union[str, os.PathLike[str]]) -> str:
     return location
 
 
-def _shown(location: str) -> str:
-    """The location without a URL's password (a PostgreSQL URL may hold one)."""
-    parts = urlsplit(location)
-    if parts.password is None:
-        return location
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
-
-
 def _row(row: Row) -> Any:
     return row._native if isinstance(row, PayoutRequest) else row
 
@@ -196,7 +186,7 @@ class _Batch:
 
     def _start(self, client: Union[Client, AsyncClient], journal: Union[str, os.PathLike[str]], batch_id: str) -> None:
         location = _location(journal)
-        self._journal = _shown(location)
+        self._journal = _native.redacted_journal(location)
         self._native = _native.Batch(client._native, location, batch_id)
 
     @property

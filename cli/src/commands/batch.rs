@@ -6,7 +6,7 @@ use crate::args::{BatchCommand, BatchReportArgs, BatchResumeArgs, BatchRunArgs, 
 use crate::exit::{Exit, Failure};
 use crate::output::Output;
 use crate::progress::{Display, counts};
-use crate::replay::{redact_journal, resume_command};
+use crate::replay::resume_command;
 use crate::settings::Settings;
 use crate::signals::Signals;
 use serde_json::{Map, Value, json};
@@ -147,7 +147,7 @@ async fn send(
     let resume = (exit != Exit::Success).then(|| resume_command(target, &flags.gateway));
     let value = json!({
         "batch_id": batch.id(),
-        "journal": redact_journal(&target.journal),
+        "journal": smilepayz_batch::redacted_location(&target.journal),
         "added": before.added,
         "preflight": before.preflight,
         "run": run_summary(&summary, Case::Snake),
@@ -223,7 +223,7 @@ async fn status(target: &BatchTarget, out: &mut Output<'_>) -> Result<(), Failur
     let per: Map<String, Value> = report.by_state.iter().map(|(s, t)| ((*s).to_owned(), t.rows.into())).collect();
     let value = json!({
         "batch_id": report.batch_id,
-        "journal": redact_journal(&target.journal),
+        "journal": smilepayz_batch::redacted_location(&target.journal),
         "rows": report.rows.len(),
         "counts": per,
         "paused": report.paused,

@@ -27,27 +27,10 @@ pub(super) fn connector(url: &str) -> Result<(String, MakeRustlsConnect), BatchE
 /// not parse is handed on unchanged, for tokio-postgres to say what is wrong with it.
 fn without_root_cert(url: &str) -> (String, Option<std::path::PathBuf>) {
     let Ok(mut parsed) = url::Url::parse(url) else { return (url.to_owned(), None) };
-    let mut found = None;
-    let kept: Vec<(String, String)> = parsed
-        .query_pairs()
-        .filter_map(|(k, v)| {
-            if k == "sslrootcert" {
-                found = Some(std::path::PathBuf::from(v.into_owned()));
-                None
-            } else {
-                Some((k.into_owned(), v.into_owned()))
-            }
-        })
-        .collect();
-    if found.is_none() {
-        return (url.to_owned(), None);
+    match crate::open::remove_query(&mut parsed, |key| key == "sslrootcert") {
+        Some(path) => (parsed.to_string(), Some(std::path::PathBuf::from(path))),
+        None => (url.to_owned(), None),
     }
-    if kept.is_empty() {
-        parsed.set_query(None);
-    } else {
-        parsed.query_pairs_mut().clear().extend_pairs(kept);
-    }
-    (parsed.to_string(), found)
 }
 
 /// The connector trusting the CAs in `ca_file`, or the system's when `None`.
