@@ -43,3 +43,31 @@ async fn nothing_and_a_file_that_is_not_a_journal_are_clear_errors() {
     std::fs::write(&path, b"").unwrap();
     assert_eq!(AnyJournal::open(path.to_str().unwrap()).await.unwrap().backend(), "sqlite");
 }
+
+#[tokio::test]
+async fn open_existing_refuses_an_unknown_batch_and_camel_case_rows_are_read_in_their_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let location = dir.path().join("j.db");
+    let location = location.to_str().unwrap();
+    let journal = AnyJournal::open(location).await.unwrap();
+    let missing = Batch::open_existing(journal, "payroll-2026-11").await.unwrap_err();
+    assert!(matches!(missing, BatchError::Config(_)), "{missing:?}");
+    assert!(missing.to_string().contains("holds no batch \"payroll-2026-11\""), "{missing}");
+
+    let journal = AnyJournal::open(location).await.unwrap();
+    let batch = Batch::open(journal, "payroll-2026-11").await.unwrap();
+    let camel = serde_json::json!({"region": "IDR", "purpose": "Payroll", "amount": "150000",
+        "paymentMethod": "BRI", "cashAccount": "78120011629261665"});
+    let snake = serde_json::json!({"region": "IDR", "purpose": "Payroll", "amount": "150000",
+        "payment_method": "BRI", "cash_account": "78120011629261665"});
+    let added = batch.add_in_case([camel], smilepayz::Case::Camel, Default::default()).await.unwrap();
+    assert_eq!(added.added, 1);
+    let refused = batch.add_in_case([snake], smilepayz::Case::Camel, Default::default()).await.unwrap_err();
+    let BatchError::InvalidRows(rows) = refused else { panic!("a snake_case row read as camelCase was accepted") };
+    assert!(rows[0].to_string().contains("camelCase here (cashAccount)"), "{}", rows[0]);
+    drop(batch);
+
+    let journal = AnyJournal::open(location).await.unwrap();
+    let existing = Batch::open_existing(journal, "payroll-2026-11").await.unwrap();
+    assert_eq!(existing.report().await.unwrap().rows.len(), 1);
+}
