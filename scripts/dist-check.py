@@ -278,7 +278,7 @@ def check_sdist(path: Path, version: str, prints: dict[bytes, str]) -> None:
     if path.name != f"{top}.tar.gz":
         fail(f"{path.name}: not {top}.tar.gz")
     files = members_of(path)
-    crates = r"(core|interop|testkit|cli|bindings-python)"  # the crates the Python module is built from
+    crates = r"(core|interop|batch|testkit|cli|bindings-python)"  # the crates the Python module is built from
     check_contents(
         path.name,
         files,
