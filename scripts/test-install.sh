@@ -125,13 +125,15 @@ wheelhouse() { # wheelhouse PYTHON: the test requirements as wheels, fetched onc
   echo "$dir"
 }
 
-copy_tree() { # the Python suite, its vectors, examples and schemas, outside the source tree
+copy_tree() { # the Python suite, its vectors, examples, schemas and README, outside the source tree
   local to=$1
   mkdir -p "$to/tests" "$to/examples" "$to/benches"
   cp -r tests/python tests/vectors "$to/tests/"
   cp -r examples/python "$to/examples/"
   cp -r benches/python "$to/benches/"
   cp -r schemas "$to/"
+  # test_batch.py runs the Batches example of the package's README.
+  mkdir -p "$to/bindings-python" && cp bindings-python/README.md "$to/bindings-python/"
   find "$to" -name __pycache__ -prune -exec rm -rf {} +
 }
 
