@@ -15,7 +15,7 @@ use napi_derive::napi;
 use serde::Deserialize;
 use serde_json::Value;
 use smilepayz::{Case, Client, Violation};
-use smilepayz_batch::{AnyJournal, Batch, BatchError, OnProgress, RowError, RowProblem, StopHandle};
+use smilepayz_batch::{AddOptions, AnyJournal, Batch, BatchError, OnProgress, RowError, RowProblem, StopHandle};
 use smilepayz_interop::batch::{self as interop, AddSettings, RunSettings};
 use smilepayz_interop::settings::read;
 use std::collections::BTreeMap;
@@ -34,6 +34,11 @@ pub struct NativeBatch {
     inner: Mutex<Option<Shared>>,
     batch_id: String,
     backend: &'static str,
+}
+
+/// The `add`/`addFile` options (`skipInvalid`…), checked by the interop settings reader.
+fn add_options(options: Option<Unknown<'_>>) -> napi::Result<AddOptions> {
+    Ok(AddSettings::from_json(optional_settings(options)?).map_err(|e| to_js(&e))?.options())
 }
 
 /// Starts a batch call's future: its error is the batch's, a panic an `InternalError`.
@@ -115,7 +120,7 @@ impl NativeBatch {
         rows: Array<'env>,
         options: Option<Unknown<'env>>,
     ) -> napi::Result<PromiseRaw<'env, Value>> {
-        let add = AddSettings::from_json(optional_settings(options)?).map_err(|e| to_js(&e))?.options();
+        let add = add_options(options)?;
         let batch = self.shared()?;
         let (mappings, mut invalid) = shield(&OnPanic::Internal, || {
             let mut mappings = Vec::with_capacity(rows.len() as usize);
@@ -164,7 +169,7 @@ impl NativeBatch {
         path: String,
         options: Option<Unknown<'env>>,
     ) -> napi::Result<PromiseRaw<'env, Value>> {
-        let add = AddSettings::from_json(optional_settings(options)?).map_err(|e| to_js(&e))?.options();
+        let add = add_options(options)?;
         let batch = self.shared()?;
         spawn(env, async move { batch.add_file(path, add).await.map(|s| interop::add_summary(&s, Case::Camel)) })
     }

@@ -9,7 +9,7 @@ const assert = require('node:assert/strict');
 const util = require('node:util');
 const smilepayz = require('smilepayz');
 const { MockGateway, signCallback } = require('smilepayz/testing');
-const { requestFor, orderNo, REGIONS, keys } = require('./helpers.js');
+const { requestFor, orderNo, REGIONS, keys, useGateway, captureSync, rejection } = require('./helpers.js');
 
 const {
   Client,
@@ -28,21 +28,8 @@ const {
   InternalError,
 } = smilepayz;
 
-let gw;
-let client;
-test.before(async () => {
-  gw = await MockGateway.start();
-  client = gw.client({ timeoutMs: 5000 });
-});
-test.after(async () => {
-  await gw.close();
-});
-
-const rejection = (promise) =>
-  promise.then(
-    (v) => assert.fail(`expected a rejection, got ${JSON.stringify(v)}`),
-    (e) => e,
-  );
+let gw, client;
+useGateway((started) => ({ gw, client } = started));
 
 test('every region end to end: pay-out, status, settle, reconcile', async () => {
   for (const region of REGIONS) {
@@ -258,13 +245,23 @@ test('inspect and JSON never show the merchant secret or the private key', async
   assert.ok(util.inspect(client).includes(gw.merchantId));
 });
 
-test('Client.fromEnv reads SMILEPAYZ_* variables; missing ones are a ConfigError', () => {
+/** Runs `fn` with the SMILEPAYZ_* variables of the mock gateway set, then puts process.env back. */
+function withGatewayEnv(fn) {
   const saved = { ...process.env };
   try {
     process.env.SMILEPAYZ_MERCHANT_ID = gw.merchantId;
     process.env.SMILEPAYZ_MERCHANT_SECRET = gw.merchantSecret;
     process.env.SMILEPAYZ_PRIVATE_KEY = gw.merchantPrivateKeyPem.replaceAll('\n', '\\n');
     process.env.SMILEPAYZ_BASE_URL = gw.baseUrl;
+    fn();
+  } finally {
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+  }
+}
+
+test('Client.fromEnv reads SMILEPAYZ_* variables; missing ones are a ConfigError', () => {
+  withGatewayEnv(() => {
     const fromEnv = Client.fromEnv();
     assert.equal(fromEnv.baseUrl, gw.baseUrl);
     assert.equal(Client.fromEnv({ userAgentSuffix: 'tests/1' }).merchantId, gw.merchantId);
@@ -275,10 +272,7 @@ test('Client.fromEnv reads SMILEPAYZ_* variables; missing ones are a ConfigError
     process.env.SMILEPAYZ_MERCHANT_SECRET = 'x';
     process.env.SMILEPAYZ_ENVIRONMENT = 'staging';
     assert.ok(captureSync(() => Client.fromEnv()) instanceof ConfigError);
-  } finally {
-    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
-    Object.assign(process.env, saved);
-  }
+  });
 });
 
 test('options: environment, timeouts and retry are checked by the core', () => {
@@ -313,19 +307,11 @@ test('Client options: an unknown key (top level or in retry) is a ConfigError na
 });
 
 test('Client.fromEnv overrides: an unknown key is a ConfigError naming it', () => {
-  const saved = { ...process.env };
-  try {
-    process.env.SMILEPAYZ_MERCHANT_ID = gw.merchantId;
-    process.env.SMILEPAYZ_MERCHANT_SECRET = gw.merchantSecret;
-    process.env.SMILEPAYZ_PRIVATE_KEY = gw.merchantPrivateKeyPem.replaceAll('\n', '\\n');
-    process.env.SMILEPAYZ_BASE_URL = gw.baseUrl;
+  withGatewayEnv(() => {
     assertUnknownKey(captureSync(() => Client.fromEnv({ userAgent: 'tests/1' })), 'userAgent', 'userAgentSuffix');
     assertUnknownKey(captureSync(() => Client.fromEnv({ retry: { backoffMs: 5 } })), 'backoffMs', 'initialBackoffMs');
     assert.equal(Client.fromEnv({ userAgentSuffix: undefined }).baseUrl, gw.baseUrl);
-  } finally {
-    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
-    Object.assign(process.env, saved);
-  }
+  });
 });
 
 test('CallbackVerifier and verifyCallback options: an unknown key is a ConfigError naming it', () => {
@@ -399,15 +385,6 @@ test('mock gateway helpers: orders, received, remark, settle delivery', async ()
   assert.equal(gw.order('NOSUCHORDER'), null);
   assert.equal(gw.signedCallback('NOSUCHORDER'), null);
 });
-
-function captureSync(fn) {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  return assert.fail('expected an error');
-}
 
 test('a Rust panic rejects with an Error and the process carries on', async () => {
   // The panic hook is the private native module's, not part of `smilepayz/testing`.

@@ -1,9 +1,10 @@
 'use strict';
-// Shared by the Node tests: the vectors of tests/vectors, requests for each region, and
-// checks that no secret leaks.
+// Shared by the Node tests: the vectors of tests/vectors, requests for each region, checks
+// that no secret leaks, a mock gateway for a whole file, and the error a call gives.
 
 const fs = require('node:fs');
 const path = require('node:path');
+const test = require('node:test');
 const assert = require('node:assert/strict');
 
 const VECTORS = path.join(__dirname, '..', 'vectors');
@@ -54,4 +55,49 @@ const REGIONS = Object.keys(firstOfRegion);
 /** A valid request for `region` (its first golden request), under a fresh order number. */
 const requestFor = (region, overrides = {}) => goldenRequest(firstOfRegion[region], overrides);
 
-module.exports = { load, keys, keyText, assertNoKeyMaterial, orderNo, goldenRequest, requestFor, REGIONS };
+/**
+ * Starts a mock gateway before the file's tests and closes it after them; `ready` gets
+ * `{ gw, client }`: the gateway and a client on it with a 5 s timeout.
+ */
+function useGateway(ready) {
+  let gw;
+  test.before(async () => {
+    const { MockGateway } = require('smilepayz/testing'); // only for the files that use one
+    gw = await MockGateway.start();
+    ready({ gw, client: gw.client({ timeoutMs: 5000 }) });
+  });
+  test.after(async () => {
+    await gw.close();
+  });
+}
+
+/** The error `fn` throws; fails when it returns. */
+function captureSync(fn) {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  return assert.fail('expected an error');
+}
+
+/** Settles with the rejection of `promise`; fails when it resolves. */
+const rejection = (promise) =>
+  promise.then(
+    (v) => assert.fail(`expected a rejection, got ${JSON.stringify(v)}`),
+    (e) => e,
+  );
+
+module.exports = {
+  load,
+  keys,
+  keyText,
+  assertNoKeyMaterial,
+  orderNo,
+  goldenRequest,
+  requestFor,
+  REGIONS,
+  useGateway,
+  captureSync,
+  rejection,
+};

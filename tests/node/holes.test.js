@@ -8,8 +8,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const smilepayz = require('smilepayz');
-const { MockGateway } = require('smilepayz/testing');
-const { requestFor, keys } = require('./helpers.js');
+const { requestFor, keys, useGateway, rejection } = require('./helpers.js');
 
 const {
   Client,
@@ -25,25 +24,11 @@ const {
   InternalError,
 } = smilepayz;
 
-let gw;
-let client;
-let verifier;
-test.before(async () => {
-  gw = await MockGateway.start();
-  client = gw.client({ timeoutMs: 5000 });
+let gw, client, verifier;
+useGateway((started) => {
+  ({ gw, client } = started);
   verifier = new CallbackVerifier({ platformPublicKey: gw.platformPublicKey });
 });
-test.after(async () => {
-  await gw.close();
-});
-
-/** Settles with the rejection of `promise`; fails when it resolves. */
-function rejection(promise) {
-  return promise.then(
-    (value) => assert.fail(`expected a rejection, got ${JSON.stringify(value)}`),
-    (e) => e,
-  );
-}
 
 /**
  * A merchant's handler as the README writes it: refuse what is forged or about another

@@ -6,18 +6,10 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { ConfigError, OutcomeUnknownError } = require('smilepayz');
-const { MockGateway } = require('smilepayz/testing');
-const { requestFor } = require('./helpers.js');
+const { requestFor, useGateway } = require('./helpers.js');
 
-let gw;
-let client;
-test.before(async () => {
-  gw = await MockGateway.start();
-  client = gw.client({ timeoutMs: 5000 });
-});
-test.after(async () => {
-  await gw.close();
-});
+let gw, client;
+useGateway((started) => ({ gw, client } = started));
 
 test('a redirect defaults to 307', async () => {
   gw.inject('payout', 'redirectAfterAccept');

@@ -9,7 +9,7 @@ const crypto = require('node:crypto');
 const http = require('node:http');
 const { Client, CallbackVerifier, verifyCallback, ValidationError, ConfigError, SignatureError } = require('smilepayz');
 const { preparePayoutBody, signRequest } = require('smilepayz/testing');
-const { load, keys, keyText, assertNoKeyMaterial } = require('./helpers.js');
+const { load, keys, keyText, assertNoKeyMaterial, captureSync } = require('./helpers.js');
 
 const requests = load('requests.json');
 const badInputs = load('bad-inputs.json');
@@ -187,15 +187,6 @@ test('the real sandbox callback signature verifies; another tradeNo does not', (
   assert.ok(err instanceof SignatureError);
   assert.equal(err.check, 'bad_signature');
 });
-
-function captureSync(fn) {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  return assert.fail('expected an error');
-}
 
 module.exports = { counts: { requests: requests.cases.length, badInputs: badInputs.requests.length } };
 

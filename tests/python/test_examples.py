@@ -8,11 +8,11 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import Callable, NamedTuple, TypeVar
 
 import pytest
 from fastapi.testclient import TestClient
-from smilepayz import Status
+from smilepayz import CallbackVerifier, Status
 from smilepayz.testing import MockGateway
 
 from .regions import indonesia
@@ -60,17 +60,41 @@ def other_order(gateway: MockGateway, settled: tuple[dict[str, str], bytes]) -> 
     return settled[1].replace(b"HOOK00000001", b"OTHER0000001")
 
 
-def test_fastapi_endpoint_acknowledges_a_verified_callback(
+class Callbacks(NamedTuple):
+    """The signed callbacks every endpoint is tried with."""
+
+    settled: tuple[dict[str, str], bytes]
+    stale: tuple[dict[str, str], bytes]
+    other_order: bytes
+
+
+@pytest.fixture
+def callbacks(
+    settled: tuple[dict[str, str], bytes], stale: tuple[dict[str, str], bytes], other_order: bytes
+) -> Callbacks:
+    return Callbacks(settled, stale, other_order)
+
+
+Booked = list[tuple[str, Status]]
+AnyClient = TypeVar("AnyClient")
+Endpoint = TypeVar("Endpoint")
+
+
+def booking(
+    create: Callable[[AnyClient, CallbackVerifier, Callable[[str, Status], None]], Endpoint],
+    client: AnyClient,
     gateway: MockGateway,
-    settled: tuple[dict[str, str], bytes],
-    stale: tuple[dict[str, str], bytes],
-    other_order: bytes,
-) -> None:
-    headers, body = settled
-    booked: list[tuple[str, Optional[Status]]] = []
-    app = fastapi_callback.create_app(
-        gateway.async_client(), gateway.callback_verifier(), lambda order_no, status: booked.append((order_no, status))
-    )
+) -> tuple[Endpoint, Booked]:
+    """An example's endpoint built by `create` on `client` and the gateway's verifier, and the
+    list it books (order number, status) into."""
+    booked: Booked = []
+    endpoint = create(client, gateway.callback_verifier(), lambda order_no, status: booked.append((order_no, status)))
+    return endpoint, booked
+
+
+def test_fastapi_endpoint_acknowledges_a_verified_callback(gateway: MockGateway, callbacks: Callbacks) -> None:
+    (headers, body), stale, other_order = callbacks
+    app, booked = booking(fastapi_callback.create_app, gateway.async_client(), gateway)
     with TestClient(app) as http:
         ok = http.post("/smilepayz/callback", content=body, headers=headers)
         assert (ok.status_code, ok.text) == (200, "SUCCESS")
@@ -88,17 +112,9 @@ def test_fastapi_endpoint_acknowledges_a_verified_callback(
     assert booked == [("HOOK00000001", Status.SUCCESS), ("STALEHOOK001", Status.SUCCESS)]
 
 
-def test_flask_endpoint_acknowledges_a_verified_callback(
-    gateway: MockGateway,
-    settled: tuple[dict[str, str], bytes],
-    stale: tuple[dict[str, str], bytes],
-    other_order: bytes,
-) -> None:
-    headers, body = settled
-    booked: list[tuple[str, Optional[Status]]] = []
-    app = flask_callback.create_app(
-        gateway.client(), gateway.callback_verifier(), lambda order_no, status: booked.append((order_no, status))
-    )
+def test_flask_endpoint_acknowledges_a_verified_callback(gateway: MockGateway, callbacks: Callbacks) -> None:
+    (headers, body), stale, other_order = callbacks
+    app, booked = booking(flask_callback.create_app, gateway.client(), gateway)
     http = app.test_client()
     ok = http.post("/smilepayz/callback", data=body, headers=headers)
     assert (ok.status_code, ok.get_data(as_text=True)) == (200, "SUCCESS")
@@ -120,11 +136,9 @@ def test_django_endpoint_books_once_and_refuses_lies(
     signed = gateway.signed_callback("HOOK00000001")
     assert signed is not None
     headers, body = signed
-    booked: list[tuple[str, Status]] = []
     django_settings()  # before the URLs are built
-    django_callback.urlpatterns[:] = django_callback.create_urls(
-        gateway.client(), gateway.callback_verifier(), lambda order_no, status: booked.append((order_no, status))
-    )
+    urls, booked = booking(django_callback.create_urls, gateway.client(), gateway)
+    django_callback.urlpatterns[:] = urls
     post = django_client("django_callback")
     ok = post("/smilepayz/callback", headers, body)
     assert (ok.status_code, ok.content) == (200, b"SUCCESS")
