@@ -2,6 +2,8 @@
 //! from Debian packages when missing, initialised in a temporary directory (as the
 //! `postgres` user when running as root: `initdb` refuses root), stopped and removed on
 //! drop. Skipped only when `SMILEPAYZ_BATCH_SKIP_POSTGRES=1` says so, never silently.
+//! The TLS cluster also authenticates one role by client certificate, issued with the
+//! `openssl` command as the test certificates of `tests/vectors/tls` were.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -9,11 +11,26 @@ use std::process::Command;
 /// Set to `1` to skip the PostgreSQL tests (they print that they were skipped).
 pub(crate) const SKIP_VAR: &str = "SMILEPAYZ_BATCH_SKIP_POSTGRES";
 
+/// The role that logs in only over TLS with a client certificate (`hostssl … cert`); the
+/// certificate's common name.
+#[allow(dead_code)] // the TLS test binary uses it
+pub(crate) const CERT_USER: &str = "journal_cert";
+
+/// A client certificate for [`CERT_USER`] and its key (mode 0600), issued by a CA made
+/// for the cluster (its `ssl_ca_file`), and that CA's key: a key of another certificate.
+#[allow(dead_code)] // the TLS test binary reads them
+pub(crate) struct ClientCert {
+    pub(crate) cert: PathBuf,
+    pub(crate) key: PathBuf,
+    pub(crate) other_key: PathBuf,
+}
+
 pub(crate) struct Cluster {
     bin: PathBuf,
     data: PathBuf,
     port: u16,
     as_postgres: bool,
+    client: Option<ClientCert>,
     _dir: tempfile::TempDir,
 }
 
@@ -58,7 +75,8 @@ impl Cluster {
     }
 
     /// A cluster that also speaks TLS, with the test certificate of `tests/vectors/tls`
-    /// (localhost and 127.0.0.1, signed by its `ca.pem`).
+    /// (localhost and 127.0.0.1, signed by its `ca.pem`); [`CERT_USER`] logs in only by
+    /// the client certificate of [`Cluster::client_cert`], everyone else as before.
     #[allow(dead_code)] // one test binary uses it
     pub(crate) fn start_tls() -> Option<Cluster> {
         Self::start_with(true)
@@ -81,7 +99,7 @@ impl Cluster {
         }
         let data = dir.path().join("data");
         let port = free_port();
-        let cluster = Cluster { bin, data, port, as_postgres, _dir: dir };
+        let mut cluster = Cluster { bin, data, port, as_postgres, client: None, _dir: dir };
         let mut initdb = cluster.command("initdb");
         initdb.arg("-D").arg(&cluster.data).args(["-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-instructions"]);
         run(&mut initdb, "initdb");
@@ -102,12 +120,65 @@ impl Cluster {
                 }
             }
             options.push_str(" -c ssl=on -c ssl_cert_file=server.pem -c ssl_key_file=server.key");
+            cluster.client = Some(cluster.require_client_certificates());
+            options.push_str(" -c ssl_ca_file=client-ca.pem");
         }
         let mut start = cluster.command("pg_ctl");
         start.arg("-D").arg(&cluster.data).arg("-l").arg(cluster.data.join("server.log"));
         start.args(["-w", "-o", &options, "start"]);
         run(&mut start, "pg_ctl start");
         Some(cluster)
+    }
+
+    /// Issues [`CERT_USER`]'s client certificate from a CA made here, makes that CA the
+    /// server's `ssl_ca_file`, and writes a pg_hba.conf where that role logs in only over
+    /// TLS with the certificate (`cert`: verified, and its CN is the user name).
+    fn require_client_certificates(&self) -> ClientCert {
+        let dir = self._dir.path().join("client");
+        std::fs::create_dir(&dir).expect("client certificate directory");
+        let at = |name: &str| dir.join(name);
+        let key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout"];
+        let mut ca = Command::new("openssl");
+        ca.args(["req", "-x509", "-days", "2", "-subj", "/CN=smilepayz test client CA"]).args(key);
+        run(ca.arg(at("ca.key")).arg("-out").arg(at("ca.pem")), "openssl: the client CA");
+        let mut request = Command::new("openssl");
+        request.args(["req", "-new", "-subj", &format!("/CN={CERT_USER}")]).args(key);
+        run(request.arg(at("client.key")).arg("-out").arg(at("client.csr")), "openssl: the client key");
+        std::fs::write(
+            at("client.ext"),
+            "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n",
+        )
+        .expect("write the certificate extensions");
+        let mut sign = Command::new("openssl");
+        sign.args(["x509", "-req", "-days", "2", "-set_serial", "2", "-in"]).arg(at("client.csr"));
+        sign.arg("-CA").arg(at("ca.pem")).arg("-CAkey").arg(at("ca.key"));
+        run(
+            sign.arg("-extfile").arg(at("client.ext")).arg("-out").arg(at("client.pem")),
+            "openssl: sign the client certificate",
+        );
+        for file in ["client.key", "ca.key"] {
+            #[cfg(unix)]
+            std::fs::set_permissions(at(file), std::os::unix::fs::PermissionsExt::from_mode(0o600)).expect("chmod");
+        }
+        let server_ca = self.data.join("client-ca.pem");
+        std::fs::copy(at("ca.pem"), &server_ca).expect("copy the client CA");
+        let hba = format!(
+            "local all all trust\n\
+             hostssl all {CERT_USER} 127.0.0.1/32 cert\n\
+             host all {CERT_USER} 127.0.0.1/32 reject\n\
+             host all all 127.0.0.1/32 trust\n"
+        );
+        std::fs::write(self.data.join("pg_hba.conf"), hba).expect("write pg_hba.conf");
+        if self.as_postgres {
+            run(Command::new("chown").arg("postgres:").arg(&server_ca), "chown the client CA");
+        }
+        ClientCert { cert: at("client.pem"), key: at("client.key"), other_key: at("ca.key") }
+    }
+
+    /// The client certificate [`CERT_USER`] logs in with (a TLS cluster's only).
+    #[allow(dead_code)] // the TLS test binary uses it
+    pub(crate) fn client_cert(&self) -> &ClientCert {
+        self.client.as_ref().expect("a cluster started with start_tls")
     }
 
     fn command(&self, tool: &str) -> Command {
@@ -123,17 +194,34 @@ impl Cluster {
 
     /// The URL of database `name`, created empty.
     pub(crate) async fn database(&self, name: &str) -> String {
+        self.as_superuser(&[&format!("CREATE DATABASE {name}")]).await;
+        self.url(name)
+    }
+
+    /// The URL of database `name` for [`CERT_USER`], who owns it (created empty, with
+    /// the role: once per cluster).
+    #[allow(dead_code)] // the TLS test binary uses it
+    pub(crate) async fn cert_database(&self, name: &str) -> String {
+        let role = format!("CREATE ROLE {CERT_USER} LOGIN");
+        self.as_superuser(&[&role, &format!("CREATE DATABASE {name} OWNER {CERT_USER}")]).await;
+        format!("postgresql://{CERT_USER}@127.0.0.1:{}/{name}", self.port)
+    }
+
+    /// Runs each statement on its own (CREATE DATABASE refuses to share a transaction).
+    async fn as_superuser(&self, statements: &[&str]) {
         let (client, connection) = tokio_postgres::connect(&self.url("postgres"), tokio_postgres::NoTls)
             .await
             .expect("connect to the cluster");
         let task = tokio::spawn(connection);
-        client.batch_execute(&format!("CREATE DATABASE {name}")).await.expect("create database");
+        for statement in statements {
+            client.batch_execute(statement).await.unwrap_or_else(|e| panic!("{statement}: {e}"));
+        }
         drop(client);
         let _ = task.await;
-        self.url(name)
     }
 
-    fn url(&self, db: &str) -> String {
+    /// The URL of database `db` for the superuser (trusted over plain TCP).
+    pub(crate) fn url(&self, db: &str) -> String {
         format!("postgresql://postgres@127.0.0.1:{}/{db}", self.port)
     }
 }
