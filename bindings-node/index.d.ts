@@ -222,7 +222,7 @@ export declare function isFinal(status: Status | null | undefined): boolean;
 /** The body (with HTTP 200) that acknowledges a processed callback: `SUCCESS`. */
 export declare const ACKNOWLEDGEMENT: string;
 
-/** Rows per state (a state no row is in may be left out). */
+/** Rows per state, every state named. */
 export type BatchCounts = RunSummary['counts'];
 
 /** Where a batch lives: a SQLite file path or a `postgresql://` URL, and the batch id. */

@@ -347,8 +347,8 @@ export interface AddSummary {
  * and whether it is finished.
  */
 export interface RunSummary {
-  /** Rows per state at the end (a state no row is in may be left out). */
-  counts: Partial<Record<BatchState, number>>;
+  /** Rows per state at the end. */
+  counts: Record<BatchState, number>;
   /** Pay-outs handed to the gateway client in this run. */
   sent: number;
   /** Why the stop rule paused the batch, or none. */
@@ -361,8 +361,8 @@ export interface RunSummary {
 
 /** Progress of a run, reported after every row that changed state. */
 export interface BatchProgress {
-  /** Rows per state (a state no row is in may be left out). */
-  counts: Partial<Record<BatchState, number>>;
+  /** Rows per state. */
+  counts: Record<BatchState, number>;
   /** Pay-outs handed to the gateway client in this run. */
   sent: number;
   /** Milliseconds since the run started. */

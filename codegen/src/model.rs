@@ -127,7 +127,7 @@ fn events() -> Result<Vec<(&'static str, Record)>, String> {
 fn collect(ty: &Ty, records: &mut Vec<Record>, choices: &mut Vec<ChoiceSet>) {
     match ty {
         Ty::Option(inner) | Ty::List(inner) => collect(inner, records, choices),
-        Ty::Map(key, value) => {
+        Ty::Map { key, value, .. } => {
             collect(key, records, choices);
             collect(value, records, choices);
         }

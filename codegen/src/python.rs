@@ -114,7 +114,7 @@ fn request_type(ty: &Ty, optional: bool) -> String {
         Ty::Named(n) => vec![(*n).to_owned()],
         Ty::Record(r) => vec![name(r.name).to_owned(), "Mapping[str, Any]".to_owned()],
         Ty::List(inner) => vec![format!("list[{}]", request_type(inner, false))],
-        Ty::Map(key, value) => {
+        Ty::Map { key, value, .. } => {
             vec![format!("Mapping[{}, {}]", request_type(key, false), request_type(value, false))]
         }
         Ty::Option(inner) => vec![request_type(inner, false)],
@@ -204,7 +204,7 @@ fn answer_type(ty: &Ty) -> String {
         Ty::Named(n) => (*n).into(),
         Ty::Record(r) => name(r.name).into(),
         Ty::List(inner) => format!("list[{}]", answer_type(inner)),
-        Ty::Map(key, value) => format!("dict[{}, {}]", answer_type(key), answer_type(value)),
+        Ty::Map { key, value, .. } => format!("dict[{}, {}]", answer_type(key), answer_type(value)),
         Ty::Option(inner) => format!("Optional[{}]", answer_type(inner)),
     }
 }
@@ -219,7 +219,7 @@ fn convert(ty: &Ty) -> Option<String> {
         // The refused rows of a batch input are built by `_errors` (they are errors' fields too).
         Ty::List(inner) if **inner == Ty::Named("BatchRowError") => Some("_batch_rows".into()),
         Ty::Named(n) => Some(format!("{n}._from")),
-        Ty::Map(_, value) => convert(value).map(|c| format!("_map({c})")),
+        Ty::Map { value, .. } => convert(value).map(|c| format!("_map({c})")),
         Ty::List(inner) => Some(convert(inner).map_or_else(|| "list".into(), |c| format!("_list({c})"))),
         Ty::Option(inner) => convert(inner).map(|c| format!("_opt({c})")),
     }

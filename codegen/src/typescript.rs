@@ -45,11 +45,12 @@ fn ts_type(ty: &Ty) -> String {
         Ty::Named(n) => (*n).into(),
         Ty::Record(r) => r.name.into(),
         Ty::List(inner) => format!("{}[]", ts_type(inner)),
-        // Keys from a closed set: any of them may be missing.
-        Ty::Map(key, value) if matches!(**key, Ty::Choice(_)) => {
+        Ty::Map { key, value, every_key: true } => format!("Record<{}, {}>", ts_type(key), ts_type(value)),
+        // Keys from a closed set, not all of them present.
+        Ty::Map { key, value, every_key: false } if matches!(**key, Ty::Choice(_)) => {
             format!("Partial<Record<{}, {}>>", ts_type(key), ts_type(value))
         }
-        Ty::Map(_, value) => format!("Record<string, {}>", ts_type(value)),
+        Ty::Map { value, .. } => format!("Record<string, {}>", ts_type(value)),
         Ty::Option(inner) => format!("{} | null", ts_type(inner)),
     }
 }

@@ -27,9 +27,16 @@ pub enum Ty {
     Option(Box<Ty>),
     /// A list.
     List(Box<Ty>),
-    /// A JSON object keyed by text (`Str`, or a `Choice` of the keys that may appear; not
-    /// every one need be present) with values of one type: counts per state, sums per currency.
-    Map(Box<Ty>, Box<Ty>),
+    /// A JSON object keyed by text with values of one type: counts per state, sums per
+    /// currency.
+    Map {
+        /// The keys: `Str`, or the `Choice` of the keys that may appear.
+        key: Box<Ty>,
+        /// Each value's shape.
+        value: Box<Ty>,
+        /// True when every key of a `Choice` is always present.
+        every_key: bool,
+    },
     /// A type the bindings declare once elsewhere under this name, shared with the errors
     /// (a refused batch row, `BatchRowError`).
     Named(&'static str),
@@ -118,7 +125,7 @@ impl<T: Describe> Describe for Vec<T> {
 
 impl<K: Describe, V: Describe> Describe for std::collections::BTreeMap<K, V> {
     fn ty() -> Ty {
-        Ty::Map(Box::new(K::ty()), Box::new(V::ty()))
+        Ty::Map { key: Box::new(K::ty()), value: Box::new(V::ty()), every_key: false }
     }
 }
 

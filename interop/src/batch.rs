@@ -3,7 +3,7 @@
 //! binding's case. The rules themselves live in `smilepayz-batch`.
 
 use crate::answers::error_fields;
-use crate::batch_answers::{self as answers, RowErrors, StateName, ToJson, counts, millis_of};
+use crate::batch_answers::{self as answers, Counts, RowErrors, StateName, ToJson, millis_of};
 use crate::settings::{millis, read, whole};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -120,7 +120,7 @@ pub fn add_summary(summary: &AddSummary, case: Case) -> Value {
 /// and `finished` (no row pending, sending or unknown).
 pub fn run_summary(summary: &RunSummary, case: Case) -> Value {
     answers::RunSummary {
-        counts: counts(&summary.counts),
+        counts: Counts::new(&summary.counts),
         sent: summary.sent,
         paused: summary.paused.clone(),
         stopped: summary.stopped,
@@ -133,7 +133,7 @@ pub fn run_summary(summary: &RunSummary, case: Case) -> Value {
 /// the client per second, a measurement, not money) and `etaMs` (null before a rate).
 pub fn progress(progress: &Progress, case: Case) -> Value {
     answers::BatchProgress {
-        counts: counts(&progress.counts),
+        counts: Counts::new(&progress.counts),
         sent: progress.sent,
         elapsed_ms: millis_of(progress.elapsed),
         rate_per_second: progress.rate_per_second(),
@@ -320,7 +320,8 @@ mod tests {
             Progress { counts: BTreeMap::from([("pending", 2)]), sent: 0, elapsed: Duration::from_millis(1500) };
         let camel = super::progress(&progress, Case::Camel);
         assert_eq!(camel["elapsedMs"], 1500);
-        assert_eq!(camel["counts"], json!({"pending": 2}));
+        let zero = json!({"pending": 2, "sending": 0, "accepted": 0, "rejected": 0, "unknown": 0, "final": 0});
+        assert_eq!(camel["counts"], zero);
         assert!(camel["etaMs"].is_null() && camel.get("eta_ms").is_none());
     }
 

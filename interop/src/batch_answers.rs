@@ -7,6 +7,7 @@
 use serde_json::{Map, Value};
 use smilepayz::Decimal;
 use smilepayz::validation::{Case, FieldPath};
+use smilepayz_batch::State;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -75,8 +76,8 @@ answer! {
     /// How a run ended: rows per state, pay-outs sent, why the stop rule paused the batch,
     /// whether it was stopped, and whether it is finished.
     pub struct RunSummary {
-        /// Rows per state at the end (a state no row is in may be left out).
-        pub counts: BTreeMap<StateName, u64>,
+        /// Rows per state at the end.
+        pub counts: Counts,
         /// Pay-outs handed to the gateway client in this run.
         pub sent: u64,
         /// Why the stop rule paused the batch, or none.
@@ -91,8 +92,8 @@ answer! {
 answer! {
     /// Progress of a run, reported after every row that changed state.
     pub struct BatchProgress {
-        /// Rows per state (a state no row is in may be left out).
-        pub counts: BTreeMap<StateName, u64>,
+        /// Rows per state.
+        pub counts: Counts,
         /// Pay-outs handed to the gateway client in this run.
         pub sent: u64,
         /// Milliseconds since the run started.
@@ -177,7 +178,7 @@ impl smilepayz::describe::Describe for StateName {
         smilepayz::describe::Ty::Choice(smilepayz::describe::ChoiceSet {
             name: "BatchState",
             doc: "Where a row of a batch stands (a final row's gateway status is in `status`).".to_owned(),
-            values: smilepayz_batch::State::VISIBLE.iter().map(|s| (s.as_str(), String::new())).collect(),
+            values: State::VISIBLE.iter().map(|s| (s.as_str(), String::new())).collect(),
         })
     }
 }
@@ -279,7 +280,28 @@ pub(crate) fn millis_of(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
-/// Rows per state with the batch crate's state names.
-pub(crate) fn counts(counts: &BTreeMap<&'static str, u64>) -> BTreeMap<StateName, u64> {
-    counts.iter().map(|(k, n)| (StateName(k), *n)).collect()
+/// Rows per state, every state named (0 when no row is in it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Counts(pub BTreeMap<StateName, u64>);
+
+impl Counts {
+    /// The batch crate's counts, with every visible state (a missing one is 0).
+    pub fn new(counts: &BTreeMap<&'static str, u64>) -> Counts {
+        let every = State::VISIBLE.iter().map(|s| s.as_str());
+        Counts(every.map(|s| (StateName(s), counts.get(s).copied().unwrap_or(0))).collect())
+    }
+}
+
+#[cfg(feature = "describe")]
+impl smilepayz::describe::Describe for Counts {
+    fn ty() -> smilepayz::describe::Ty {
+        use smilepayz::describe::Ty;
+        Ty::Map { key: Box::new(StateName::ty()), value: Box::new(Ty::Int), every_key: true }
+    }
+}
+
+impl ToJson for Counts {
+    fn to_json(&self, case: Case) -> Value {
+        self.0.to_json(case)
+    }
 }

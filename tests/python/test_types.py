@@ -128,7 +128,8 @@ def test_batch_answers_hold_exactly_their_declared_fields(gateway: MockGateway, 
         gateway.settle("TYPESB001", "SUCCESS")
         gateway.settle("TYPESB002", "FAILED")
         settled = batch.run(settle_within_ms=10_000)
-        assert settled.finished and settled.counts == {"final": 2}, settled
+        every = {"pending": 0, "sending": 0, "accepted": 0, "rejected": 0, "unknown": 0, "final": 2}
+        assert settled.finished and settled.counts == every, settled
         native_report = batch._native.report()
         report = batch_models.BatchReport._from(native_report)
         conforms(report, native_report)

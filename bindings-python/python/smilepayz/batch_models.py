@@ -45,7 +45,7 @@ class RunSummary(_Answer):
     and whether it is finished.
     """
 
-    counts: dict[BatchState, int]  #: Rows per state at the end (a state no row is in may be left out).
+    counts: dict[BatchState, int]  #: Rows per state at the end.
     sent: int  #: Pay-outs handed to the gateway client in this run.
     paused: Optional[str]  #: Why the stop rule paused the batch, or none.
     stopped: bool  #: True when the run was stopped from taking rows (a stop signal, Ctrl-C, cancellation).
@@ -56,7 +56,7 @@ class RunSummary(_Answer):
 class BatchProgress(_Answer):
     """Progress of a run, reported after every row that changed state."""
 
-    counts: dict[BatchState, int]  #: Rows per state (a state no row is in may be left out).
+    counts: dict[BatchState, int]  #: Rows per state.
     sent: int  #: Pay-outs handed to the gateway client in this run.
     elapsed_ms: int  #: Milliseconds since the run started.
     rate_per_second: float  #: Pay-outs per second (a measurement, not money).
