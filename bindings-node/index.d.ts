@@ -10,8 +10,13 @@ import type {
   StatusResponse,
   BalanceResponse,
   Status,
-  BatchRowError,
   SmilepayzEvent,
+  AddSummary,
+  BatchProgress,
+  BatchReport,
+  BatchState,
+  Coverage,
+  RunSummary,
 } from './types';
 
 export * from './types';
@@ -217,11 +222,8 @@ export declare function isFinal(status: Status | null | undefined): boolean;
 /** The body (with HTTP 200) that acknowledges a processed callback: `SUCCESS`. */
 export declare const ACKNOWLEDGEMENT: string;
 
-/** Row states of a batch journal (then the gateway's final status in `status`). */
-export type BatchState = 'pending' | 'sending' | 'accepted' | 'rejected' | 'unknown' | 'final';
-
-/** Rows per state. */
-export type BatchCounts = Record<BatchState, number>;
+/** Rows per state, every state named. */
+export type BatchCounts = RunSummary['counts'];
 
 /** Where a batch lives: a SQLite file path or a `postgresql://` URL, and the batch id. */
 export interface BatchOpenOptions {
@@ -235,16 +237,6 @@ export interface BatchOpenOptions {
 export interface AddOptions {
   /** Journal the valid rows and list the invalid ones in `skipped`, instead of refusing the whole input. */
   skipInvalid?: boolean;
-}
-
-/** What an add did. */
-export interface AddSummary {
-  /** Rows journaled by this add (now pending). */
-  added: number;
-  /** Rows already journaled with the same content (a re-run of the same input). */
-  unchanged: number;
-  /** Rows refused and skipped (only with `skipInvalid`). */
-  skipped: BatchRowError[];
 }
 
 /** Options of `run` and `resume`. An unknown key is a `ConfigError`; durations in milliseconds. */
@@ -267,67 +259,6 @@ export interface RunOptions {
   onProgress?: (progress: BatchProgress) => void;
   /** Stops taking new rows; the rows in flight finish and are journaled, then the run resolves with `stopped: true`. */
   signal?: AbortSignal;
-}
-
-/** How a run ended. */
-export interface RunSummary {
-  counts: BatchCounts;
-  /** Pay-outs sent in this run. */
-  sent: number;
-  /** Why the stop rule paused the batch, or null. */
-  paused: string | null;
-  /** True when a signal stopped the run. */
-  stopped: boolean;
-  /** No row pending, sending or unknown. */
-  finished: boolean;
-}
-
-/** Progress of a run. */
-export interface BatchProgress {
-  counts: BatchCounts;
-  /** Pay-outs sent in this run. */
-  sent: number;
-  elapsedMs: number;
-  /** Pay-outs per second (a measurement, not money). */
-  ratePerSecond: number;
-  /** Null before a rate is known. */
-  etaMs: number | null;
-}
-
-/** The pre-flight per currency, exact decimal strings. */
-export interface Coverage {
-  needed: string;
-  available: string;
-}
-
-/** One row of a batch report. Amounts are exact decimal strings. */
-export interface ReportRow {
-  rowNumber: number;
-  orderNo: string;
-  tradeNo: string | null;
-  state: BatchState;
-  /** The gateway's status (final ones: SUCCESS, FAILED, …), or null. */
-  status: Status | null;
-  gatewayCode: string | null;
-  message: string | null;
-  currency: string;
-  amount: string;
-  sendAttempts: number;
-}
-
-/** Rows and amounts per currency (exact decimal strings). */
-export interface BatchTotal {
-  rows: number;
-  amounts: Record<string, string>;
-}
-
-/** Every row of a batch and its totals. */
-export interface BatchReport {
-  batchId: string;
-  paused: string | null;
-  rows: ReportRow[];
-  byState: Partial<Record<BatchState, BatchTotal>>;
-  byStatus: Record<string, BatchTotal>;
 }
 
 /**

@@ -326,6 +326,107 @@ export interface CallbackNotification {
   raw: string;
 }
 
+/** Where a row of a batch stands (a final row's gateway status is in `status`). */
+export type BatchState = 'pending' | 'sending' | 'accepted' | 'rejected' | 'unknown' | 'final';
+
+/**
+ * What an add did: rows added, rows already journaled with the same content, and the refused rows it left out
+ * (when told to skip invalid rows).
+ */
+export interface AddSummary {
+  /** Rows journaled by this add (now pending). */
+  added: number;
+  /** Rows already journaled with the same content (a re-run of the same input). */
+  unchanged: number;
+  /** Rows refused and left out (only when told to skip invalid rows). */
+  skipped: BatchRowError[];
+}
+
+/**
+ * How a run ended: rows per state, pay-outs sent, why the stop rule paused the batch, whether it was stopped,
+ * and whether it is finished.
+ */
+export interface RunSummary {
+  /** Rows per state at the end. */
+  counts: Record<BatchState, number>;
+  /** Pay-outs handed to the gateway client in this run. */
+  sent: number;
+  /** Why the stop rule paused the batch, or none. */
+  paused: string | null;
+  /** True when the run was stopped from taking rows (a stop signal, Ctrl-C, cancellation). */
+  stopped: boolean;
+  /** True when no row is pending, sending or unknown. */
+  finished: boolean;
+}
+
+/** Progress of a run, reported after every row that changed state. */
+export interface BatchProgress {
+  /** Rows per state. */
+  counts: Record<BatchState, number>;
+  /** Pay-outs handed to the gateway client in this run. */
+  sent: number;
+  /** Milliseconds since the run started. */
+  elapsedMs: number;
+  /** Pay-outs per second (a measurement, not money). */
+  ratePerSecond: number;
+  /** Milliseconds still needed at this rate; none before there is a rate. */
+  etaMs: number | null;
+}
+
+/** The pre-flight of one currency: what the batch still has to send, and the available balance (exact). */
+export interface Coverage {
+  /** The sum of the pending rows' amounts. */
+  needed: string;
+  /** The available balance the gateway reported. */
+  available: string;
+}
+
+/** One row of a batch report (the amount exact). */
+export interface ReportRow {
+  /** 1-based row number. */
+  rowNumber: number;
+  /** The order number. */
+  orderNo: string;
+  /** The gateway's trade number, once known. */
+  tradeNo: string | null;
+  /** Where the row stands. */
+  state: BatchState;
+  /** The gateway's status (PROCESSING, SUCCESS, FAILED, ...), once known. */
+  status: string | null;
+  /** The gateway's code (of a refusal, or of the last answer). */
+  gatewayCode: string | null;
+  /** What happened last. */
+  message: string | null;
+  /** The currency code. */
+  currency: string;
+  /** The amount, exact. */
+  amount: string;
+  /** How many times the pay-out was handed to the gateway client. */
+  sendAttempts: number;
+}
+
+/** Rows and exact amounts per currency of one state or status. */
+export interface BatchTotal {
+  /** How many rows. */
+  rows: number;
+  /** Their amounts per currency, exact. */
+  amounts: Record<string, string>;
+}
+
+/** A batch's report: every row, and totals per state and per final status. */
+export interface BatchReport {
+  /** The batch id. */
+  batchId: string;
+  /** Why the batch is paused (a stop rule), if it is. */
+  paused: string | null;
+  /** Every row, by row number. */
+  rows: ReportRow[];
+  /** Totals per state (final rows are counted once more, per status, in the totals per status). */
+  byState: Partial<Record<BatchState, BatchTotal>>;
+  /** Totals of final rows per status (SUCCESS, FAILED, ...). */
+  byStatus: Record<string, BatchTotal>;
+}
+
 /** Where a request went. */
 export type EventEndpoint = 'payout' | 'status' | 'balance';
 

@@ -20,6 +20,7 @@ pub fn outputs(root: &Path) -> Result<Vec<(PathBuf, String)>, String> {
         (py.join("requests.py"), python::requests(&model)),
         (py.join("models.py"), python::models(&model)),
         (py.join("errors.py"), python::errors(&model)),
+        (py.join("batch_models.py"), python::batch_models(&model)),
         (PathBuf::from("bindings-node/types.d.ts"), typescript::types(&model)),
         (PathBuf::from("bindings-node/lib/error-classes.js"), typescript::error_classes_js(&model)),
     ])

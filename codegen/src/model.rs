@@ -3,9 +3,10 @@
 //! vectors), and the error kinds of `smilepayz-interop`.
 
 use serde_json::Value;
-use smilepayz::describe::{ChoiceSet, Record, Ty};
+use smilepayz::describe::{ChoiceSet, Describe, Record, Ty};
 use smilepayz::validation::{Case, FieldPath, in_case};
 use smilepayz::{CallbackNotification, PayoutRequest, Region};
+use smilepayz_interop::batch_answers;
 use smilepayz_interop::kinds::{ERROR_KINDS, ErrorKind};
 use std::collections::BTreeSet;
 
@@ -29,6 +30,10 @@ pub(crate) struct Model {
     pub(crate) errors: &'static [ErrorKind],
     /// The events, one record per kind, with the event's name.
     pub(crate) events: Vec<(&'static str, Record)>,
+    /// The batch answers (`smilepayz-interop`'s, which shapes them) and the records they use.
+    pub(crate) batch_records: Vec<Record>,
+    /// The closed sets of strings the batch answers use (row states).
+    pub(crate) batch_choices: Vec<ChoiceSet>,
 }
 
 /// The model, with requiredness probed against the golden requests in `vectors` (the
@@ -60,12 +65,23 @@ pub(crate) fn model(vectors: &str) -> Result<Model, String> {
     let mut answer_records = Vec::new();
     let mut ignored = Vec::new();
     for ty in [
-        <smilepayz::PayoutResponse as smilepayz::describe::Describe>::ty(),
-        <smilepayz::StatusResponse as smilepayz::describe::Describe>::ty(),
-        <smilepayz::BalanceResponse as smilepayz::describe::Describe>::ty(),
-        <CallbackNotification as smilepayz::describe::Describe>::ty(),
+        <smilepayz::PayoutResponse as Describe>::ty(),
+        <smilepayz::StatusResponse as Describe>::ty(),
+        <smilepayz::BalanceResponse as Describe>::ty(),
+        <CallbackNotification as Describe>::ty(),
     ] {
         collect(&ty, &mut answer_records, &mut ignored);
+    }
+    let mut batch_records = Vec::new();
+    let mut batch_choices = Vec::new();
+    for ty in [
+        <batch_answers::AddSummary as Describe>::ty(),
+        <batch_answers::RunSummary as Describe>::ty(),
+        <batch_answers::BatchProgress as Describe>::ty(),
+        <batch_answers::Coverage as Describe>::ty(),
+        <batch_answers::BatchReport as Describe>::ty(),
+    ] {
+        collect(&ty, &mut batch_records, &mut batch_choices);
     }
     let statuses = smilepayz::Status::KNOWN.iter().map(|s| s.as_str().to_owned()).collect();
     Ok(Model {
@@ -78,6 +94,8 @@ pub(crate) fn model(vectors: &str) -> Result<Model, String> {
         optional,
         errors: ERROR_KINDS,
         events: events()?,
+        batch_records,
+        batch_choices,
     })
 }
 
@@ -109,6 +127,10 @@ fn events() -> Result<Vec<(&'static str, Record)>, String> {
 fn collect(ty: &Ty, records: &mut Vec<Record>, choices: &mut Vec<ChoiceSet>) {
     match ty {
         Ty::Option(inner) | Ty::List(inner) => collect(inner, records, choices),
+        Ty::Map { key, value, .. } => {
+            collect(key, records, choices);
+            collect(value, records, choices);
+        }
         Ty::Record(r) => {
             for f in &r.fields {
                 collect(&f.ty, records, choices);
@@ -122,7 +144,7 @@ fn collect(ty: &Ty, records: &mut Vec<Record>, choices: &mut Vec<ChoiceSet>) {
                 choices.push(c.clone());
             }
         }
-        Ty::Str | Ty::Decimal | Ty::Int | Ty::Bool | Ty::Status | Ty::Json => {}
+        Ty::Str | Ty::Decimal | Ty::Int | Ty::Float | Ty::Bool | Ty::Status | Ty::Json | Ty::Named(_) => {}
     }
 }
 

@@ -106,12 +106,17 @@ fn request_type(ty: &Ty, optional: bool) -> String {
         Ty::Str => vec!["str".to_owned()],
         Ty::Decimal => vec!["Amount".to_owned()],
         Ty::Int => vec!["int".to_owned()],
+        Ty::Float => vec!["float".to_owned()],
         Ty::Bool => vec!["bool".to_owned()],
         Ty::Status => vec!["str".to_owned()],
         Ty::Json => vec!["Mapping[str, Any]".to_owned()],
         Ty::Choice(c) => vec![c.name.to_owned()],
+        Ty::Named(n) => vec![(*n).to_owned()],
         Ty::Record(r) => vec![name(r.name).to_owned(), "Mapping[str, Any]".to_owned()],
         Ty::List(inner) => vec![format!("list[{}]", request_type(inner, false))],
+        Ty::Map { key, value, .. } => {
+            vec![format!("Mapping[{}, {}]", request_type(key, false), request_type(value, false))]
+        }
         Ty::Option(inner) => vec![request_type(inner, false)],
     };
     match (optional, members.len()) {
@@ -191,12 +196,15 @@ fn answer_type(ty: &Ty) -> String {
         Ty::Str => "str".into(),
         Ty::Decimal => "Decimal".into(),
         Ty::Int => "int".into(),
+        Ty::Float => "float".into(),
         Ty::Bool => "bool".into(),
         Ty::Status => "Status".into(),
         Ty::Json => "dict[str, Any]".into(),
         Ty::Choice(c) => c.name.into(),
+        Ty::Named(n) => (*n).into(),
         Ty::Record(r) => name(r.name).into(),
         Ty::List(inner) => format!("list[{}]", answer_type(inner)),
+        Ty::Map { key, value, .. } => format!("dict[{}, {}]", answer_type(key), answer_type(value)),
         Ty::Option(inner) => format!("Optional[{}]", answer_type(inner)),
     }
 }
@@ -204,10 +212,14 @@ fn answer_type(ty: &Ty) -> String {
 /// How a value of `ty` is built from the native JSON value, when it is not kept as is.
 fn convert(ty: &Ty) -> Option<String> {
     match ty {
-        Ty::Str | Ty::Int | Ty::Bool | Ty::Json | Ty::Choice(_) => None,
+        Ty::Str | Ty::Int | Ty::Float | Ty::Bool | Ty::Json | Ty::Choice(_) => None,
         Ty::Decimal => Some("Decimal".into()),
         Ty::Status => Some("Status".into()),
         Ty::Record(r) => Some(format!("{}._from", name(r.name))),
+        // The refused rows of a batch input are built by `_errors` (they are errors' fields too).
+        Ty::List(inner) if **inner == Ty::Named("BatchRowError") => Some("_batch_rows".into()),
+        Ty::Named(n) => Some(format!("{n}._from")),
+        Ty::Map { value, .. } => convert(value).map(|c| format!("_map({c})")),
         Ty::List(inner) => Some(convert(inner).map_or_else(|| "list".into(), |c| format!("_list({c})"))),
         Ty::Option(inner) => convert(inner).map(|c| format!("_opt({c})")),
     }
@@ -264,6 +276,42 @@ pub(crate) fn models(model: &Model) -> String {
     out
 }
 
+/// `batch_models.py`: a batch's answers as frozen dataclasses, shaped by
+/// `smilepayz-interop` (amounts `Decimal`; the refused rows are the errors' `BatchRowError`).
+pub(crate) fn batch_models(model: &Model) -> String {
+    let mut out = String::from(HEADER);
+    out.push_str(concat!(
+        "\"\"\"What a batch answers (summaries, progress, pre-flight, report) as typed objects;\n",
+        ":mod:`smilepayz.batch` returns them. Amounts are :class:`decimal.Decimal`.\"\"\"\n\n",
+        "from __future__ import annotations\n\n",
+        "from dataclasses import dataclass\n",
+        "from decimal import Decimal\n",
+        "from typing import Literal, Optional\n\n",
+        "from ._answers import _Answer, _by_name, _list, _map\n",
+        "from ._errors import BatchRowError, _batch_rows\n\n",
+    ));
+    let mut names: Vec<String> = model.batch_choices.iter().map(|c| c.name.to_owned()).collect();
+    names.extend(model.batch_records.iter().map(|r| name(r.name).to_owned()));
+    all(&mut out, &mut names);
+    for c in &model.batch_choices {
+        let values: Vec<&str> = c.values.iter().map(|(v, _)| *v).collect();
+        let _ = writeln!(out, "\n{}", call("", &format!("{} = Literal[", c.name), &quoted(&values), "]"));
+        docstring(&mut out, &c.doc, "");
+    }
+    for r in &model.batch_records {
+        let _ = writeln!(out, "\n\n@dataclass(frozen=True)\nclass {}(_Answer):", name(r.name));
+        docstring(&mut out, &r.doc, "    ");
+        out.push('\n');
+        if let Some(c) = converters(r.fields.iter().map(|f| (f.name.to_owned(), convert(&f.ty)))) {
+            let _ = writeln!(out, "{c}");
+        }
+        for f in &r.fields {
+            field(&mut out, &format!("    {}: {}", f.name, answer_type(&f.ty)), &f.doc);
+        }
+    }
+    out
+}
+
 /// The callback's fields as typed properties over `_fields` (verified callbacks read them
 /// from the native object on first use).
 fn callback_fields(out: &mut String, r: &Record) {
@@ -272,7 +320,7 @@ fn callback_fields(out: &mut String, r: &Record) {
     out.push_str("\n    __slots__ = ()\n\n");
     for f in &r.fields {
         let base = match required(&f.ty) {
-            Ty::Str | Ty::Int | Ty::Bool | Ty::Json | Ty::Choice(_) => "str".to_owned(),
+            Ty::Str | Ty::Int | Ty::Float | Ty::Bool | Ty::Json | Ty::Choice(_) => "str".to_owned(),
             other => convert(other).unwrap_or_else(|| "str".into()),
         };
         let build = if matches!(f.ty, Ty::Option(_)) { format!("_opt({base})") } else { base };

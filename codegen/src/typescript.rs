@@ -4,7 +4,7 @@
 //! classes themselves.
 
 use crate::model::{Model, camel, error_class, record_prefix, required, wrap};
-use smilepayz::describe::{Field, Ty};
+use smilepayz::describe::{ChoiceSet, Field, Record, Ty};
 use smilepayz_interop::kinds::Shape;
 use std::fmt::Write;
 
@@ -37,13 +37,20 @@ fn ts_type(ty: &Ty) -> String {
     match ty {
         Ty::Str => "string".into(),
         Ty::Decimal => "string".into(),
-        Ty::Int => "number".into(),
+        Ty::Int | Ty::Float => "number".into(),
         Ty::Bool => "boolean".into(),
         Ty::Status => "Status".into(),
         Ty::Json => "Record<string, unknown>".into(),
         Ty::Choice(c) => c.name.into(),
+        Ty::Named(n) => (*n).into(),
         Ty::Record(r) => r.name.into(),
         Ty::List(inner) => format!("{}[]", ts_type(inner)),
+        Ty::Map { key, value, every_key: true } => format!("Record<{}, {}>", ts_type(key), ts_type(value)),
+        // Keys from a closed set, not all of them present.
+        Ty::Map { key, value, every_key: false } if matches!(**key, Ty::Choice(_)) => {
+            format!("Partial<Record<{}, {}>>", ts_type(key), ts_type(value))
+        }
+        Ty::Map { value, .. } => format!("Record<string, {}>", ts_type(value)),
         Ty::Option(inner) => format!("{} | null", ts_type(inner)),
     }
 }
@@ -120,20 +127,42 @@ pub(crate) fn types(model: &Model) -> String {
     out.push_str("\n/** A pay-out to any region: a discriminated union on `region`. */\n");
     let _ = writeln!(out, "export type PayoutRequest = {};", names.join(" | "));
     out.push_str("export type Region = PayoutRequest['region'];\n");
-    for r in &model.answer_records {
-        let lines: Vec<(String, &str)> =
-            r.fields.iter().map(|f| (format!("{}: {};", camel(f.name), ts_type(&f.ty)), f.doc.as_str())).collect();
-        interface(&mut out, &format!("export interface {}", r.name), "", &r.doc, &lines);
-    }
+    answer_interfaces(&mut out, &model.answer_records);
+    batch(&mut out, model);
     events(&mut out, model);
     errors(&mut out, model);
     out
 }
 
+/// A batch's answers as `smilepayz-interop` shapes them (amounts exact decimal strings).
+fn batch(out: &mut String, model: &Model) {
+    for c in &model.batch_choices {
+        choice_type(out, c);
+    }
+    answer_interfaces(out, &model.batch_records);
+}
+
+/// One interface per answer record, every field present (`null` when absent).
+fn answer_interfaces(out: &mut String, records: &[Record]) {
+    for r in records {
+        let lines: Vec<(String, &str)> =
+            r.fields.iter().map(|f| (format!("{}: {};", camel(f.name), ts_type(&f.ty)), f.doc.as_str())).collect();
+        interface(out, &format!("export interface {}", r.name), "", &r.doc, &lines);
+    }
+}
+
+/// A closed set of strings as a literal union, with its doc.
+fn choice_type(out: &mut String, c: &ChoiceSet) {
+    out.push('\n');
+    doc(out, &c.doc, "");
+    let values: Vec<&str> = c.values.iter().map(|(v, _)| *v).collect();
+    let _ = writeln!(out, "export type {} = {};", c.name, union(&values));
+}
+
 /// The events: their choice sets, then one union member per event, tagged by `event`.
 /// A field the core leaves out when absent is optional (`?`).
 fn events(out: &mut String, model: &Model) {
-    let mut choices: Vec<&smilepayz::describe::ChoiceSet> = Vec::new();
+    let mut choices: Vec<&ChoiceSet> = Vec::new();
     for (_, r) in &model.events {
         for f in &r.fields {
             if let Ty::Choice(c) = required(&f.ty)
@@ -144,10 +173,7 @@ fn events(out: &mut String, model: &Model) {
         }
     }
     for c in choices {
-        out.push('\n');
-        doc(out, &c.doc, "");
-        let values: Vec<&str> = c.values.iter().map(|(v, _)| *v).collect();
-        let _ = writeln!(out, "export type {} = {};", c.name, union(&values));
+        choice_type(out, c);
     }
     out.push('\n');
     doc(

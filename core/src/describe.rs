@@ -15,6 +15,8 @@ pub enum Ty {
     Decimal,
     /// A whole number (HTTP statuses and the like).
     Int,
+    /// A measurement (a rate, never money): a JSON number that may have a fraction.
+    Float,
     /// True or false.
     Bool,
     /// An order status: the known values, or any other text kept as given.
@@ -25,6 +27,19 @@ pub enum Ty {
     Option(Box<Ty>),
     /// A list.
     List(Box<Ty>),
+    /// A JSON object keyed by text with values of one type: counts per state, sums per
+    /// currency.
+    Map {
+        /// The keys: `Str`, or the `Choice` of the keys that may appear.
+        key: Box<Ty>,
+        /// Each value's shape.
+        value: Box<Ty>,
+        /// True when every key of a `Choice` is always present.
+        every_key: bool,
+    },
+    /// A type the bindings declare once elsewhere under this name, shared with the errors
+    /// (a refused batch row, `BatchRowError`).
+    Named(&'static str),
     /// A struct with named fields.
     Record(Record),
     /// A closed set of strings.
@@ -88,6 +103,7 @@ leaf! {
     u16 => Ty::Int,
     u32 => Ty::Int,
     u64 => Ty::Int,
+    f64 => Ty::Float,
     Decimal => Ty::Decimal,
     crate::models::GatewayTime => Ty::Str,
     crate::models::RawJson => Ty::Str,
@@ -104,6 +120,12 @@ impl<T: Describe> Describe for Option<T> {
 impl<T: Describe> Describe for Vec<T> {
     fn ty() -> Ty {
         Ty::List(Box::new(T::ty()))
+    }
+}
+
+impl<K: Describe, V: Describe> Describe for std::collections::BTreeMap<K, V> {
+    fn ty() -> Ty {
+        Ty::Map { key: Box::new(K::ty()), value: Box::new(V::ty()), every_key: false }
     }
 }
 

@@ -1,9 +1,12 @@
 //! `described!`: a struct declaration that, with feature `describe`, also describes itself
 //! (see `describe.rs`). Always compiled: the structs exist without the feature.
 
-/// A `describe::Record` from a name, its attributes and its fields with theirs.
+/// A `describe::Record` from a name, its attributes and its fields with theirs. Exported
+/// (hidden) for `smilepayz-interop`, which describes the batch answers it shapes.
 #[cfg(feature = "describe")]
-macro_rules! record {
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __describe_record {
     ($name:ident [$($meta:meta)*] { $([$($fmeta:meta)*] $field:ident : $fty:ty),* }) => {
         $crate::describe::Record {
             name: stringify!($name),
@@ -18,7 +21,7 @@ macro_rules! record {
     };
 }
 #[cfg(feature = "describe")]
-pub(crate) use record;
+pub(crate) use crate::__describe_record as record;
 
 /// Declares a struct with public fields and, with feature `describe`, its `describe::Describe`.
 macro_rules! described {

@@ -3,6 +3,7 @@
 //! binding's case. The rules themselves live in `smilepayz-batch`.
 
 use crate::answers::error_fields;
+use crate::batch_answers::{self as answers, Counts, RowErrors, StateName, ToJson, millis_of};
 use crate::settings::{millis, read, whole};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -105,107 +106,79 @@ fn object(case: Case, pairs: impl IntoIterator<Item = (&'static str, Value)>) ->
     Value::Object(pairs.into_iter().map(|(k, v)| (in_case(k, case), v)).collect::<Map<_, _>>())
 }
 
-fn millis_of(d: Duration) -> Value {
-    u64::try_from(d.as_millis()).unwrap_or(u64::MAX).into()
-}
-
 /// What an add did: `added`, `unchanged`, and the `skipped` rows (with `skip_invalid`).
 pub fn add_summary(summary: &AddSummary, case: Case) -> Value {
-    object(
-        case,
-        [
-            ("added", summary.added.into()),
-            ("unchanged", summary.unchanged.into()),
-            ("skipped", row_errors(&summary.skipped, case)),
-        ],
-    )
+    answers::AddSummary {
+        added: summary.added,
+        unchanged: summary.unchanged,
+        skipped: RowErrors(row_errors(&summary.skipped, case)),
+    }
+    .to_json(case)
 }
 
 /// How a run ended: rows per state, `sent`, `paused` (the stop rule's reason), `stopped`
 /// and `finished` (no row pending, sending or unknown).
 pub fn run_summary(summary: &RunSummary, case: Case) -> Value {
-    object(
-        case,
-        [
-            ("counts", json!(summary.counts)),
-            ("sent", summary.sent.into()),
-            ("paused", summary.paused.clone().into()),
-            ("stopped", summary.stopped.into()),
-            ("finished", summary.is_finished().into()),
-        ],
-    )
+    answers::RunSummary {
+        counts: Counts::new(&summary.counts),
+        sent: summary.sent,
+        paused: summary.paused.clone(),
+        stopped: summary.stopped,
+        finished: summary.is_finished(),
+    }
+    .to_json(case)
 }
 
 /// Progress: rows per state, `sent`, `elapsedMs`, `ratePerSecond` (pay-outs handed to
 /// the client per second, a measurement, not money) and `etaMs` (null before a rate).
 pub fn progress(progress: &Progress, case: Case) -> Value {
-    object(
-        case,
-        [
-            ("counts", json!(progress.counts)),
-            ("sent", progress.sent.into()),
-            ("elapsedMs", millis_of(progress.elapsed)),
-            ("ratePerSecond", json!(progress.rate_per_second())),
-            ("etaMs", progress.eta().map(millis_of).into()),
-        ],
-    )
+    answers::BatchProgress {
+        counts: Counts::new(&progress.counts),
+        sent: progress.sent,
+        elapsed_ms: millis_of(progress.elapsed),
+        rate_per_second: progress.rate_per_second(),
+        eta_ms: progress.eta().map(millis_of),
+    }
+    .to_json(case)
 }
 
 /// The pre-flight per currency: `needed` and `available`, exact decimal strings.
 pub fn coverage(coverage: &BTreeMap<String, Coverage>, case: Case) -> Value {
-    let per: Map<String, Value> = coverage
+    let per: BTreeMap<String, answers::Coverage> = coverage
         .iter()
-        .map(|(currency, c)| {
-            let entry =
-                object(case, [("needed", c.needed.to_string().into()), ("available", c.available.to_string().into())]);
-            (currency.clone(), entry)
-        })
+        .map(|(currency, c)| (currency.clone(), answers::Coverage { needed: c.needed, available: c.available }))
         .collect();
-    Value::Object(per)
+    per.to_json(case)
 }
 
 /// The report: `batchId`, `paused`, every row, and totals `byState` and `byStatus`
 /// (`rows` and `amounts` per currency, exact decimal strings).
 pub fn report(report: &Report, case: Case) -> Value {
-    let rows: Vec<Value> = report
+    let rows = report
         .rows
         .iter()
-        .map(|r| {
-            object(
-                case,
-                [
-                    ("rowNumber", r.row_number.into()),
-                    ("orderNo", r.order_no.clone().into()),
-                    ("tradeNo", r.trade_no.clone().into()),
-                    ("state", r.state.into()),
-                    ("status", r.status.clone().into()),
-                    ("gatewayCode", r.gateway_code.clone().into()),
-                    ("message", r.message.clone().into()),
-                    ("currency", r.currency.clone().into()),
-                    ("amount", r.amount.to_string().into()),
-                    ("sendAttempts", r.send_attempts.into()),
-                ],
-            )
+        .map(|r| answers::ReportRow {
+            row_number: r.row_number,
+            order_no: r.order_no.clone(),
+            trade_no: r.trade_no.clone(),
+            state: StateName(r.state),
+            status: r.status.clone(),
+            gateway_code: r.gateway_code.clone(),
+            message: r.message.clone(),
+            currency: r.currency.clone(),
+            amount: r.amount,
+            send_attempts: r.send_attempts,
         })
         .collect();
-    let totals = |map: &mut dyn Iterator<Item = (String, &Total)>| -> Value {
-        Value::Object(map.map(|(k, t)| (k, total(t, case))).collect())
-    };
-    object(
-        case,
-        [
-            ("batchId", report.batch_id.clone().into()),
-            ("paused", report.paused.clone().into()),
-            ("rows", Value::Array(rows)),
-            ("byState", totals(&mut report.by_state.iter().map(|(k, t)| ((*k).to_owned(), t)))),
-            ("byStatus", totals(&mut report.by_status.iter().map(|(k, t)| (k.clone(), t)))),
-        ],
-    )
-}
-
-fn total(t: &Total, case: Case) -> Value {
-    let amounts: Map<String, Value> = t.amounts.iter().map(|(c, a)| (c.clone(), a.to_string().into())).collect();
-    object(case, [("rows", t.rows.into()), ("amounts", Value::Object(amounts))])
+    let total = |t: &Total| answers::BatchTotal { rows: t.rows, amounts: t.amounts.clone() };
+    answers::BatchReport {
+        batch_id: report.batch_id.clone(),
+        paused: report.paused.clone(),
+        rows,
+        by_state: report.by_state.iter().map(|(k, t)| (StateName(k), total(t))).collect(),
+        by_status: report.by_status.iter().map(|(k, t)| (k.clone(), total(t))).collect(),
+    }
+    .to_json(case)
 }
 
 /// The report as CSV text (the header names the columns).
@@ -274,6 +247,7 @@ pub fn batch_error_fields(error: &BatchError, case: Case) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use smilepayz_batch::ReportRow;
 
     #[test]
     fn run_settings_read_either_case_and_zero_means_never() {
@@ -309,6 +283,46 @@ mod tests {
         let skip = AddSettings::from_json(json!({"skip_invalid": "yes"})).unwrap_err().to_string();
         assert!(skip.contains("skip_invalid"), "{skip}");
         assert!(AddSettings::from_json(json!({"skipInvalid": true})).unwrap().options().skip_invalid);
+    }
+
+    #[test]
+    fn answers_name_their_fields_in_case_and_keep_map_keys_and_amounts_as_written() {
+        let idr = |a: &str| Total { rows: 1, amounts: BTreeMap::from([("IDR".to_owned(), a.parse().unwrap())]) };
+        let row = ReportRow {
+            row_number: 1,
+            order_no: "ORDER0001".into(),
+            trade_no: None,
+            state: "final",
+            status: Some("IN_PROCESS".into()),
+            gateway_code: None,
+            message: None,
+            currency: "IDR".into(),
+            amount: "0.30".parse().unwrap(),
+            send_attempts: 1,
+        };
+        let report = Report {
+            batch_id: "b".into(),
+            paused: None,
+            rows: vec![row],
+            by_state: BTreeMap::from([("final", idr("0.30"))]),
+            by_status: BTreeMap::from([("IN_PROCESS".to_owned(), idr("0.30"))]),
+        };
+        let total = json!({"rows": 1, "amounts": {"IDR": "0.30"}});
+        let camel = super::report(&report, Case::Camel);
+        assert_eq!(camel["byStatus"], json!({"IN_PROCESS": total}));
+        assert_eq!(camel["byState"], json!({"final": total}));
+        assert_eq!(camel["rows"][0]["sendAttempts"], 1);
+        assert_eq!(camel["rows"][0]["amount"], "0.30");
+        let snake = super::report(&report, Case::Snake);
+        assert_eq!(snake["by_status"], json!({"IN_PROCESS": total}));
+        assert_eq!(snake["rows"][0]["order_no"], "ORDER0001");
+        let progress =
+            Progress { counts: BTreeMap::from([("pending", 2)]), sent: 0, elapsed: Duration::from_millis(1500) };
+        let camel = super::progress(&progress, Case::Camel);
+        assert_eq!(camel["elapsedMs"], 1500);
+        let zero = json!({"pending": 2, "sending": 0, "accepted": 0, "rejected": 0, "unknown": 0, "final": 0});
+        assert_eq!(camel["counts"], zero);
+        assert!(camel["etaMs"].is_null() && camel.get("eta_ms").is_none());
     }
 
     #[test]

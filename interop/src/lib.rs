@@ -6,6 +6,7 @@
 
 pub mod answers;
 pub mod batch;
+pub mod batch_answers;
 pub mod kinds;
 pub mod settings;
 

@@ -1,22 +1,34 @@
-// The declarations against the objects: for each answer and error the package returns,
+// The declarations against the objects: for each answer, batch answer and error the package returns,
 // a table of its fields whose shapes `tsc --strict` derives from index.d.ts (a missing,
 // extra or differently typed field does not compile), compared at run time with the
 // real object. So index.d.ts (generated from the core) is checked against what index.js
 // returns, not only against itself.
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import * as sdk from 'smilepayz';
 import type {
   AccountInfo,
+  AddSummary,
   BalanceResponse,
   BalanceValue,
+  BatchProgress,
+  BatchReport,
+  BatchRowError,
+  BatchState,
+  BatchTotal,
   CallbackNotification,
   Channel,
   ConfirmedCallback,
+  Coverage,
   MerchantEcho,
   Money,
   PayoutRequest,
   PayoutResponse,
+  ReportRow,
+  RunSummary,
   SmilepayzError,
   StatusResponse,
   Violation,
@@ -26,19 +38,21 @@ import { MockGateway } from 'smilepayz/testing';
 /** The run-time shape a declared type stands for. */
 type Shape<V> = [V] extends [string]
   ? 'string'
-  : [V] extends [number]
-    ? 'number'
-    : [V] extends [string | null]
-      ? 'string|null'
-      : [V] extends [number | null]
-        ? 'number|null'
-        : [V] extends [unknown[]]
-          ? 'array'
-          : [V] extends [object]
-            ? 'object'
-            : [V] extends [object | null]
-              ? 'object|null'
-              : never;
+  : [V] extends [boolean]
+    ? 'boolean'
+    : [V] extends [number]
+      ? 'number'
+      : [V] extends [string | null]
+        ? 'string|null'
+        : [V] extends [number | null]
+          ? 'number|null'
+          : [V] extends [unknown[]]
+            ? 'array'
+            : [V] extends [object]
+              ? 'object'
+              : [V] extends [object | null]
+                ? 'object|null'
+                : never;
 
 /** The keys of T's own fields: an error's `message`, `name`, `stack` and untyped `cause` are `Error`'s. */
 type Keys<T> = {
@@ -122,6 +136,54 @@ const notification: Fields<CallbackNotification> = {
   raw: 'string',
 };
 const violation: Fields<Violation> = { path: 'string', rule: 'string', message: 'string' };
+
+const addSummary: Fields<AddSummary> = { added: 'number', unchanged: 'number', skipped: 'array' };
+const rowError: Fields<BatchRowError> = { rowNumber: 'number', problem: 'string', message: 'string', violations: 'array' };
+const coverage: Fields<Coverage> = { needed: 'string', available: 'string' };
+const runSummary: Fields<RunSummary> = { counts: 'object', sent: 'number', paused: 'string|null', stopped: 'boolean', finished: 'boolean' };
+const batchProgress: Fields<BatchProgress> = {
+  counts: 'object',
+  sent: 'number',
+  elapsedMs: 'number',
+  ratePerSecond: 'number',
+  etaMs: 'number|null',
+};
+const reportRow: Fields<ReportRow> = {
+  rowNumber: 'number',
+  orderNo: 'string',
+  tradeNo: 'string|null',
+  state: 'string',
+  status: 'string|null',
+  gatewayCode: 'string|null',
+  message: 'string|null',
+  currency: 'string',
+  amount: 'string',
+  sendAttempts: 'number',
+};
+const batchTotal: Fields<BatchTotal> = { rows: 'number', amounts: 'object' };
+const batchReport: Fields<BatchReport> = { batchId: 'string', paused: 'string|null', rows: 'array', byState: 'object', byStatus: 'object' };
+// Every state, once: tsc refuses a missing or unknown one.
+const everyState: { [S in BatchState]: S } = {
+  pending: 'pending',
+  sending: 'sending',
+  accepted: 'accepted',
+  rejected: 'rejected',
+  unknown: 'unknown',
+  final: 'final',
+};
+
+/** Rows per state: every state, each a count. */
+function conformsCounts(counts: Record<BatchState, number>, what: string): void {
+  assert.deepEqual(Object.keys(counts).sort(), Object.values(everyState).sort(), `${what}: states`);
+  for (const n of Object.values(counts)) assert.equal(typeof n, 'number', what);
+}
+
+/** A total: its rows and an exact decimal string per currency. */
+function conformsTotal(total: BatchTotal | undefined, what: string): void {
+  assert.ok(total !== undefined, what);
+  conforms(total, batchTotal, what);
+  for (const amount of Object.values(total.amounts)) assert.match(amount, /^\d+(\.\d+)?$/, what);
+}
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
@@ -283,5 +345,63 @@ test('errors have exactly the declared fields, of the declared shapes', async ()
     assert.equal(seen.size, 9);
   } finally {
     await gw.close();
+  }
+});
+
+test('batch answers have exactly the declared fields, of the declared shapes', async () => {
+  const gw = await MockGateway.start();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shapes-batch-'));
+  try {
+    const client = new sdk.Client(gw.clientOptions({ timeoutMs: 2000 }));
+    const batch = await sdk.Batch.open(client, { journal: path.join(dir, 'journal.db'), batchId: 'shapes' });
+    const stamp = Date.now();
+    const idr = (orderNo: string, amount: string): PayoutRequest => ({
+      region: 'IDR',
+      orderNo,
+      purpose: 'Shapes',
+      amount,
+      paymentMethod: 'BRI',
+      cashAccount: '78120011629261665',
+    });
+    const added = await batch.add([idr(`SHAPEB${stamp}`, '150000'), idr(`SHAPEC${stamp}`, '20000'), idr('X', '1')], {
+      skipInvalid: true,
+    });
+    conforms(added, addSummary, 'AddSummary');
+    assert.equal(added.skipped.length, 1);
+    for (const skipped of added.skipped) conforms(skipped, rowError, 'BatchRowError');
+
+    gw.setBalance('ACC1', { currency: 'IDR', balance: '1000000', available: '900000' });
+    const cover = await batch.preflight('ACC1');
+    assert.deepEqual(Object.keys(cover), ['IDR']);
+    conforms(cover.IDR, coverage, 'Coverage');
+
+    const seen: BatchProgress[] = [];
+    const summary = await batch.run({ onProgress: (p) => seen.push(p) });
+    conforms(summary, runSummary, 'RunSummary');
+    conformsCounts(summary.counts, 'RunSummary.counts');
+    assert.ok(seen.length > 0, 'a run reports progress');
+    for (const p of seen) {
+      conforms(p, batchProgress, 'BatchProgress');
+      conformsCounts(p.counts, 'BatchProgress.counts');
+    }
+
+    await gw.settle(`SHAPEB${stamp}`, 'SUCCESS');
+    await gw.settle(`SHAPEC${stamp}`, 'FAILED');
+    assert.equal((await batch.run({ settleWithinMs: 10_000 })).counts.final, 2);
+    const report = await batch.report();
+    conforms(report, batchReport, 'BatchReport');
+    assert.equal(report.rows.length, 2);
+    for (const row of report.rows) {
+      conforms(row, reportRow, 'ReportRow');
+      assert.ok(Object.values(everyState).includes(row.state), row.state);
+    }
+    assert.deepEqual(Object.keys(report.byState), ['final']);
+    conformsTotal(report.byState.final, 'BatchReport.byState.final');
+    assert.deepEqual(Object.keys(report.byStatus).sort(), ['FAILED', 'SUCCESS']);
+    for (const [status, total] of Object.entries(report.byStatus)) conformsTotal(total, `BatchReport.byStatus.${status}`);
+    await batch.close();
+  } finally {
+    await gw.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -1,23 +1,24 @@
 """The generated typed layer against the real objects: every answer, callback and error
 the package returns holds exactly the fields its class declares, each a value of the
 declared type (mypy --strict checks the code that uses the annotations; this checks the
-annotations against what the native module really gives). The region classes, built from
-the golden requests, hold them as attributes and send the golden bytes."""
+annotations against what the native module really gives), nested ones too. The region
+classes, built from the golden requests, hold them as attributes and send the golden bytes."""
 
 from __future__ import annotations
 
 import dataclasses
 import typing
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, Literal, Union, get_args, get_origin
 
 import pytest
 import smilepayz
-from smilepayz import Client, PayoutRequest, errors, models, requests
+from smilepayz import Batch, Client, PayoutRequest, batch_models, errors, models, requests
 from smilepayz.testing import MockGateway, sign_callback
 
 from .conftest import load
-from .regions import snake_keys
+from .regions import GOLDEN, snake_keys
 
 
 def fits(value: Any, hint: Any) -> bool:
@@ -31,6 +32,9 @@ def fits(value: Any, hint: Any) -> bool:
         return value in get_args(hint)
     if origin is list:
         return isinstance(value, list) and all(fits(v, get_args(hint)[0]) for v in value)
+    if origin is dict:
+        key, item = get_args(hint)
+        return isinstance(value, dict) and all(fits(k, key) and fits(v, item) for k, v in value.items())
     if hint is type(None):
         return value is None
     return isinstance(value, hint)
@@ -39,20 +43,32 @@ def fits(value: Any, hint: Any) -> bool:
 def declared(cls: type) -> dict[str, Any]:
     """The public instance fields a class declares, with their types."""
     # The generated modules' names resolve the hints of the hand-written bases too.
-    hints = typing.get_type_hints(cls, localns={**vars(models), **vars(errors)})
+    hints = typing.get_type_hints(cls, localns={**vars(models), **vars(errors), **vars(batch_models)})
     return {k: v for k, v in hints.items() if not k.startswith("_") and get_origin(v) is not typing.ClassVar}
 
 
 def conforms(value: Any, native: dict[str, Any] | None = None) -> None:
-    """``value`` holds a value of each declared type (and its native dict exactly those fields)."""
+    """``value`` holds a value of each declared type (and its native dict exactly those
+    fields), and so does every object in it (in a field, a list or a mapping)."""
     fields = declared(type(value))
     if native is not None:
         assert set(native) == set(fields), type(value).__name__
     for name, hint in fields.items():
         field = getattr(value, name)
         assert fits(field, hint), f"{type(value).__name__}.{name} = {field!r} is not {hint}"
-        if dataclasses.is_dataclass(field):
-            conforms(field)
+        for inner, inner_native in nested(field, None if native is None else native[name]):
+            conforms(inner, inner_native)
+
+
+def nested(field: Any, native: Any) -> list[tuple[Any, Any]]:
+    """The objects in ``field`` (itself, list items, mapping values), each with its native value."""
+    if isinstance(field, list):
+        pairs = [(v, None if native is None else native[i]) for i, v in enumerate(field)]
+    elif isinstance(field, dict):
+        pairs = [(v, None if native is None else native[k]) for k, v in field.items()]
+    else:
+        pairs = [(field, native)]
+    return [(v, n) for v, n in pairs if dataclasses.is_dataclass(v)]
 
 
 def test_answers_hold_exactly_their_declared_fields(gateway: MockGateway, client: Client) -> None:
@@ -84,6 +100,41 @@ def test_answers_hold_exactly_their_declared_fields(gateway: MockGateway, client
     for name, hint in callback_fields.items():
         assert fits(getattr(verified, name), hint), name
     conforms(client.confirm_callback(verified))
+
+
+def test_batch_answers_hold_exactly_their_declared_fields(gateway: MockGateway, client: Client, tmp_path: Path) -> None:
+    idr = snake_keys(GOLDEN["idr-minimal"])
+    rows = [
+        {**idr, "order_no": "TYPESB001", "amount": "150000"},
+        {**idr, "order_no": "TYPESB002", "amount": "20000"},
+        {**idr, "order_no": "X", "amount": "1"},
+    ]
+    with Batch(client, journal=tmp_path / "types.journal", batch_id="types") as batch:
+        native_added = batch._native.add(rows, settings={"skip_invalid": True})
+        added = batch_models.AddSummary._from(native_added)
+        conforms(added, native_added)
+        assert added.added == 2 and [r.row_number for r in added.skipped] == [3]
+        gateway.set_balance("ACC1", "IDR", Decimal("1000000"), Decimal("900000"))
+        native_coverage = batch._native.preflight("ACC1")
+        for currency, cover in batch.preflight("ACC1").items():
+            conforms(cover, native_coverage[currency])
+        assert batch.preflight("ACC1")["IDR"].needed == Decimal("170000")
+        progress: list[dict[str, Any]] = []
+        native_run = batch._native.run(settings={}, on_progress=progress.append)
+        conforms(batch_models.RunSummary._from(native_run), native_run)
+        assert progress, "a run reports progress"
+        for p in progress:
+            conforms(batch_models.BatchProgress._from(p), p)
+        gateway.settle("TYPESB001", "SUCCESS")
+        gateway.settle("TYPESB002", "FAILED")
+        settled = batch.run(settle_within_ms=10_000)
+        every = {"pending": 0, "sending": 0, "accepted": 0, "rejected": 0, "unknown": 0, "final": 2}
+        assert settled.finished and settled.counts == every, settled
+        native_report = batch._native.report()
+        report = batch_models.BatchReport._from(native_report)
+        conforms(report, native_report)
+        assert len(report.rows) == 2 and set(report.by_status) == {"SUCCESS", "FAILED"}
+        assert report.by_state["final"].amounts == {"IDR": Decimal("170000")}
 
 
 def raised(call: Any) -> errors.SmilepayzError:

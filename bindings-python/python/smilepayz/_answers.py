@@ -62,6 +62,15 @@ def _list(convert: Callable[[Any], T]) -> Callable[[Any], list[T]]:
     return each
 
 
+def _map(convert: Callable[[Any], T]) -> Callable[[Any], dict[str, T]]:
+    """``convert`` for each value of a mapping; its keys (states, currencies) are kept."""
+
+    def each(values: Any) -> dict[str, T]:
+        return {k: convert(v) for k, v in values.items()}
+
+    return each
+
+
 def _by_name(**convert: Callable[[Any], Any]) -> Mapping[str, Callable[[Any], Any]]:
     """How fields are built from the native values, by field name (read-only)."""
     return MappingProxyType(convert)

@@ -12,151 +12,25 @@ import asyncio
 import logging
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from decimal import Decimal
 from types import TracebackType
 from typing import Any, Callable, Optional, Union
 
-from . import _native
-from ._errors import BatchRowError, _batch_rows
+from . import _native, batch_models
+from ._answers import _map
+from .batch_models import *  # noqa: F403
+from .batch_models import AddSummary, BatchProgress, BatchReport, Coverage, RunSummary
 from .callbacks import ConfirmedCallback
 from .client import AsyncClient, Client
 from .requests import PayoutRequest
 
-__all__ = [
-    "AddSummary",
-    "AsyncBatch",
-    "Batch",
-    "BatchProgress",
-    "BatchReport",
-    "BatchTotal",
-    "Coverage",
-    "ReportRow",
-    "RunSummary",
-]
+__all__ = ["AsyncBatch", "Batch"]
+__all__ += batch_models.__all__
 
 _log = logging.getLogger("smilepayz.batch")
 
 Row = Union[Mapping[str, Any], PayoutRequest]
 """A row from code: a mapping as :meth:`PayoutRequest.from_dict` reads it (snake_case,
 with ``region``) or a typed request."""
-
-
-@dataclass(frozen=True)
-class AddSummary:
-    """What an add did: rows ``added``, rows already journaled with the same content
-    (``unchanged``), and the refused rows left out with ``skip_invalid=True``."""
-
-    added: int
-    unchanged: int
-    skipped: list[BatchRowError]
-
-    @classmethod
-    def _from(cls, d: Mapping[str, Any]) -> AddSummary:
-        return cls(added=d["added"], unchanged=d["unchanged"], skipped=_batch_rows(d["skipped"]))
-
-
-@dataclass(frozen=True)
-class RunSummary:
-    """How a run ended: rows per state, pay-outs ``sent`` in this run, ``paused`` (the
-    stop rule's reason), ``stopped`` (stopped from taking rows) and ``finished`` (no row
-    pending, sending or unknown)."""
-
-    counts: dict[str, int]
-    sent: int
-    paused: Optional[str]
-    stopped: bool
-    finished: bool
-
-    @classmethod
-    def _from(cls, d: Mapping[str, Any]) -> RunSummary:
-        return cls(**d)
-
-
-@dataclass(frozen=True)
-class BatchProgress:
-    """A progress report: rows per state, pay-outs ``sent`` in this run, time since the
-    run started, pay-outs per second (a measurement, not money) and the estimated time
-    left (``None`` before there is a rate)."""
-
-    counts: dict[str, int]
-    sent: int
-    elapsed_ms: int
-    rate_per_second: float
-    eta_ms: Optional[int]
-
-    @classmethod
-    def _from(cls, d: Mapping[str, Any]) -> BatchProgress:
-        return cls(**d)
-
-
-@dataclass(frozen=True)
-class Coverage:
-    """The pre-flight of one currency: what the batch still has to send, and the
-    available balance."""
-
-    needed: Decimal
-    available: Decimal
-
-    @classmethod
-    def _from(cls, d: Mapping[str, Any]) -> Coverage:
-        return cls(needed=Decimal(d["needed"]), available=Decimal(d["available"]))
-
-
-@dataclass(frozen=True)
-class ReportRow:
-    """One row of a report: its number and orderNo, the gateway's tradeNo, the row's
-    state (``pending``, ``sending``, ``accepted``, ``rejected``, ``unknown``, ``final``),
-    the gateway status, code and message, the money and how often it was sent."""
-
-    row_number: int
-    order_no: str
-    trade_no: Optional[str]
-    state: str
-    status: Optional[str]
-    gateway_code: Optional[str]
-    message: Optional[str]
-    currency: str
-    amount: Decimal
-    send_attempts: int
-
-    @classmethod
-    def _from(cls, d: Mapping[str, Any]) -> ReportRow:
-        return cls(**{**d, "amount": Decimal(d["amount"])})
-
-
-@dataclass(frozen=True)
-class BatchTotal:
-    """Rows and exact amounts per currency of one state or status."""
-
-    rows: int
-    amounts: dict[str, Decimal]
-
-    @classmethod
-    def _from(cls, d: Mapping[str, Any]) -> BatchTotal:
-        return cls(rows=d["rows"], amounts={c: Decimal(a) for c, a in d["amounts"].items()})
-
-
-@dataclass(frozen=True)
-class BatchReport:
-    """Every row, and totals per state (``by_state``) and per final status
-    (``by_status``); ``paused`` is the stop rule's reason while the batch is paused."""
-
-    batch_id: str
-    paused: Optional[str]
-    rows: list[ReportRow]
-    by_state: dict[str, BatchTotal]
-    by_status: dict[str, BatchTotal]
-
-    @classmethod
-    def _from(cls, d: Mapping[str, Any]) -> BatchReport:
-        return cls(
-            batch_id=d["batch_id"],
-            paused=d["paused"],
-            rows=[ReportRow._from(r) for r in d["rows"]],
-            by_state={k: BatchTotal._from(t) for k, t in d["by_state"].items()},
-            by_status={k: BatchTotal._from(t) for k, t in d["by_status"].items()},
-        )
 
 
 OnProgress = Callable[[BatchProgress], object]
@@ -249,7 +123,7 @@ class Batch(_Batch):
     def preflight(self, account_no: str) -> dict[str, Coverage]:
         """Compares what the batch still has to send, per currency, with the balance;
         raises :class:`~smilepayz.errors.InsufficientBalanceError` when it falls short."""
-        return {c: Coverage._from(v) for c, v in self._native.preflight(account_no).items()}
+        return _map(Coverage._from)(self._native.preflight(account_no))
 
     def run(
         self,
@@ -324,8 +198,7 @@ class AsyncBatch(_Batch):
         return AddSummary._from(await self._native.add_file(_location(path), settings=settings, asynchronous=True))
 
     async def preflight(self, account_no: str) -> dict[str, Coverage]:
-        answer = await self._native.preflight(account_no, asynchronous=True)
-        return {c: Coverage._from(v) for c, v in answer.items()}
+        return _map(Coverage._from)(await self._native.preflight(account_no, asynchronous=True))
 
     async def run(
         self,
