@@ -57,14 +57,14 @@ async fn journaled<J: Journal>(
     prefix: &str,
     rows: u64,
     in_flight: usize,
-) -> Result<(f64, f64), Failure> {
+) -> Result<(f64, Usage), Failure> {
     let batch = Batch::open(journal, prefix).await?;
     batch.add((0..rows).map(|i| row(prefix, i)), AddOptions::default()).await?;
-    let (started, cpu) = (Instant::now(), cpu_seconds());
+    let (started, usage) = (Instant::now(), Usage::now());
     let options = RunOptions { concurrency: in_flight, ..RunOptions::default() };
     let summary = batch.run(client, options).await?;
     assert!(summary.is_finished() && summary.sent == rows, "{summary:?}");
-    Ok((rows as f64 / started.elapsed().as_secs_f64(), cpu_seconds() - cpu))
+    Ok((rows as f64 / started.elapsed().as_secs_f64(), Usage::now().since(&usage)))
 }
 
 /// A plain loop, then the journal `run` opens: both rates.
@@ -75,30 +75,90 @@ async fn pair<J: Journal>(
     prefix: &str,
     (rows, in_flight): (u64, usize),
 ) -> Result<f64, Failure> {
-    let cpu = cpu_seconds();
+    let usage = Usage::now();
     let base = plain(client, &format!("{prefix}P"), rows, in_flight).await?;
-    let plain_cpu = cpu_seconds() - cpu;
+    let plain_usage = Usage::now().since(&usage);
     // The run alone: adding the rows is not timed.
-    let (rate, run_cpu) = journaled(journal().await?, client, &format!("{prefix}J"), rows, in_flight).await?;
+    let (rate, run_usage) = journaled(journal().await?, client, &format!("{prefix}J"), rows, in_flight).await?;
     let per_row = |seconds: f64| seconds * 1e6 / rows as f64;
     println!(
         "{name:<11} plain Client loop {base:6.0} rows/s, through the journal {rate:6.0} rows/s: {:.2}x; \
-         this process's CPU per row {:.0} µs, {:.0} µs",
+         CPU per row: this process {:.0} µs, {:.0} µs, of which the SQLite thread {:.0} µs; the database server {:.0} µs; \
+         written per row beyond the plain loop {:.0} bytes",
         rate / base,
-        per_row(plain_cpu),
-        per_row(run_cpu)
+        per_row(plain_usage.cpu),
+        per_row(run_usage.cpu),
+        per_row(run_usage.journal_cpu),
+        per_row(run_usage.server_cpu),
+        (run_usage.written - plain_usage.written.min(run_usage.written)) as f64 / rows as f64,
     );
     Ok(rate / base)
 }
 
-/// CPU time of this process so far (all threads, user and system), from Linux's
-/// `/proc/self/stat` in clock ticks of 1/100 s: a shared machine slows the wall clock,
-/// not this.
-fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+/// What a stretch of the benchmark cost, from Linux's `/proc`: a shared machine slows
+/// the wall clock, not these.
+#[derive(Clone, Copy, Default)]
+struct Usage {
+    /// This process's CPU seconds (all threads, user and system).
+    cpu: f64,
+    /// Bytes this process handed to `write` (the SQLite WAL, mostly).
+    written: u64,
+    /// CPU seconds of the PostgreSQL server whose postmaster is
+    /// `SMILEPAYZ_BATCH_BENCH_PG_PID` (its own, its live backends' and its ended ones').
+    server_cpu: f64,
+    /// CPU seconds of the SQLite journal's own thread ("smilepayz-journal", which Linux
+    /// shortens to 15 bytes; all of SQLite's work and its
+    /// writes and fsyncs happen there).
+    journal_cpu: f64,
+}
+
+impl Usage {
+    fn now() -> Usage {
+        let written = std::fs::read_to_string("/proc/self/io")
+            .ok()
+            .and_then(|io| io.lines().find_map(|l| l.strip_prefix("wchar:")).and_then(|v| v.trim().parse().ok()))
+            .unwrap_or(0);
+        let server_cpu = std::env::var("SMILEPAYZ_BATCH_BENCH_PG_PID").map_or(0.0, |pid| server_seconds(pid.trim()));
+        let journal_cpu = std::fs::read_dir("/proc/self/task")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|task| {
+                std::fs::read_to_string(task.path().join("comm")).is_ok_and(|c| c.trim() == "smilepayz-journ")
+            })
+            .map(|task| stat_seconds(&format!("self/task/{}", task.file_name().to_string_lossy()), 2))
+            .sum();
+        Usage { cpu: stat_seconds("self", 2), written, server_cpu, journal_cpu }
+    }
+
+    fn since(&self, earlier: &Usage) -> Usage {
+        Usage {
+            cpu: self.cpu - earlier.cpu,
+            written: self.written.saturating_sub(earlier.written),
+            server_cpu: self.server_cpu - earlier.server_cpu,
+            journal_cpu: self.journal_cpu - earlier.journal_cpu,
+        }
+    }
+}
+
+/// The first `fields` of utime, stime, cutime, cstime of `/proc/<pid>/stat`, in seconds
+/// (clock ticks of 1/100 s).
+fn stat_seconds(pid: &str, fields: usize) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-    let ticks: f64 = after_name.split_whitespace().skip(11).take(2).filter_map(|t| t.parse::<f64>().ok()).sum();
+    let ticks: f64 = after_name.split_whitespace().skip(11).take(fields).filter_map(|t| t.parse::<f64>().ok()).sum();
     ticks / 100.0
+}
+
+/// The postmaster `pid` with its children: ended backends count in its `cutime`.
+fn server_seconds(pid: &str) -> f64 {
+    let children = std::fs::read_dir("/proc").into_iter().flatten().flatten().filter_map(|entry| {
+        let name = entry.file_name().into_string().ok()?;
+        let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+        let parent = stat.rsplit_once(')')?.1.split_whitespace().nth(1)?.to_owned();
+        (parent == pid).then_some(name)
+    });
+    stat_seconds(pid, 4) + children.map(|child| stat_seconds(&child, 2)).sum::<f64>()
 }
 
 /// The middle ratio (the lower of the two middles for an even count).

@@ -349,7 +349,7 @@ async fn many_workers(url: String) {
     let (probe, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
     tokio::spawn(connection);
     let held: i64 = probe
-        .query_one("SELECT COUNT(*) FROM smilepayz_batch_rows WHERE claimed_by = $1", &[&victim_name])
+        .query_one("SELECT COUNT(*) FROM smilepayz_batch_row_states WHERE claimed_by = $1", &[&victim_name])
         .await
         .unwrap()
         .get(0);

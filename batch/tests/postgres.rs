@@ -31,7 +31,7 @@ async fn xid(c: &tokio_postgres::Client) -> i64 {
 }
 
 async fn states(c: &tokio_postgres::Client) -> Vec<(i64, String, i64)> {
-    c.query("SELECT row_number, state, send_attempts FROM smilepayz_batch_rows ORDER BY row_number", &[])
+    c.query("SELECT row_number, state, send_attempts FROM smilepayz_batch_row_states ORDER BY row_number", &[])
         .await
         .unwrap()
         .iter()
@@ -93,7 +93,7 @@ async fn concurrent_state_changes_share_commits_yet_each_is_a_durable_compare_an
     // adds), one from a state the row is not in, and one row changed twice (one wins).
     // A NUL byte, which TEXT cannot hold, is stored as U+FFFD instead of failing.
     db.batch_execute(
-        "ALTER TABLE smilepayz_batch_rows ADD CONSTRAINT refused_by_the_test CHECK (message IS DISTINCT FROM 'refused')",
+        "ALTER TABLE smilepayz_batch_row_states ADD CONSTRAINT refused_by_the_test CHECK (message IS DISTINCT FROM 'refused')",
     )
     .await
     .unwrap();
@@ -139,7 +139,7 @@ async fn concurrent_state_changes_share_commits_yet_each_is_a_durable_compare_an
         assert_eq!(state, expected, "row {row}");
     }
     let kept: String =
-        db.query_one("SELECT message FROM smilepayz_batch_rows WHERE row_number = 49", &[]).await.unwrap().get(0);
+        db.query_one("SELECT message FROM smilepayz_batch_row_states WHERE row_number = 49", &[]).await.unwrap().get(0);
     assert_eq!(kept, "odd\u{FFFD}answer");
     assert_eq!(seen[200].1, "sending", "row 201, sent by w2");
     assert!(seen[201..].iter().all(|(_, s, _)| s == "pending"));

@@ -329,6 +329,19 @@ async fn the_journal_is_private_exclusive_secret_free_and_refuses_other_files() 
     std::fs::set_permissions(&app, std::fs::Permissions::from_mode(0o600)).unwrap();
     let e = SqliteJournal::open(&app).expect_err("another application's database");
     assert!(e.to_string().contains("tables users, without smilepayz_batch_journal"), "{e}");
+    // A journal an older runner wrote (schema 1: one table of rows) is named, not read.
+    let older = s.path("older.db");
+    rusqlite::Connection::open(&older)
+        .unwrap()
+        .execute_batch("CREATE TABLE smilepayz_batch_journal (schema_version INTEGER); INSERT INTO smilepayz_batch_journal VALUES (1)")
+        .unwrap();
+    std::fs::set_permissions(&older, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let e = SqliteJournal::open(&older).expect_err("schema 1");
+    assert!(
+        matches!(e, BatchError::NotAJournal { .. })
+            && e.to_string().contains("journal schema version Some(1), this runner reads 2"),
+        "{e}"
+    );
     let foreign = s.path("foreign.db");
     std::fs::write(&foreign, b"").unwrap();
     std::fs::set_permissions(&foreign, std::fs::Permissions::from_mode(0o644)).unwrap();

@@ -47,9 +47,14 @@ impl<J> Queue<J> {
 
 impl<J> Groups<J> {
     /// The next group, waiting on a thread of its own; `None` once the queue is gone.
+    /// When `linger` is set, the group is gathered that long after its first job, so
+    /// that callers working together share one commit (one fsync) more often.
     #[cfg(feature = "sqlite")]
-    pub(super) fn blocking_next(&mut self) -> Option<Vec<J>> {
+    pub(super) fn blocking_next(&mut self, linger: Option<std::time::Duration>) -> Option<Vec<J>> {
         let first = self.jobs.blocking_recv()?;
+        if let Some(linger) = linger {
+            std::thread::sleep(linger);
+        }
         Some(self.fill(first))
     }
 

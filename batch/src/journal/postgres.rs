@@ -9,8 +9,8 @@ mod steps;
 pub(crate) mod tls;
 
 use super::{
-    Change, Claim, Counts, Journal, JournalRow, MARKER_TABLE, NewRow, ROW_COLUMNS, SCHEMA_VERSION, Staged, State,
-    now_ms, schema,
+    Change, Claim, Counts, DISCARD, Journal, JournalRow, MARKER_TABLE, NewRow, ROW_COLUMNS, ROWS_JOINED,
+    SCHEMA_VERSION, Staged, State, now_ms, schema,
 };
 use crate::error::BatchError;
 use steps::{Step, Steps};
@@ -63,7 +63,7 @@ impl PostgresJournal {
         let mut first = clients.swap_remove(0);
         let tx = first.transaction().await.map_err(db)?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SCHEMA_LOCK]).await.map_err(db)?;
-        tx.batch_execute(&schema("BIGINT")).await.map_err(db)?;
+        tx.batch_execute(&schema("BIGINT", STATES_OPTIONS)).await.map_err(db)?;
         let version: Option<i64> = tx
             .query_opt(&format!("SELECT schema_version FROM {MARKER_TABLE}"), &[])
             .await
@@ -93,6 +93,10 @@ impl PostgresJournal {
         self.clients[i].lock().await
     }
 }
+
+/// Half of each page of states is left free at first, so that a state change can write
+/// the row's new version beside the old one and leave the indexes alone (a HOT update).
+const STATES_OPTIONS: &str = " WITH (fillfactor = 50)";
 
 /// Connections per worker for claims, adds and reads (a claim serves many rows).
 const CONNECTIONS: usize = 2;
@@ -183,7 +187,14 @@ impl Journal for PostgresJournal {
         let insert = tx
             .prepare(
                 "INSERT INTO smilepayz_batch_rows (batch_id, row_number, order_no, content, content_hash, currency, \
-                 amount, state, updated_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, 'staged', $8)",
+                 amount) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .await
+            .map_err(db)?;
+        let insert_state = tx
+            .prepare(
+                "INSERT INTO smilepayz_batch_row_states (batch_id, row_number, state, updated_at_ms) \
+                 VALUES ($1, $2, 'staged', $3)",
             )
             .await
             .map_err(db)?;
@@ -199,17 +210,10 @@ impl Journal for PostgresJournal {
                 found.push(Staged::DuplicateOrderNo { batch_id: r.get(0), row_number: u(r.get(1)) });
                 continue;
             }
-            let params: [&(dyn tokio_postgres::types::ToSql + Sync); 8] = [
-                &batch_id,
-                &number,
-                &row.order_no,
-                &row.content,
-                &row.content_hash,
-                &row.currency,
-                &row.amount,
-                &n(now_ms()),
-            ];
+            let params: [&(dyn tokio_postgres::types::ToSql + Sync); 7] =
+                [&batch_id, &number, &row.order_no, &row.content, &row.content_hash, &row.currency, &row.amount];
             tx.execute(&insert, &params).await.map_err(db)?;
+            tx.execute(&insert_state, &[&batch_id, &number, &n(now_ms())]).await.map_err(db)?;
             found.push(Staged::New);
         }
         tx.commit().await.map_err(db)?;
@@ -218,20 +222,30 @@ impl Journal for PostgresJournal {
 
     async fn publish(&self, batch_id: &str) -> Result<u64, BatchError> {
         let c = self.client().await;
-        c.execute(
-            "UPDATE smilepayz_batch_rows SET state = 'pending', updated_at_ms = $2 WHERE batch_id = $1 AND state = 'staged'",
-            &[&batch_id, &n(now_ms())],
-        )
-        .await
-        .map_err(db)
+        let published = c
+            .execute(
+                "UPDATE smilepayz_batch_row_states SET state = 'pending', updated_at_ms = $2 \
+                 WHERE batch_id = $1 AND state = 'staged'",
+                &[&batch_id, &n(now_ms())],
+            )
+            .await
+            .map_err(db)?;
+        // Statistics that have not seen this batch yet made PostgreSQL claim by reading
+        // the whole table and sorting it (50 ms a claim at 70,000 rows), instead of
+        // walking the batch's key from the last claim: brought up to date once per add.
+        if published > 0 {
+            c.batch_execute("ANALYZE smilepayz_batch_row_states, smilepayz_batch_rows").await.map_err(db)?;
+        }
+        Ok(published)
     }
 
     async fn discard(&self, batch_id: &str) -> Result<(), BatchError> {
-        let c = self.client().await;
-        c.execute("DELETE FROM smilepayz_batch_rows WHERE batch_id = $1 AND state = 'staged'", &[&batch_id])
-            .await
-            .map(drop)
-            .map_err(db)
+        let mut c = self.client().await;
+        let tx = c.transaction().await.map_err(db)?;
+        for sql in DISCARD {
+            tx.execute(sql, &[&batch_id]).await.map_err(db)?;
+        }
+        tx.commit().await.map_err(db)
     }
 
     async fn claim(&self, batch_id: &str, claim: Claim) -> Result<Vec<JournalRow>, BatchError> {
@@ -240,18 +254,33 @@ impl Journal for PostgresJournal {
         let now = n(now_ms());
         let until = now.saturating_add(i64::try_from(lease.as_millis()).unwrap_or(i64::MAX));
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let sql = format!(
-            "UPDATE smilepayz_batch_rows SET claimed_by = $1, lease_until_ms = $2 WHERE (batch_id, row_number) IN (
-                 SELECT batch_id, row_number FROM smilepayz_batch_rows
-                 WHERE batch_id = $3 AND state = $4 AND row_number > $7
-                   AND (claimed_by IS NULL OR claimed_by = $1 OR lease_until_ms < $5)
-                 ORDER BY row_number LIMIT $6 FOR UPDATE SKIP LOCKED)
-             RETURNING {ROW_COLUMNS}"
-        );
-        let rows = c
-            .query(&sql, &[&self.worker, &until, &batch_id, &state.as_str(), &now, &limit, &n(after_row)])
+        // The rows are picked once, in a WITH query of their own (written as an `IN`
+        // subquery of the UPDATE, the claim took 210 rows for a limit of 200). They are
+        // read in a second statement, by key: joined to the UPDATE's answer, PostgreSQL
+        // estimated one row and read every request of the table (64 ms a claim at
+        // 50,000 rows).
+        let claimed: Vec<i64> = c
+            .query(
+                "WITH picked AS (
+                     SELECT row_number FROM smilepayz_batch_row_states
+                     WHERE batch_id = $3 AND state = $4 AND row_number > $7
+                       AND (claimed_by IS NULL OR claimed_by = $1 OR lease_until_ms < $5)
+                     ORDER BY row_number LIMIT $6 FOR UPDATE SKIP LOCKED)
+                 UPDATE smilepayz_batch_row_states t SET claimed_by = $1, lease_until_ms = $2 FROM picked
+                 WHERE t.batch_id = $3 AND t.row_number = picked.row_number
+                 RETURNING t.row_number",
+                &[&self.worker, &until, &batch_id, &state.as_str(), &now, &limit, &n(after_row)],
+            )
             .await
-            .map_err(db)?;
+            .map_err(db)?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        if claimed.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!("SELECT {ROW_COLUMNS} FROM {ROWS_JOINED} WHERE r.batch_id = $1 AND r.row_number = ANY($2)");
+        let rows = c.query(&sql, &[&batch_id, &claimed]).await.map_err(db)?;
         let mut rows: Vec<JournalRow> = rows.iter().map(read_row).collect::<Result<_, _>>()?;
         rows.sort_by_key(|r| r.row_number);
         Ok(rows)
@@ -271,7 +300,7 @@ impl Journal for PostgresJournal {
     async fn find(&self, batch_id: &str, order_no: &str) -> Result<Option<JournalRow>, BatchError> {
         let c = self.client().await;
         let sql = format!(
-            "SELECT {ROW_COLUMNS} FROM smilepayz_batch_rows WHERE batch_id = $1 AND order_no = $2 AND state != 'staged'"
+            "SELECT {ROW_COLUMNS} FROM {ROWS_JOINED} WHERE r.batch_id = $1 AND r.order_no = $2 AND s.state != 'staged'"
         );
         c.query_opt(&sql, &[&batch_id, &order_no]).await.map_err(db)?.as_ref().map(read_row).transpose()
     }
@@ -279,7 +308,7 @@ impl Journal for PostgresJournal {
     async fn rows(&self, batch_id: &str) -> Result<Vec<JournalRow>, BatchError> {
         let c = self.client().await;
         let sql = format!(
-            "SELECT {ROW_COLUMNS} FROM smilepayz_batch_rows WHERE batch_id = $1 AND state != 'staged' ORDER BY row_number"
+            "SELECT {ROW_COLUMNS} FROM {ROWS_JOINED} WHERE r.batch_id = $1 AND s.state != 'staged' ORDER BY r.row_number"
         );
         c.query(&sql, &[&batch_id]).await.map_err(db)?.iter().map(read_row).collect()
     }
@@ -288,7 +317,7 @@ impl Journal for PostgresJournal {
         let c = self.client().await;
         let rows = c
             .query(
-                "SELECT state, COUNT(*) FROM smilepayz_batch_rows WHERE batch_id = $1 AND state != 'staged' GROUP BY state",
+                "SELECT state, COUNT(*) FROM smilepayz_batch_row_states WHERE batch_id = $1 AND state != 'staged' GROUP BY state",
                 &[&batch_id],
             )
             .await

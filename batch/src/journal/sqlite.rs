@@ -11,8 +11,8 @@
 mod writer;
 
 use super::{
-    Change, Claim, Counts, Journal, JournalRow, MARKER_TABLE, NewRow, ROW_COLUMNS, SCHEMA_VERSION, Staged, State,
-    now_ms, schema,
+    Change, Claim, Counts, DISCARD, Journal, JournalRow, MARKER_TABLE, NewRow, ROW_COLUMNS, ROWS_JOINED,
+    SCHEMA_VERSION, Staged, State, now_ms, schema,
 };
 use crate::error::BatchError;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, params};
@@ -48,6 +48,9 @@ impl SqliteJournal {
         let setup = || -> rusqlite::Result<()> {
             conn.busy_timeout(Duration::from_millis(500))?;
             conn.pragma_update(None, "locking_mode", "EXCLUSIVE")?;
+            // Each job of a group runs in a savepoint, whose undo pages SQLite keeps in a
+            // temporary file past 64 KiB: in memory, a group costs no writes but the WAL's.
+            conn.pragma_update(None, "temp_store", "MEMORY")?;
             Ok(())
         };
         setup().map_err(|e| open_error(&path, e))?;
@@ -144,7 +147,7 @@ fn prepare_schema(conn: &Connection, path: &Path) -> Result<(), BatchError> {
             stmt.query_map([], |r| r.get(0)).and_then(Iterator::collect).map_err(err)?
         };
         if tables.is_empty() {
-            conn.execute_batch(&schema("INTEGER")).map_err(err)?;
+            conn.execute_batch(&schema("INTEGER", " WITHOUT ROWID")).map_err(err)?;
             conn.execute(&format!("INSERT INTO {MARKER_TABLE} VALUES (?1)"), [SCHEMA_VERSION]).map_err(err)?;
         } else if tables.iter().any(|t| t == MARKER_TABLE) {
             let version: Option<i64> = conn
@@ -164,7 +167,7 @@ fn prepare_schema(conn: &Connection, path: &Path) -> Result<(), BatchError> {
             });
         }
         conn.execute(
-            "UPDATE smilepayz_batch_rows SET claimed_by = NULL, lease_until_ms = NULL WHERE claimed_by IS NOT NULL",
+            "UPDATE smilepayz_batch_row_states SET claimed_by = NULL, lease_until_ms = NULL WHERE claimed_by IS NOT NULL",
             [],
         )
         .map_err(err)?;
@@ -237,8 +240,12 @@ impl Journal for SqliteJournal {
                 )?;
                 let mut by_order = c.prepare_cached("SELECT batch_id, row_number FROM smilepayz_batch_rows WHERE order_no = ?1")?;
                 let mut insert = c.prepare_cached(
-                    "INSERT INTO smilepayz_batch_rows (batch_id, row_number, order_no, content, content_hash, currency, amount, state, \
-                     updated_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'staged', ?8)",
+                    "INSERT INTO smilepayz_batch_rows (batch_id, row_number, order_no, content, content_hash, currency, amount) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )?;
+                let mut insert_state = c.prepare_cached(
+                    "INSERT INTO smilepayz_batch_row_states (batch_id, row_number, state, updated_at_ms) \
+                     VALUES (?1, ?2, 'staged', ?3)",
                 )?;
                 for row in rows {
                     let same_number: Option<(String, String)> = by_number
@@ -266,8 +273,8 @@ impl Journal for SqliteJournal {
                         row.content_hash,
                         row.currency,
                         row.amount,
-                        now_ms()
                     ])?;
+                    insert_state.execute(params![batch_id, row.row_number, now_ms()])?;
                     found.push(Staged::New);
                 }
             }
@@ -280,7 +287,7 @@ impl Journal for SqliteJournal {
         let batch_id = batch_id.to_owned();
         self.with(move |c, _| {
             c.execute(
-                "UPDATE smilepayz_batch_rows SET state = 'pending', updated_at_ms = ?2 WHERE batch_id = ?1 AND state = 'staged'",
+                "UPDATE smilepayz_batch_row_states SET state = 'pending', updated_at_ms = ?2 WHERE batch_id = ?1 AND state = 'staged'",
                 params![batch_id, now_ms()],
             )
             .map(|n| n as u64)
@@ -291,7 +298,10 @@ impl Journal for SqliteJournal {
     async fn discard(&self, batch_id: &str) -> Result<(), BatchError> {
         let batch_id = batch_id.to_owned();
         self.with(move |c, _| {
-            c.execute("DELETE FROM smilepayz_batch_rows WHERE batch_id = ?1 AND state = 'staged'", [batch_id]).map(drop)
+            for sql in DISCARD {
+                c.execute(sql, [&batch_id])?;
+            }
+            Ok(())
         })
         .await
     }
@@ -301,24 +311,27 @@ impl Journal for SqliteJournal {
         let batch_id = batch_id.to_owned();
         self.with(move |c, worker| {
             let now = now_ms();
-            let sql = format!(
-                "UPDATE smilepayz_batch_rows SET claimed_by = ?1, lease_until_ms = ?2 WHERE rowid IN (
-                     SELECT rowid FROM smilepayz_batch_rows WHERE batch_id = ?3 AND state = ?4 AND row_number > ?7
+            let mut claim = c.prepare_cached(
+                "UPDATE smilepayz_batch_row_states SET claimed_by = ?1, lease_until_ms = ?2
+                 WHERE batch_id = ?3 AND row_number IN (
+                     SELECT row_number FROM smilepayz_batch_row_states WHERE batch_id = ?3 AND state = ?4 AND row_number > ?7
                        AND (claimed_by IS NULL OR claimed_by = ?1 OR lease_until_ms < ?5)
                      ORDER BY row_number LIMIT ?6)
-                 RETURNING {ROW_COLUMNS}"
-            );
-            let mut stmt = c.prepare_cached(&sql)?;
+                 RETURNING row_number",
+            )?;
             let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-            let mut rows: Vec<JournalRow> = stmt
+            let mut numbers: Vec<u64> = claim
                 .query_map(
                     params![worker, now.saturating_add(ms(lease)), batch_id, state.as_str(), now, limit, after_row],
-                    read_row,
+                    |r| r.get(0),
                 )?
                 .collect::<rusqlite::Result<_>>()?;
             // RETURNING gives no order guarantee.
-            rows.sort_by_key(|r| r.row_number);
-            Ok(rows)
+            numbers.sort_unstable();
+            let mut read = c.prepare_cached(&format!(
+                "SELECT {ROW_COLUMNS} FROM {ROWS_JOINED} WHERE r.batch_id = ?1 AND r.row_number = ?2"
+            ))?;
+            numbers.into_iter().map(|n| read.query_row(params![batch_id, n], read_row)).collect()
         })
         .await
     }
@@ -329,7 +342,7 @@ impl Journal for SqliteJournal {
             let now = now_ms();
             // Cached: a statement every row runs is parsed once.
             c.prepare_cached(
-                "UPDATE smilepayz_batch_rows SET state = 'sending', send_attempts = send_attempts + 1, sent_at_ms = ?1,
+                "UPDATE smilepayz_batch_row_states SET state = 'sending', send_attempts = send_attempts + 1, sent_at_ms = ?1,
                      gateway_code = NULL, message = NULL, updated_at_ms = ?1
                  WHERE batch_id = ?2 AND row_number = ?3 AND state = 'pending' AND claimed_by = ?4",
             )?
@@ -344,7 +357,7 @@ impl Journal for SqliteJournal {
         let batch_id = batch_id.to_owned();
         self.with(move |c, _| {
             c.prepare_cached(
-                "UPDATE smilepayz_batch_rows SET state = ?1, status = COALESCE(?2, status), trade_no = COALESCE(?3, trade_no),
+                "UPDATE smilepayz_batch_row_states SET state = ?1, status = COALESCE(?2, status), trade_no = COALESCE(?3, trade_no),
                      gateway_code = ?4, message = ?5, claimed_by = NULL, lease_until_ms = NULL, updated_at_ms = ?6
                  WHERE batch_id = ?7 AND row_number = ?8 AND state = ?9",
             )?
@@ -368,7 +381,7 @@ impl Journal for SqliteJournal {
         let (batch_id, order_no) = (batch_id.to_owned(), order_no.to_owned());
         self.with(move |c, _| {
             let sql = format!(
-                "SELECT {ROW_COLUMNS} FROM smilepayz_batch_rows WHERE batch_id = ?1 AND order_no = ?2 AND state != 'staged'"
+                "SELECT {ROW_COLUMNS} FROM {ROWS_JOINED} WHERE r.batch_id = ?1 AND r.order_no = ?2 AND s.state != 'staged'"
             );
             c.query_row(&sql, params![batch_id, order_no], read_row).optional()
         })
@@ -379,7 +392,7 @@ impl Journal for SqliteJournal {
         let batch_id = batch_id.to_owned();
         self.with(move |c, _| {
             let sql =
-                format!("SELECT {ROW_COLUMNS} FROM smilepayz_batch_rows WHERE batch_id = ?1 AND state != 'staged' ORDER BY row_number");
+                format!("SELECT {ROW_COLUMNS} FROM {ROWS_JOINED} WHERE r.batch_id = ?1 AND s.state != 'staged' ORDER BY r.row_number");
             let mut stmt = c.prepare_cached(&sql)?;
             stmt.query_map([batch_id], read_row)?.collect()
         })
@@ -390,7 +403,7 @@ impl Journal for SqliteJournal {
         let batch_id = batch_id.to_owned();
         self.with(move |c, _| {
             let mut stmt = c.prepare_cached(
-                "SELECT state, COUNT(*) FROM smilepayz_batch_rows WHERE batch_id = ?1 AND state != 'staged' GROUP BY state",
+                "SELECT state, COUNT(*) FROM smilepayz_batch_row_states WHERE batch_id = ?1 AND state != 'staged' GROUP BY state",
             )?;
             let pairs: Vec<(String, u64)> =
                 stmt.query_map([batch_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;

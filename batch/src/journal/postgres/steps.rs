@@ -24,18 +24,18 @@ use tokio_postgres::{Client, GenericClient, Statement, Transaction};
 
 /// Pending → sending, only under this worker's unexpired lease: once it has expired,
 /// another worker may hold the row.
-const INTENT: &str = "UPDATE smilepayz_batch_rows SET state = 'sending', send_attempts = send_attempts + 1,
+const INTENT: &str = "UPDATE smilepayz_batch_row_states SET state = 'sending', send_attempts = send_attempts + 1,
         sent_at_ms = $1, gateway_code = NULL, message = NULL, updated_at_ms = $1
     WHERE batch_id = $2 AND row_number = $3 AND state = 'pending' AND claimed_by = $4 AND lease_until_ms > $1";
 
 /// `from` → `to` with what the gateway said; releases the claim.
-const CHANGE: &str = "UPDATE smilepayz_batch_rows SET state = $1, status = COALESCE($2, status),
+const CHANGE: &str = "UPDATE smilepayz_batch_row_states SET state = $1, status = COALESCE($2, status),
         trade_no = COALESCE($3, trade_no), gateway_code = $4, message = $5, claimed_by = NULL,
         lease_until_ms = NULL, updated_at_ms = $6
     WHERE batch_id = $7 AND row_number = $8 AND state = $9";
 
 /// `INTENT` for many rows at once; returns the rows changed.
-const INTENTS: &str = "UPDATE smilepayz_batch_rows r SET state = 'sending', send_attempts = r.send_attempts + 1,
+const INTENTS: &str = "UPDATE smilepayz_batch_row_states r SET state = 'sending', send_attempts = r.send_attempts + 1,
         sent_at_ms = $1, gateway_code = NULL, message = NULL, updated_at_ms = $1
     FROM unnest($2::text[], $3::bigint[]) AS v(batch_id, row_number)
     WHERE r.batch_id = v.batch_id AND r.row_number = v.row_number AND r.state = 'pending' AND r.claimed_by = $4
@@ -43,7 +43,8 @@ const INTENTS: &str = "UPDATE smilepayz_batch_rows r SET state = 'sending', send
     RETURNING r.batch_id, r.row_number";
 
 /// `CHANGE` for many rows at once; returns the rows changed.
-const CHANGES: &str = "UPDATE smilepayz_batch_rows r SET state = v.to_state, status = COALESCE(v.status, r.status),
+const CHANGES: &str =
+    "UPDATE smilepayz_batch_row_states r SET state = v.to_state, status = COALESCE(v.status, r.status),
         trade_no = COALESCE(v.trade_no, r.trade_no), gateway_code = v.gateway_code, message = v.message,
         claimed_by = NULL, lease_until_ms = NULL, updated_at_ms = $1
     FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])

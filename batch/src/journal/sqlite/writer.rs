@@ -6,6 +6,7 @@ use super::super::group_commit::{Groups, Queue, Reply, answer, queue};
 use crate::error::BatchError;
 use rusqlite::Connection;
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 /// What a job leaves after running: whether it succeeded, and how to answer its caller
 /// once the group's commit is known.
@@ -63,8 +64,15 @@ impl Drop for Writer {
     }
 }
 
+/// How long a group gathers when the last one had company. A lone caller (one call at a
+/// time) never waits; a runner with rows in flight commits ~4 times less often, and
+/// each of its calls waits this much longer, far less than the round trip it guards.
+const LINGER: Duration = Duration::from_micros(500);
+
 fn run(conn: &Connection, worker: &str, mut groups: Groups<Job>) {
-    while let Some(group) = groups.blocking_next() {
+    let mut company = false;
+    while let Some(group) = groups.blocking_next(company.then_some(LINGER)) {
+        company = group.len() > 1;
         let in_transaction = conn.execute_batch("BEGIN IMMEDIATE").is_ok();
         let mut answers = Vec::with_capacity(group.len());
         // Cached: run around every job, parsed once.
