@@ -12,7 +12,7 @@ use crate::errors::{batch_error, to_py_err};
 use crate::guard::{OnPanic, guarded};
 use crate::request::NativePayoutRequest;
 use crate::runtime::runtime;
-use pyo3::exceptions::{PyException, PyValueError};
+use pyo3::exceptions::{PyException, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use serde_json::Value;
 use smilepayz::{Case, Client, Error};
@@ -55,16 +55,45 @@ pub(crate) struct NativeBatch {
     /// May hold a PostgreSQL password: never shown.
     location: String,
     batch_id: String,
-    batch: Arc<Mutex<Option<Shared>>>,
+    batch: Arc<Mutex<Opened>>,
+}
+
+/// The open batch and the process that opened it. A forked child inherits the object
+/// but neither the journal's thread (SQLite) nor its connections (PostgreSQL), and must
+/// not write through the parent's SQLite connection: it opens a batch of its own.
+type Opened = Option<(u32, Shared)>;
+
+/// Lets go of a batch a parent process opened without dropping it: dropping would wait
+/// for the journal's thread, which exists only in the parent.
+fn forget_inherited(slot: &mut Opened) {
+    if slot.as_ref().is_some_and(|(owner, _)| *owner != std::process::id()) {
+        std::mem::forget(slot.take());
+    }
 }
 
 impl NativeBatch {
     fn batch(&self) -> PyResult<Shared> {
-        self.batch
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-            .ok_or_else(|| PyValueError::new_err(format!("batch {:?}: the batch is not open (closed)", self.batch_id)))
+        let mut slot = self.batch.lock().unwrap_or_else(PoisonError::into_inner);
+        match slot.as_ref() {
+            Some((owner, batch)) if *owner == std::process::id() => Ok(Arc::clone(batch)),
+            Some((owner, _)) => {
+                let owner = *owner;
+                forget_inherited(&mut slot);
+                Err(PyRuntimeError::new_err(format!(
+                    "batch {:?}: opened in process {owner}, used in its forked child {}; a child inherits \
+                     neither the journal's thread nor its connections: open a Batch in the child",
+                    self.batch_id,
+                    std::process::id()
+                )))
+            }
+            None => Err(PyValueError::new_err(format!("batch {:?}: the batch is not open (closed)", self.batch_id))),
+        }
+    }
+}
+
+impl Drop for NativeBatch {
+    fn drop(&mut self) {
+        forget_inherited(&mut self.batch.lock().unwrap_or_else(PoisonError::into_inner));
     }
 }
 
@@ -151,7 +180,7 @@ impl NativeBatch {
             let journal = AnyJournal::open(&location).await?;
             let backend = journal.backend();
             let batch = Batch::open(journal, &batch_id).await?;
-            *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(batch));
+            *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some((std::process::id(), Arc::new(batch)));
             Ok(backend.into())
         })
     }
@@ -296,7 +325,11 @@ impl NativeBatch {
 
     /// Releases the journal (the SQLite file's lock) once no call holds it.
     fn close(&self, py: Python<'_>) {
-        let batch = self.batch.lock().unwrap_or_else(PoisonError::into_inner).take();
+        let batch = {
+            let mut slot = self.batch.lock().unwrap_or_else(PoisonError::into_inner);
+            forget_inherited(&mut slot);
+            slot.take()
+        };
         py.detach(move || drop(batch));
     }
 }

@@ -42,6 +42,7 @@ from smilepayz import (
 )
 from smilepayz.testing import MockGateway
 
+from .forking import in_forked_child
 from .regions import GOLDEN, snake_keys
 
 IDR = snake_keys(GOLDEN["idr-minimal"])
@@ -203,6 +204,28 @@ def test_a_file_that_is_not_a_journal_and_a_refusing_postgresql_url_are_journal_
     in_query = "postgres://payroll@db/journal?sslmode=require&password=s3cr3t-pw"
     assert _native.redacted_journal(in_query) == "postgres://payroll@db/journal?sslmode=require"
     assert _native.redacted_journal(str(not_a_journal)) == str(not_a_journal)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork()")
+def test_a_forked_child_opens_its_own_batch_and_the_parents_goes_on(
+    gateway: MockGateway, client: Client, tmp_path: Path
+) -> None:
+    with Batch(client, journal=tmp_path / "parent.journal", batch_id="parent") as batch:
+        batch.add([row(IDR, "PYFORK0001", "1000")])
+
+        def child() -> None:
+            with pytest.raises(RuntimeError, match="forked child") as refused:
+                batch.report()
+            assert "open a Batch in the child" in str(refused.value), refused.value
+            with Batch(client, journal=tmp_path / "child.journal", batch_id="child") as own:
+                own.add([row(IDR, "PYFORK0002", "2000")])
+                assert own.run().sent == 1
+            batch.close()  # lets go of the parent's batch without touching it
+
+        in_forked_child(child)
+        assert gateway.payout_requests_for("PYFORK0002") == 1, "the child's own batch sent its row"
+        assert batch.run().sent == 1, "the parent's batch still works after the fork"
+        assert gateway.payout_requests_for("PYFORK0001") == 1
 
 
 def test_bad_run_settings_are_config_errors_naming_the_setting(client: Client, tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ import pytest
 from smilepayz import AsyncClient, BalanceValue, Client, Status, errors
 from smilepayz.testing import MockGateway
 
+from .forking import in_forked_child
 from .regions import REGIONS, golden, indonesia, region_request
 
 
@@ -174,25 +175,12 @@ def test_repr_and_errors_never_show_secrets(gateway: MockGateway) -> None:
 def test_clients_keep_working_in_a_forked_child(gateway: MockGateway) -> None:
     sync_client, async_client = gateway.client(), gateway.async_client()
     sync_client.payout(indonesia("PARENT000001"))  # the parent's runtime and pool are in use
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: its exit status is the verdict, its message goes to the pipe
-        code, message = 1, b"the child ended before reporting"
-        try:
-            sync_client.payout(indonesia("CHILD0000001"))
-            asyncio.run(async_client.payout(indonesia("CHILD0000002")))
-            code, message = 0, b"ok"
-        except BaseException as failed:  # any failure, reported to the parent
-            code, message = 2, repr(failed).encode()[:4000]
-        finally:
-            os.write(write, message)
-            os._exit(code)
-    os.close(write)
-    _, status = os.waitpid(pid, 0)
-    with os.fdopen(read, "rb") as pipe:
-        said = pipe.read().decode(errors="replace")
-    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, f"child status {status:#x}: {said}"
-    assert said == "ok"
+
+    def child() -> None:
+        sync_client.payout(indonesia("CHILD0000001"))
+        asyncio.run(async_client.payout(indonesia("CHILD0000002")))
+
+    in_forked_child(child)
     assert gateway.payout_requests_for("CHILD0000001") == 1
     assert gateway.payout_requests_for("CHILD0000002") == 1
     assert sync_client.payout(indonesia("PARENT000002")).order_no == "PARENT000002"

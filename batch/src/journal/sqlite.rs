@@ -19,7 +19,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, params};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
-use writer::Writer;
+use writer::{Isolation, Writer};
 
 /// A batch journal in one SQLite file.
 #[derive(Clone)]
@@ -75,7 +75,15 @@ impl SqliteJournal {
         &self,
         work: impl FnOnce(&Connection, &str) -> rusqlite::Result<T> + Send + 'static,
     ) -> Result<T, BatchError> {
-        self.writer.with(work).await
+        self.writer.with(Isolation::Savepoint, work).await
+    }
+
+    /// `with` for work that is one statement (atomic by itself: no savepoint).
+    async fn with_statement<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Connection, &str) -> rusqlite::Result<T> + Send + 'static,
+    ) -> Result<T, BatchError> {
+        self.writer.with(Isolation::Statement, work).await
     }
 }
 
@@ -338,7 +346,7 @@ impl Journal for SqliteJournal {
 
     async fn mark_sending(&self, batch_id: &str, row_number: u64) -> Result<bool, BatchError> {
         let batch_id = batch_id.to_owned();
-        self.with(move |c, worker| {
+        self.with_statement(move |c, worker| {
             let now = now_ms();
             // Cached: a statement every row runs is parsed once.
             c.prepare_cached(
@@ -355,7 +363,7 @@ impl Journal for SqliteJournal {
     async fn change(&self, batch_id: &str, row: u64, step: (State, State), change: Change) -> Result<bool, BatchError> {
         let (row_number, (from, to)) = (row, step);
         let batch_id = batch_id.to_owned();
-        self.with(move |c, _| {
+        self.with_statement(move |c, _| {
             c.prepare_cached(
                 "UPDATE smilepayz_batch_row_states SET state = ?1, status = COALESCE(?2, status), trade_no = COALESCE(?3, trade_no),
                      gateway_code = ?4, message = ?5, claimed_by = NULL, lease_until_ms = NULL, updated_at_ms = ?6
