@@ -231,6 +231,11 @@ export interface BatchOpenOptions {
   journal: string;
   /** 1 to 128 printable ASCII characters without spaces; it also derives missing orderNos. */
   batchId: string;
+  /**
+   * Open only a batch the journal already holds (to resume or report after a crash): a
+   * mistyped id is a `ConfigError` instead of a new, empty batch. Default `false`.
+   */
+  mustExist?: boolean;
 }
 
 /** Options of `add` and `addFile`. */

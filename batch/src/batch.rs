@@ -3,7 +3,7 @@
 
 use crate::error::{BatchError, RowError, RowProblem};
 use crate::input::{CsvRows, Format, JsonLines, NumberedRow};
-use crate::journal::{Journal, NewRow, Staged};
+use crate::journal::{Journal, JournalRow, NewRow, Staged};
 use crate::report::Report;
 use crate::row;
 use serde_json::Value;
@@ -13,6 +13,8 @@ use std::sync::Arc;
 
 /// Rows staged per journal transaction while an input streams in.
 const STAGE_CHUNK: usize = 500;
+/// Rows read from the journal at a time by reports and totals.
+const ROWS_PER_PAGE: usize = 1000;
 
 /// The longest batch id: it names the batch in reports and derives orderNos.
 const MAX_BATCH_ID: usize = 128;
@@ -219,10 +221,46 @@ impl<J: Journal> Batch<J> {
         Ok(())
     }
 
-    /// Every row with its state and the batch's totals.
+    /// Every row with its state and the batch's totals (all rows in memory: for a very
+    /// large batch, [`Batch::write_report_csv`] streams them).
     pub async fn report(&self) -> Result<Report, BatchError> {
-        let rows = self.journal.rows(&self.batch_id).await?;
+        let mut rows = Vec::new();
+        self.each_row(|row| {
+            rows.push(row);
+            Ok(())
+        })
+        .await?;
         let paused = self.journal.paused(&self.batch_id).await?;
         Ok(Report::new(&self.batch_id, rows, paused))
+    }
+
+    /// Writes the report's rows as CSV (the columns of [`Report::write_csv`]) to `out`,
+    /// reading the journal a page at a time, so memory stays flat however many rows the
+    /// batch has; returns how many rows were written.
+    pub async fn write_report_csv<W: std::io::Write + Send>(&self, out: W) -> Result<u64, BatchError> {
+        let failed = |e: csv::Error| BatchError::Journal(format!("writing the report: {e}"));
+        let mut csv = crate::report::CsvReport::start(out).map_err(failed)?;
+        self.each_row(|row| csv.write(row).map_err(failed)).await?;
+        csv.finish().map_err(failed)
+    }
+
+    /// Calls `f` with every row of the batch, by row number, a page at a time.
+    pub(crate) async fn each_row(
+        &self,
+        mut f: impl FnMut(JournalRow) -> Result<(), BatchError> + Send,
+    ) -> Result<(), BatchError> {
+        let mut after_row = 0;
+        loop {
+            let page = self.journal.rows(&self.batch_id, after_row, ROWS_PER_PAGE).await?;
+            let Some(last) = page.last() else { return Ok(()) };
+            after_row = last.row_number;
+            let full = page.len() == ROWS_PER_PAGE;
+            for row in page {
+                f(row)?;
+            }
+            if !full {
+                return Ok(());
+            }
+        }
     }
 }

@@ -35,7 +35,7 @@ pub use journal::PostgresJournal;
 #[cfg(feature = "sqlite")]
 pub use journal::SqliteJournal;
 pub use journal::{Journal, State};
-pub use open::{AnyJournal, is_postgres_url, redacted_location};
+pub use open::{AnyJournal, is_postgres_url, open_batch, redacted_location};
 pub use preflight::Coverage;
 pub use report::{Report, ReportRow, Total};
 pub use row::derived_order_no;

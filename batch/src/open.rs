@@ -2,6 +2,7 @@
 //! `postgresql://` URL, or else a SQLite file path. The bindings and the command line
 //! open journals this way; Rust programs may also name the backend's type directly.
 
+use crate::batch::Batch;
 use crate::error::BatchError;
 use crate::journal::{Change, Claim, Counts, Journal, JournalRow, NewRow, Staged, State};
 
@@ -144,8 +145,8 @@ impl Journal for AnyJournal {
     async fn find(&self, batch_id: &str, order_no: &str) -> Result<Option<JournalRow>, BatchError> {
         delegate!(self, j => j.find(batch_id, order_no))
     }
-    async fn rows(&self, batch_id: &str) -> Result<Vec<JournalRow>, BatchError> {
-        delegate!(self, j => j.rows(batch_id))
+    async fn rows(&self, batch_id: &str, after_row: u64, limit: usize) -> Result<Vec<JournalRow>, BatchError> {
+        delegate!(self, j => j.rows(batch_id, after_row, limit))
     }
     async fn counts(&self, batch_id: &str) -> Result<Counts, BatchError> {
         delegate!(self, j => j.counts(batch_id))
@@ -156,6 +157,15 @@ impl Journal for AnyJournal {
     async fn paused(&self, batch_id: &str) -> Result<Option<String>, BatchError> {
         delegate!(self, j => j.paused(batch_id))
     }
+}
+
+/// Opens the batch `batch_id` in the journal at `location` (a SQLite path or a
+/// `postgresql://` URL, as [`AnyJournal::open`]): created when absent, or, with
+/// `must_exist`, only if the journal holds it ([`Batch::open_existing`]: to resume or
+/// report after a crash, where a mistyped id must not become a new, empty batch).
+pub async fn open_batch(location: &str, batch_id: &str, must_exist: bool) -> Result<Batch<AnyJournal>, BatchError> {
+    let journal = AnyJournal::open(location).await?;
+    if must_exist { Batch::open_existing(journal, batch_id).await } else { Batch::open(journal, batch_id).await }
 }
 
 #[cfg(test)]

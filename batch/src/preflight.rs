@@ -24,14 +24,16 @@ impl<J: Journal> Batch<J> {
     /// not covered. Sends nothing.
     pub async fn preflight(&self, client: &Client, account_no: &str) -> Result<BTreeMap<String, Coverage>, BatchError> {
         let mut needed: BTreeMap<String, Decimal> = BTreeMap::new();
-        for row in self.journal.rows(&self.batch_id).await? {
+        self.each_row(|row| {
             if row.state == State::Pending {
                 let amount = Decimal::from_str(&row.amount).map_err(|e| {
                     BatchError::Journal(format!("row {}: amount {:?}: {e}", row.row_number, row.amount))
                 })?;
                 *needed.entry(row.currency).or_default() += amount;
             }
-        }
+            Ok(())
+        })
+        .await?;
         let balance = client.inquire_balance(account_no).await?;
         let mut available: BTreeMap<String, Decimal> = BTreeMap::new();
         for value in balance.account_infos.into_iter().filter_map(|info| info.available_balance) {

@@ -92,35 +92,66 @@ impl Report {
     /// The rows as CSV, with a header.
     pub fn write_csv<W: std::io::Write>(&self, out: W) -> Result<(), csv::Error> {
         let mut w = csv::Writer::from_writer(out);
-        w.write_record([
-            "row_number",
-            "order_no",
-            "trade_no",
-            "state",
-            "status",
-            "gateway_code",
-            "message",
-            "currency",
-            "amount",
-            "send_attempts",
-        ])?;
+        w.write_record(CSV_HEADER)?;
         for r in &self.rows {
-            let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-            w.write_record([
-                r.row_number.to_string(),
-                r.order_no.clone(),
-                opt(&r.trade_no),
-                r.state.to_owned(),
-                opt(&r.status),
-                opt(&r.gateway_code),
-                opt(&r.message),
-                r.currency.clone(),
-                r.amount.to_string(),
-                r.send_attempts.to_string(),
-            ])?;
+            w.write_record(csv_record(r))?;
         }
         w.flush()?;
         Ok(())
+    }
+}
+
+const CSV_HEADER: [&str; 10] = [
+    "row_number",
+    "order_no",
+    "trade_no",
+    "state",
+    "status",
+    "gateway_code",
+    "message",
+    "currency",
+    "amount",
+    "send_attempts",
+];
+
+fn csv_record(r: &ReportRow) -> [String; 10] {
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    [
+        r.row_number.to_string(),
+        r.order_no.clone(),
+        opt(&r.trade_no),
+        r.state.to_owned(),
+        opt(&r.status),
+        opt(&r.gateway_code),
+        opt(&r.message),
+        r.currency.clone(),
+        r.amount.to_string(),
+        r.send_attempts.to_string(),
+    ]
+}
+
+/// A CSV report written a row at a time (`Batch::write_report_csv`).
+pub(crate) struct CsvReport<W: std::io::Write> {
+    out: csv::Writer<W>,
+    rows: u64,
+}
+
+impl<W: std::io::Write> CsvReport<W> {
+    pub(crate) fn start(out: W) -> Result<Self, csv::Error> {
+        let mut out = csv::Writer::from_writer(out);
+        out.write_record(CSV_HEADER)?;
+        Ok(CsvReport { out, rows: 0 })
+    }
+
+    pub(crate) fn write(&mut self, row: JournalRow) -> Result<(), csv::Error> {
+        self.rows += 1;
+        self.out.write_record(csv_record(&report_row(row)))
+    }
+
+    /// Flushes; returns how many rows were written.
+    pub(crate) fn finish(mut self) -> Result<u64, csv::Error> {
+        self.out.flush()?;
+        Ok(self.rows)
     }
 }
 

@@ -9,7 +9,7 @@ async fn a_path_opens_sqlite_and_a_url_picks_postgresql() {
     let journal = AnyJournal::open(path.to_str().unwrap()).await.unwrap();
     assert_eq!(journal.backend(), "sqlite");
     let batch = Batch::open(journal, "2026-11").await.unwrap();
-    assert!(batch.journal().rows("2026-11").await.unwrap().is_empty());
+    assert!(batch.journal().rows("2026-11", 0, 10).await.unwrap().is_empty());
 
     assert!(is_postgres_url("postgresql://u@127.0.0.1:1/db"));
     assert!(is_postgres_url("POSTGRES://u@host/db"));
@@ -70,4 +70,21 @@ async fn open_existing_refuses_an_unknown_batch_and_camel_case_rows_are_read_in_
     let journal = AnyJournal::open(location).await.unwrap();
     let existing = Batch::open_existing(journal, "payroll-2026-11").await.unwrap();
     assert_eq!(existing.report().await.unwrap().rows.len(), 1);
+}
+
+#[tokio::test]
+async fn open_batch_creates_a_batch_or_with_must_exist_opens_only_one_the_journal_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.db");
+    let location = path.to_str().unwrap();
+    let typo = smilepayz_batch::open_batch(location, "payrol-2026-11", true).await.unwrap_err();
+    assert!(matches!(&typo, BatchError::Config(m) if m.contains("holds no batch \"payrol-2026-11\"")), "{typo:?}");
+    let created = smilepayz_batch::open_batch(location, "payroll-2026-11", false).await.unwrap();
+    assert_eq!(created.id(), "payroll-2026-11");
+    drop(created);
+    let existing = smilepayz_batch::open_batch(location, "payroll-2026-11", true).await.unwrap();
+    assert_eq!(existing.journal().backend(), "sqlite");
+    drop(existing);
+    // The refused typo created nothing.
+    assert!(smilepayz_batch::open_batch(location, "payrol-2026-11", true).await.is_err());
 }

@@ -351,6 +351,35 @@ async fn the_journal_is_private_exclusive_secret_free_and_refuses_other_files() 
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reports_and_totals_read_every_page_of_a_large_batch_and_the_csv_streams_the_same_rows() {
+    // 2,000 rows: two full pages of the journal and the empty read that ends them;
+    // amounts 10001..=12000, so the total is known here without the runner.
+    let s = setup().await;
+    let batch = s.batch("pages").await;
+    let file = s.path("pages.jsonl");
+    std::fs::write(&file, json_lines(2000)).unwrap();
+    assert_eq!(batch.add_file(&file, AddOptions::default()).await.unwrap().added, 2000);
+    let report = batch.report().await.unwrap();
+    let numbers: Vec<u64> = report.rows.iter().map(|r| r.row_number).collect();
+    assert_eq!(numbers, (1..=2000).collect::<Vec<_>>(), "every row once, in order");
+    let expected_total: u64 = (10_001..=12_000).sum();
+    assert_eq!(report.by_state["pending"].amounts["IDR"], d(&expected_total.to_string()));
+
+    let mut in_memory = Vec::new();
+    report.write_csv(&mut in_memory).unwrap();
+    let mut streamed = Vec::new();
+    assert_eq!(batch.write_report_csv(&mut streamed).await.unwrap(), 2000);
+    assert_eq!(String::from_utf8(streamed).unwrap(), String::from_utf8(in_memory).unwrap());
+
+    s.gateway.set_balance("ACC-IDR", "IDR", d("99000000"), d("1"));
+    let short = batch.preflight(&s.client, "ACC-IDR").await.expect_err("1 rupiah available");
+    assert!(
+        matches!(&short, BatchError::InsufficientBalance { needed, .. } if *needed == d(&expected_total.to_string())),
+        "{short}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn preflight_compares_the_exact_total_still_to_send_with_the_available_balance() {
     let s = setup().await;
     let batch = s.batch("preflight").await;

@@ -57,23 +57,25 @@ struct OpenSettings {
     journal: String,
     #[serde(alias = "batchId")]
     batch_id: String,
+    /// Only a batch the journal holds (resume or report after a crash).
+    #[serde(default, alias = "mustExist")]
+    must_exist: bool,
 }
 
-/// Opens the batch `batchId` on the journal at `journal` (created when absent).
+/// Opens the batch `batchId` on the journal at `journal` (created when absent, unless
+/// `mustExist`).
 #[napi(
     catch_unwind,
-    ts_args_type = "options: { journal: string; batchId: string }",
+    ts_args_type = "options: { journal: string; batchId: string; mustExist?: boolean }",
     ts_return_type = "Promise<NativeBatch>"
 )]
 pub fn open_batch<'env>(env: &'env Env, options: Unknown<'env>) -> napi::Result<PromiseRaw<'env, NativeBatch>> {
-    let OpenSettings { journal, batch_id } = read("Batch.open", settings_to_json(options)?).map_err(|e| to_js(&e))?;
+    let OpenSettings { journal, batch_id, must_exist } =
+        read("Batch.open", settings_to_json(options)?).map_err(|e| to_js(&e))?;
     env.spawn_future(guarded(async move {
-        let opened = async {
-            let journal = AnyJournal::open(&journal).await?;
-            let backend = journal.backend();
-            Ok::<_, BatchError>((Batch::open(journal, &batch_id).await?, backend))
-        };
-        let (batch, backend) = opened.await.map_err(|e| batch_to_js(&e))?;
+        let opened = smilepayz_batch::open_batch(&journal, &batch_id, must_exist).await;
+        let batch = opened.map_err(|e| batch_to_js(&e))?;
+        let backend = batch.journal().backend();
         Ok(NativeBatch { inner: Mutex::new(Some(Arc::new(batch))), batch_id, backend })
     }))
 }

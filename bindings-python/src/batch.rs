@@ -16,7 +16,7 @@ use pyo3::exceptions::{PyException, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use serde_json::Value;
 use smilepayz::{Case, Client, Error};
-use smilepayz_batch::{AnyJournal, Batch, BatchError, OnProgress, StopHandle};
+use smilepayz_batch::{AnyJournal, Batch, BatchError, OnProgress, StopHandle, open_batch};
 use smilepayz_interop::batch::{self as answers, AddSettings, RunSettings, batch_error_fields};
 use std::future::Future;
 use std::sync::mpsc::{Receiver, channel};
@@ -171,15 +171,15 @@ impl NativeBatch {
         Ok(Self { client: client.client()?, location: journal, batch_id, batch: Arc::new(Mutex::new(None)) })
     }
 
-    /// Opens the journal (creating a SQLite file 0600 when absent) and the batch in it;
-    /// answers the backend (`sqlite` or `postgresql`).
-    #[pyo3(signature = (*, asynchronous=false))]
-    fn open<'py>(&self, py: Python<'py>, asynchronous: bool) -> PyResult<Bound<'py, PyAny>> {
+    /// Opens the journal (creating a SQLite file 0600 when absent) and the batch in it
+    /// (only a batch the journal holds, with `must_exist`); answers the backend
+    /// (`sqlite` or `postgresql`).
+    #[pyo3(signature = (*, must_exist=false, asynchronous=false))]
+    fn open<'py>(&self, py: Python<'py>, must_exist: bool, asynchronous: bool) -> PyResult<Bound<'py, PyAny>> {
         let (location, batch_id, slot) = (self.location.clone(), self.batch_id.clone(), Arc::clone(&self.batch));
         drive(py, asynchronous, async move {
-            let journal = AnyJournal::open(&location).await?;
-            let backend = journal.backend();
-            let batch = Batch::open(journal, &batch_id).await?;
+            let batch = open_batch(&location, &batch_id, must_exist).await?;
+            let backend = batch.journal().backend();
             *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some((std::process::id(), Arc::new(batch)));
             Ok(backend.into())
         })

@@ -9,7 +9,18 @@ use std::path::Path;
 /// Writes `bytes` with mode 0600 from the first byte: a file that already exists is
 /// refused unless `force`, and then narrowed to 0600 before it is overwritten.
 pub(crate) fn write_private(path: &Path, bytes: &[u8], force: bool) -> Result<(), Failure> {
-    let failed = |e: std::io::Error| Failure::input(format!("cannot write {}: {e}", path.display()));
+    let mut file = open_private(path, force)?;
+    file.write_all(bytes).and_then(|()| file.sync_all()).map_err(|e| write_failed(path, e))
+}
+
+/// What a failed write of `path` says.
+pub(crate) fn write_failed(path: &Path, e: std::io::Error) -> Failure {
+    Failure::input(format!("cannot write {}: {e}", path.display()))
+}
+
+/// Opens `path` for writing as `write_private` does, for a caller that writes it in parts.
+pub(crate) fn open_private(path: &Path, force: bool) -> Result<std::fs::File, Failure> {
+    let failed = |e: std::io::Error| write_failed(path, e);
     let mut options = OpenOptions::new();
     options.write(true);
     if force {
@@ -22,7 +33,7 @@ pub(crate) fn write_private(path: &Path, bytes: &[u8], force: bool) -> Result<()
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut file = match options.open(path) {
+    let file = match options.open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             return Err(Failure::input(format!("{} exists; pass --force to overwrite it", path.display())));
@@ -34,5 +45,5 @@ pub(crate) fn write_private(path: &Path, bytes: &[u8], force: bool) -> Result<()
         use std::os::unix::fs::PermissionsExt;
         file.set_permissions(std::fs::Permissions::from_mode(0o600)).map_err(failed)?;
     }
-    file.write_all(bytes).and_then(|()| file.sync_all()).map_err(failed)
+    Ok(file)
 }

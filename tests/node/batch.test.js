@@ -477,6 +477,22 @@ test('journal errors: not a journal, a refusing PostgreSQL URL (password never s
   await again.close();
 });
 
+test('mustExist opens only a batch the journal holds: a mistyped id is a ConfigError, not a new batch', async () => {
+  const journal = path.join(dir, 'existing.db');
+  const first = await Batch.open(client, { journal, batchId: 'payroll-2026-11' });
+  await first.add([requestFor('IDR')]);
+  await first.close();
+  const typo = await rejection(Batch.open(client, { journal, batchId: 'payrol-2026-11', mustExist: true }));
+  assert.ok(typo instanceof ConfigError, String(typo));
+  assert.match(typo.message, /holds no batch "payrol-2026-11"/);
+  const again = await Batch.open(client, { journal, batchId: 'payroll-2026-11', mustExist: true });
+  assert.equal((await again.report()).rows.length, 1, 'the batch as it was added');
+  await again.close();
+  // The refused typo created nothing: it is refused again.
+  const still = await rejection(Batch.open(client, { journal, batchId: 'payrol-2026-11', mustExist: true }));
+  assert.ok(still instanceof ConfigError, String(still));
+});
+
 test('bad settings are ConfigError naming the setting', async () => {
   const batch = await freshBatch('settings');
   await batch.add([requestFor('IDR')]);

@@ -228,6 +228,29 @@ def test_a_forked_child_opens_its_own_batch_and_the_parents_goes_on(
         assert gateway.payout_requests_for("PYFORK0001") == 1
 
 
+def test_must_exist_opens_only_a_batch_the_journal_holds(gateway: MockGateway, client: Client, tmp_path: Path) -> None:
+    journal = tmp_path / "existing.journal"
+    with Batch(client, journal=journal, batch_id="payroll-2026-11") as first:
+        first.add([row(IDR, "PYEXIST001", "1000")])
+    with pytest.raises(ConfigError, match='holds no batch "payrol-2026-11"'):
+        Batch(client, journal=journal, batch_id="payrol-2026-11", must_exist=True)
+    with Batch(client, journal=journal, batch_id="payroll-2026-11", must_exist=True) as again:
+        assert [r.order_no for r in again.report().rows] == ["PYEXIST001"]
+
+    async def asynchronously() -> None:
+        with pytest.raises(ConfigError, match="holds no batch"):
+            await AsyncBatch.open(gateway.async_client(), journal=journal, batch_id="payrol-2026-11", must_exist=True)
+        batch = await AsyncBatch.open(
+            gateway.async_client(), journal=journal, batch_id="payroll-2026-11", must_exist=True
+        )
+        try:
+            assert len((await batch.report()).rows) == 1
+        finally:
+            batch.close()
+
+    asyncio.run(asynchronously())
+
+
 def test_bad_run_settings_are_config_errors_naming_the_setting(client: Client, tmp_path: Path) -> None:
     with Batch(client, journal=tmp_path / "settings.journal", batch_id="settings") as batch:
         batch.add([row(IDR, "PYSET00001", "1000")])

@@ -209,8 +209,14 @@ pub trait Journal: Send + Sync + 'static {
         order_no: &str,
     ) -> impl Future<Output = Result<Option<JournalRow>, BatchError>> + Send;
 
-    /// Every row of the batch, by row number.
-    fn rows(&self, batch_id: &str) -> impl Future<Output = Result<Vec<JournalRow>, BatchError>> + Send;
+    /// Up to `limit` rows of the batch numbered above `after_row`, by row number: a
+    /// report or a total reads a batch a page at a time.
+    fn rows(
+        &self,
+        batch_id: &str,
+        after_row: u64,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<JournalRow>, BatchError>> + Send;
 
     /// Rows per state.
     fn counts(&self, batch_id: &str) -> impl Future<Output = Result<Counts, BatchError>> + Send;

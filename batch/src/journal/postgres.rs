@@ -305,12 +305,14 @@ impl Journal for PostgresJournal {
         c.query_opt(&sql, &[&batch_id, &order_no]).await.map_err(db)?.as_ref().map(read_row).transpose()
     }
 
-    async fn rows(&self, batch_id: &str) -> Result<Vec<JournalRow>, BatchError> {
+    async fn rows(&self, batch_id: &str, after_row: u64, limit: usize) -> Result<Vec<JournalRow>, BatchError> {
         let c = self.client().await;
         let sql = format!(
-            "SELECT {ROW_COLUMNS} FROM {ROWS_JOINED} WHERE r.batch_id = $1 AND s.state != 'staged' ORDER BY r.row_number"
+            "SELECT {ROW_COLUMNS} FROM {ROWS_JOINED} WHERE r.batch_id = $1 AND r.row_number > $2 AND s.state != 'staged' \
+             ORDER BY r.row_number LIMIT $3"
         );
-        c.query(&sql, &[&batch_id]).await.map_err(db)?.iter().map(read_row).collect()
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        c.query(&sql, &[&batch_id, &n(after_row), &limit]).await.map_err(db)?.iter().map(read_row).collect()
     }
 
     async fn counts(&self, batch_id: &str) -> Result<Counts, BatchError> {

@@ -396,13 +396,16 @@ impl Journal for SqliteJournal {
         .await
     }
 
-    async fn rows(&self, batch_id: &str) -> Result<Vec<JournalRow>, BatchError> {
+    async fn rows(&self, batch_id: &str, after_row: u64, limit: usize) -> Result<Vec<JournalRow>, BatchError> {
         let batch_id = batch_id.to_owned();
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         self.with(move |c, _| {
-            let sql =
-                format!("SELECT {ROW_COLUMNS} FROM {ROWS_JOINED} WHERE r.batch_id = ?1 AND s.state != 'staged' ORDER BY r.row_number");
+            let sql = format!(
+                "SELECT {ROW_COLUMNS} FROM {ROWS_JOINED} WHERE r.batch_id = ?1 AND r.row_number > ?2 AND s.state != 'staged' \
+                 ORDER BY r.row_number LIMIT ?3"
+            );
             let mut stmt = c.prepare_cached(&sql)?;
-            stmt.query_map([batch_id], read_row)?.collect()
+            stmt.query_map(params![batch_id, after_row, limit], read_row)?.collect()
         })
         .await
     }

@@ -102,11 +102,16 @@ class _Batch:
 
 class Batch(_Batch):
     """A batch in a journal, driven by a blocking :class:`~smilepayz.Client`; opened
-    (and created when absent) here. Use it as a context manager or call :meth:`close`."""
+    (and created when absent) here. With ``must_exist=True`` only a batch the journal
+    already holds is opened (to resume or report after a crash): a mistyped id raises
+    :class:`~smilepayz.errors.ConfigError` instead of starting a new, empty batch. Use
+    it as a context manager or call :meth:`close`."""
 
-    def __init__(self, client: Client, *, journal: Union[str, os.PathLike[str]], batch_id: str) -> None:
+    def __init__(
+        self, client: Client, *, journal: Union[str, os.PathLike[str]], batch_id: str, must_exist: bool = False
+    ) -> None:
         self._start(client, journal, batch_id)
-        self._native.open()
+        self._native.open(must_exist=must_exist)
 
     def add(self, rows: Iterable[Row], *, skip_invalid: bool = False) -> AddSummary:
         """Validates every row, then journals them (numbered 1, 2, … in order). Any
@@ -182,10 +187,18 @@ class AsyncBatch(_Batch):
     :class:`Batch` as coroutines. Use it with ``async with`` or call :meth:`close`."""
 
     @classmethod
-    async def open(cls, client: AsyncClient, *, journal: Union[str, os.PathLike[str]], batch_id: str) -> AsyncBatch:
+    async def open(
+        cls,
+        client: AsyncClient,
+        *,
+        journal: Union[str, os.PathLike[str]],
+        batch_id: str,
+        must_exist: bool = False,
+    ) -> AsyncBatch:
+        """As :class:`Batch`, including ``must_exist``."""
         batch = cls.__new__(cls)
         batch._start(client, journal, batch_id)
-        await batch._native.open(asynchronous=True)
+        await batch._native.open(must_exist=must_exist, asynchronous=True)
         return batch
 
     async def add(self, rows: Iterable[Row], *, skip_invalid: bool = False) -> AddSummary:

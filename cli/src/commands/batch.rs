@@ -11,7 +11,7 @@ use crate::settings::Settings;
 use crate::signals::Signals;
 use serde_json::{Map, Value, json};
 use smilepayz::{Case, Client};
-use smilepayz_batch::{AddOptions, AnyJournal, Batch, RunSummary, StopHandle};
+use smilepayz_batch::{AddOptions, AnyJournal, Batch, RunSummary, StopHandle, open_batch};
 use smilepayz_interop::batch::{RunSettings, add_summary, coverage, report, report_csv, run_summary};
 use std::future::Future;
 
@@ -37,15 +37,13 @@ pub(crate) async fn dispatch(
 
 /// The batch, created when absent (`run`).
 async fn open(target: &BatchTarget) -> Result<Batch<AnyJournal>, Failure> {
-    let journal = AnyJournal::open(&target.journal).await?;
-    Ok(Batch::open(journal, &target.batch_id).await?)
+    Ok(open_batch(&target.journal, &target.batch_id, false).await?)
 }
 
 /// The batch, which must exist (`resume`, `status`, `report`: a mistyped id is an error,
 /// not a new empty batch).
 async fn open_existing(target: &BatchTarget) -> Result<Batch<AnyJournal>, Failure> {
-    let journal = AnyJournal::open(&target.journal).await?;
-    Ok(Batch::open_existing(journal, &target.batch_id).await?)
+    Ok(open_batch(&target.journal, &target.batch_id, true).await?)
 }
 
 /// What a run did before sending, for the summary.
@@ -254,17 +252,33 @@ async fn write_report(args: &BatchReportArgs, out: &mut Output<'_>) -> Result<()
     if out.json && format == "csv" && args.output.is_none() {
         return Err(Failure::input("--json prints one JSON document: drop --format csv, or give --output FILE"));
     }
-    let report_ = open_existing(&args.target).await?.report().await?;
-    let text = if format == "json" { format!("{}\n", report(&report_, Case::Snake)) } else { report_csv(&report_)? };
-    let Some(path) = &args.output else {
-        // `line` ends with a line break of its own.
-        out.line(text.trim_end_matches('\n'));
-        return Ok(());
+    let batch = open_existing(&args.target).await?;
+    let rows = match (&args.output, format) {
+        // A CSV file is written as the journal is read, a page at a time: memory stays
+        // flat however large the batch.
+        (Some(path), "csv") => {
+            let mut file = std::io::BufWriter::new(crate::files::open_private(path, true)?);
+            let rows = batch.write_report_csv(&mut file).await?;
+            let file = file.into_inner().map_err(|e| crate::files::write_failed(path, e.into_error()))?;
+            file.sync_all().map_err(|e| crate::files::write_failed(path, e))?;
+            rows
+        }
+        (output, format) => {
+            let report_ = batch.report().await?;
+            let text =
+                if format == "json" { format!("{}\n", report(&report_, Case::Snake)) } else { report_csv(&report_)? };
+            let Some(path) = output else {
+                // `line` ends with a line break of its own.
+                out.line(text.trim_end_matches('\n'));
+                return Ok(());
+            };
+            crate::files::write_private(path, text.as_bytes(), true)?;
+            report_.rows.len() as u64
+        }
     };
-    crate::files::write_private(path, text.as_bytes(), true)?;
-    let shown = path.display().to_string();
-    out.result(&json!({ "output": shown, "format": format, "rows": report_.rows.len() }), || {
-        format!("report of {} rows written to {shown} ({format})", report_.rows.len())
+    let shown = args.output.as_deref().map(|p| p.display().to_string()).unwrap_or_default();
+    out.result(&json!({ "output": shown, "format": format, "rows": rows }), || {
+        format!("report of {rows} rows written to {shown} ({format})")
     });
     Ok(())
 }
