@@ -48,8 +48,8 @@ impl SqliteJournal {
         let setup = || -> rusqlite::Result<()> {
             conn.busy_timeout(Duration::from_millis(500))?;
             conn.pragma_update(None, "locking_mode", "EXCLUSIVE")?;
-            // Each job of a group runs in a savepoint, whose undo pages SQLite keeps in a
-            // temporary file past 64 KiB: in memory, a group costs no writes but the WAL's.
+            // A group's savepoints and statement journals keep undo pages, in a temporary
+            // file past 64 KiB: in memory, a group writes nothing but the WAL.
             conn.pragma_update(None, "temp_store", "MEMORY")?;
             Ok(())
         };
