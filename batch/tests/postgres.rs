@@ -144,3 +144,37 @@ async fn concurrent_state_changes_share_commits_yet_each_is_a_durable_compare_an
     assert_eq!(seen[200].1, "sending", "row 201, sent by w2");
     assert!(seen[201..].iter().all(|(_, s, _)| s == "pending"));
 }
+
+/// The rows the planner's statistics know of (`-1`: never analyzed).
+async fn known_rows(c: &tokio_postgres::Client) -> f32 {
+    c.query_one("SELECT reltuples FROM pg_class WHERE oid = 'smilepayz_batch_row_states'::regclass", &[])
+        .await
+        .unwrap()
+        .get(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_add_analyzes_the_journal_only_when_it_grows_it_by_a_tenth() {
+    let Some(cluster) = cluster::Cluster::start() else { return };
+    let url = cluster.database("statistics").await;
+    let journal = Arc::new(PostgresJournal::connect(&url, "w1").await.unwrap());
+    let db = observer(&url).await;
+    // Only the journal's own ANALYZE may change the statistics during the test.
+    db.batch_execute(
+        "ALTER TABLE smilepayz_batch_row_states SET (autovacuum_enabled = off);
+         ALTER TABLE smilepayz_batch_rows SET (autovacuum_enabled = off)",
+    )
+    .await
+    .unwrap();
+    let add = async |batch_id: &str, rows: u64| {
+        let batch = Batch::open_shared(journal.clone(), batch_id).await.unwrap();
+        let rows = (1..=rows).map(|i| common::idr(Some(&format!("{batch_id}{i:05}")), "10000"));
+        batch.add(rows, AddOptions::default()).await.unwrap();
+    };
+    add("LARGE", 2_000).await;
+    assert_eq!(known_rows(&db).await, 2_000.0, "a batch to an empty journal is analyzed");
+    add("ONE", 1).await;
+    assert_eq!(known_rows(&db).await, 2_000.0, "one row more is left to autovacuum");
+    add("TENTH", 251).await;
+    assert_eq!(known_rows(&db).await, 2_252.0, "more than 50 plus a tenth is analyzed at once");
+}
