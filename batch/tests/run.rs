@@ -42,6 +42,16 @@ impl Setup {
     async fn batch(&self, id: &str) -> Batch<SqliteJournal> {
         Batch::open_shared(self.journal.clone(), id).await.expect("batch")
     }
+
+    /// The batch `id` with `rows` pending Indonesian rows added from a JSON Lines file
+    /// (orderNos derived, amounts 10000 + row number).
+    async fn pending(&self, id: &str, rows: u64) -> Batch<SqliteJournal> {
+        let batch = self.batch(id).await;
+        let file = self.path(&format!("{id}.jsonl"));
+        std::fs::write(&file, json_lines(rows)).unwrap();
+        assert_eq!(batch.add_file(&file, AddOptions::default()).await.unwrap().added, rows);
+        batch
+    }
 }
 
 fn quick() -> RunOptions {
@@ -355,10 +365,7 @@ async fn reports_and_totals_read_every_page_of_a_large_batch_and_the_csv_streams
     // 2,000 rows: two full pages of the journal and the empty read that ends them;
     // amounts 10001..=12000, so the total is known here without the runner.
     let s = setup().await;
-    let batch = s.batch("pages").await;
-    let file = s.path("pages.jsonl");
-    std::fs::write(&file, json_lines(2000)).unwrap();
-    assert_eq!(batch.add_file(&file, AddOptions::default()).await.unwrap().added, 2000);
+    let batch = s.pending("pages", 2000).await;
     let report = batch.report().await.unwrap();
     let numbers: Vec<u64> = report.rows.iter().map(|r| r.row_number).collect();
     assert_eq!(numbers, (1..=2000).collect::<Vec<_>>(), "every row once, in order");
@@ -384,10 +391,7 @@ async fn a_saved_report_streams_every_page_to_an_owner_only_file_and_a_bad_path_
     use std::os::unix::fs::PermissionsExt;
     // 2,500 rows: two full journal pages of 1,000 and a partial third.
     let s = setup().await;
-    let batch = s.batch("saved").await;
-    let file = s.path("saved.jsonl");
-    std::fs::write(&file, json_lines(2500)).unwrap();
-    assert_eq!(batch.add_file(&file, AddOptions::default()).await.unwrap().added, 2500);
+    let batch = s.pending("saved", 2500).await;
     let mut in_memory = Vec::new();
     batch.report().await.unwrap().write_csv(&mut in_memory).unwrap();
     let in_memory = String::from_utf8(in_memory).unwrap();
