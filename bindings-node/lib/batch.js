@@ -118,9 +118,14 @@ class Batch {
     return callAsync(() => this.#native.report());
   }
 
-  /** The report's rows as CSV text. */
+  /** The report's rows as CSV text, every row in memory. */
   reportCsv() {
     return callAsync(() => this.#native.reportCsv());
+  }
+
+  /** Streams the report's rows as CSV to the file at `path` (mode 0600); resolves with the rows written. */
+  saveReportCsv(path) {
+    return callAsync(() => this.#native.saveReportCsv(String(path)));
   }
 
   /**
