@@ -125,7 +125,11 @@ class Batch {
 
   /** Streams the report's rows as CSV to the file at `path` (mode 0600); resolves with the rows written. */
   saveReportCsv(path) {
-    return callAsync(() => this.#native.saveReportCsv(String(path)));
+    return callAsync(() => {
+      // Never `String(path)`: a forgotten argument must not become a file named `undefined`.
+      if (typeof path !== 'string') throw new TypeError('saveReportCsv takes the file path as a string');
+      return this.#native.saveReportCsv(path);
+    });
   }
 
   /**

@@ -246,6 +246,9 @@ test('saveReportCsv writes the reportCsv text to an owner-only file; a bad path 
   assert.equal(failed.path, missing);
   assert.ok(failed.message.startsWith(`${missing}: cannot write the report: `), failed.message);
   assert.equal(fs.existsSync(path.dirname(missing)), false);
+  // A forgotten path is refused, not written to a file named `undefined`.
+  await assert.rejects(batch.saveReportCsv(), TypeError);
+  assert.equal(fs.existsSync('undefined'), false);
   await batch.close();
 });
 
