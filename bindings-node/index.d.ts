@@ -269,7 +269,7 @@ export interface RunOptions {
 /**
  * A batch of pay-outs in a crash-safe journal: every row reaches the gateway at most
  * once and ends with a known outcome, whatever crashes. Errors: `BatchRowsError`,
- * `BatchInputError`, `JournalError`, `InsufficientBalanceError`,
+ * `BatchInputError`, `BatchOutputError`, `JournalError`, `InsufficientBalanceError`,
  * `CallbackDisagreesError`, `ConfigError`, and the client's own.
  */
 export declare class Batch {
@@ -292,9 +292,18 @@ export declare class Batch {
   run(options?: RunOptions): Promise<RunSummary>;
   /** After a crash or a pause: the same as `run`. */
   resume(options?: RunOptions): Promise<RunSummary>;
+  /** Every row and the totals, all in memory (`saveReportCsv` streams the rows to a file). */
   report(): Promise<BatchReport>;
-  /** The report's rows as CSV (header: `row_number,order_no,trade_no,state,…`). */
+  /** The report's rows as CSV (header: `row_number,order_no,trade_no,state,…`), every row in memory. */
   reportCsv(): Promise<string>;
+  /**
+   * Writes the report's rows as CSV (the text of `reportCsv`) to the file at `path`, a
+   * journal page at a time, so memory stays flat however large the batch. The file is
+   * created, or truncated, with mode 0600 (an existing file is narrowed first) and synced
+   * to disk. Resolves with how many rows were written; a file that cannot be written
+   * rejects with `BatchOutputError` (`path`).
+   */
+  saveReportCsv(path: string): Promise<number>;
   /** Records what `client.confirmCallback` resolved with: the row's state, or null for another batch's order. */
   recordCallback(confirmed: ConfirmedCallback): Promise<BatchState | null>;
   /** Closes the journal once the calls in flight are done; later calls are refused. */

@@ -545,6 +545,7 @@ export type ErrorCode =
   | 'SMILEPAYZ_ABORTED'
   | 'SMILEPAYZ_BATCH_ROWS'
   | 'SMILEPAYZ_BATCH_INPUT'
+  | 'SMILEPAYZ_BATCH_OUTPUT'
   | 'SMILEPAYZ_JOURNAL'
   | 'SMILEPAYZ_INSUFFICIENT_BALANCE'
   | 'SMILEPAYZ_CALLBACK_DISAGREES';
@@ -563,6 +564,7 @@ export type ErrorKind =
   | 'aborted'
   | 'batch_rows'
   | 'batch_input'
+  | 'batch_output'
   | 'journal'
   | 'insufficient_balance'
   | 'callback_disagrees';
@@ -737,6 +739,17 @@ export declare class BatchInputError extends SmilepayzError {
   readonly kind: 'batch_input';
   /** The file, or `rows` for rows from code. */
   readonly source: string;
+}
+
+/**
+ * A batch report file cannot be created or written (a missing directory, no permission, a full disk); it may
+ * hold part of the report.
+ */
+export declare class BatchOutputError extends SmilepayzError {
+  readonly code: 'SMILEPAYZ_BATCH_OUTPUT';
+  readonly kind: 'batch_output';
+  /** The file. */
+  readonly path: string;
 }
 
 /**

@@ -222,7 +222,8 @@ impl<J: Journal> Batch<J> {
     }
 
     /// Every row with its state and the batch's totals (all rows in memory: for a very
-    /// large batch, [`Batch::write_report_csv`] streams them).
+    /// large batch, [`Batch::save_report_csv`] and [`Batch::write_report_csv`] stream
+    /// them).
     pub async fn report(&self) -> Result<Report, BatchError> {
         let mut rows = Vec::new();
         self.each_row(|row| {
@@ -238,10 +239,36 @@ impl<J: Journal> Batch<J> {
     /// reading the journal a page at a time, so memory stays flat however many rows the
     /// batch has; returns how many rows were written.
     pub async fn write_report_csv<W: std::io::Write + Send>(&self, out: W) -> Result<u64, BatchError> {
-        let failed = |e: csv::Error| BatchError::Journal(format!("writing the report: {e}"));
-        let mut csv = crate::report::CsvReport::start(out).map_err(failed)?;
-        self.each_row(|row| csv.write(row).map_err(failed)).await?;
-        csv.finish().map_err(failed)
+        self.stream_report_csv(out, |e| BatchError::Journal(format!("writing the report: {e}"))).await
+    }
+
+    /// Saves the report's rows as CSV (as [`write_report_csv`](Self::write_report_csv)
+    /// streams them) to the file at `path`, created or truncated with mode 0600 from the
+    /// first byte (an existing file is narrowed to 0600 before it is written), then
+    /// synced to disk; returns how many rows were written. A file that cannot be created
+    /// or written is [`BatchError::Output`]; after a failure it may hold part of the
+    /// report.
+    pub async fn save_report_csv(&self, path: impl AsRef<Path>) -> Result<u64, BatchError> {
+        let path = path.as_ref();
+        let failed = |message: String| BatchError::Output { path: path.to_owned(), message };
+        let file = crate::private_file::create(path).map_err(|e| failed(e.to_string()))?;
+        let mut out = std::io::BufWriter::new(file);
+        let rows = self.stream_report_csv(&mut out, |e| failed(e.to_string())).await?;
+        let file = out.into_inner().map_err(|e| failed(e.into_error().to_string()))?;
+        file.sync_all().map_err(|e| failed(e.to_string()))?;
+        Ok(rows)
+    }
+
+    /// Writes the CSV report to `out` a journal page at a time; `failed` says what a
+    /// failed write of `out` is (a journal read error stays the journal's).
+    async fn stream_report_csv<W: std::io::Write + Send>(
+        &self,
+        out: W,
+        failed: impl Fn(csv::Error) -> BatchError + Send + Sync,
+    ) -> Result<u64, BatchError> {
+        let mut csv = crate::report::CsvReport::start(out).map_err(&failed)?;
+        self.each_row(|row| csv.write(row).map_err(&failed)).await?;
+        csv.finish().map_err(&failed)
     }
 
     /// Calls `f` with every row of the batch, by row number, a page at a time.

@@ -1,5 +1,6 @@
-//! The batch runner's errors: what went wrong with the input (per row), the journal, or
-//! the gateway. None carries the merchant secret or key: the journal never sees them.
+//! The batch runner's errors: what went wrong with the input (per row), the journal, the
+//! report file, or the gateway. None carries the merchant secret or key: the journal
+//! never sees them.
 
 use rust_decimal::Decimal;
 use smilepayz::Violation;
@@ -90,6 +91,15 @@ pub enum BatchError {
         /// What is wrong.
         message: String,
     },
+    /// The report file cannot be created or written (a missing directory, no
+    /// permission, a full disk); the file may hold part of the report.
+    #[error("{}: cannot write the report: {message}", path.display())]
+    Output {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        message: String,
+    },
     /// The journal file exists but is not a batch journal (or not SQLite at all).
     #[error("{}: not a smilepayz batch journal: {detail}", path.display())]
     NotAJournal {
@@ -176,6 +186,7 @@ impl BatchError {
         match self {
             BatchError::InvalidRows(_) => "batch_rows",
             BatchError::Input { .. } => "batch_input",
+            BatchError::Output { .. } => "batch_output",
             BatchError::NotAJournal { .. } | BatchError::JournalInUse { .. } | BatchError::Journal(_) => "journal",
             BatchError::InsufficientBalance { .. } => "insufficient_balance",
             BatchError::CallbackDisagrees { .. } => "callback_disagrees",
@@ -189,6 +200,7 @@ impl BatchError {
         match self {
             BatchError::InvalidRows(_) => "SMILEPAYZ_BATCH_ROWS",
             BatchError::Input { .. } => "SMILEPAYZ_BATCH_INPUT",
+            BatchError::Output { .. } => "SMILEPAYZ_BATCH_OUTPUT",
             BatchError::NotAJournal { .. } | BatchError::JournalInUse { .. } | BatchError::Journal(_) => {
                 "SMILEPAYZ_JOURNAL"
             }

@@ -12,7 +12,9 @@
 //! - [`Batch::preflight`] compares the total still to send per currency with the
 //!   balance inquiry.
 //! - [`Batch::record_callback`] records a confirmed callback (one call from the handler).
-//! - [`Batch::report`] lists every row and totals per state and currency, exact.
+//! - [`Batch::report`] lists every row and totals per state and currency, exact (every
+//!   row in memory); [`Batch::save_report_csv`] streams the rows to a private file (0600)
+//!   a journal page at a time, and [`Batch::write_report_csv`] to any writer.
 //!
 //! See `README.md` for the states, the guarantees and the journal's durability settings.
 
@@ -23,6 +25,7 @@ mod input;
 pub mod journal;
 mod open;
 mod preflight;
+mod private_file;
 mod report;
 mod row;
 mod runner;

@@ -42,6 +42,16 @@ impl Setup {
     async fn batch(&self, id: &str) -> Batch<SqliteJournal> {
         Batch::open_shared(self.journal.clone(), id).await.expect("batch")
     }
+
+    /// The batch `id` with `rows` pending Indonesian rows added from a JSON Lines file
+    /// (orderNos derived, amounts 10000 + row number).
+    async fn pending(&self, id: &str, rows: u64) -> Batch<SqliteJournal> {
+        let batch = self.batch(id).await;
+        let file = self.path(&format!("{id}.jsonl"));
+        std::fs::write(&file, json_lines(rows)).unwrap();
+        assert_eq!(batch.add_file(&file, AddOptions::default()).await.unwrap().added, rows);
+        batch
+    }
 }
 
 fn quick() -> RunOptions {
@@ -355,10 +365,7 @@ async fn reports_and_totals_read_every_page_of_a_large_batch_and_the_csv_streams
     // 2,000 rows: two full pages of the journal and the empty read that ends them;
     // amounts 10001..=12000, so the total is known here without the runner.
     let s = setup().await;
-    let batch = s.batch("pages").await;
-    let file = s.path("pages.jsonl");
-    std::fs::write(&file, json_lines(2000)).unwrap();
-    assert_eq!(batch.add_file(&file, AddOptions::default()).await.unwrap().added, 2000);
+    let batch = s.pending("pages", 2000).await;
     let report = batch.report().await.unwrap();
     let numbers: Vec<u64> = report.rows.iter().map(|r| r.row_number).collect();
     assert_eq!(numbers, (1..=2000).collect::<Vec<_>>(), "every row once, in order");
@@ -377,6 +384,43 @@ async fn reports_and_totals_read_every_page_of_a_large_batch_and_the_csv_streams
         matches!(&short, BatchError::InsufficientBalance { needed, .. } if *needed == d(&expected_total.to_string())),
         "{short}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_saved_report_streams_every_page_to_an_owner_only_file_and_a_bad_path_is_an_output_error() {
+    use std::os::unix::fs::PermissionsExt;
+    // 2,500 rows: two full journal pages of 1,000 and a partial third.
+    let s = setup().await;
+    let batch = s.pending("saved", 2500).await;
+    let mut in_memory = Vec::new();
+    batch.report().await.unwrap().write_csv(&mut in_memory).unwrap();
+    let in_memory = String::from_utf8(in_memory).unwrap();
+    assert_eq!(in_memory.lines().count(), 2501, "a header and every row");
+    let mode = |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+
+    // A new file: created 0600.
+    let fresh = s.path("fresh.csv");
+    assert_eq!(batch.save_report_csv(&fresh).await.unwrap(), 2500);
+    assert_eq!(std::fs::read_to_string(&fresh).unwrap(), in_memory);
+    assert_eq!(mode(&fresh), 0o600);
+
+    // An existing file readable by others, longer than the report: narrowed and truncated.
+    let existing = s.path("existing.csv");
+    std::fs::write(&existing, "x".repeat(in_memory.len() * 2)).unwrap();
+    std::fs::set_permissions(&existing, std::fs::Permissions::from_mode(0o644)).unwrap();
+    assert_eq!(batch.save_report_csv(&existing).await.unwrap(), 2500);
+    assert_eq!(std::fs::read_to_string(&existing).unwrap(), in_memory);
+    assert_eq!(mode(&existing), 0o600);
+
+    // A path that cannot be created, and one that is a directory: the file's own error.
+    let missing = s.path("no-such-dir").join("report.csv");
+    let e = batch.save_report_csv(&missing).await.expect_err("no such directory");
+    assert!(matches!(&e, BatchError::Output { path, .. } if *path == missing), "{e:?}");
+    assert_eq!((e.kind(), e.code()), ("batch_output", "SMILEPAYZ_BATCH_OUTPUT"));
+    assert!(e.to_string().starts_with(&format!("{}: cannot write the report: ", missing.display())), "{e}");
+    assert!(!missing.exists());
+    let e = batch.save_report_csv(s.dir.path()).await.expect_err("a directory");
+    assert!(matches!(&e, BatchError::Output { path, .. } if path == s.dir.path()), "{e:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

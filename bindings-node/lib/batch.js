@@ -118,9 +118,18 @@ class Batch {
     return callAsync(() => this.#native.report());
   }
 
-  /** The report's rows as CSV text. */
+  /** The report's rows as CSV text, every row in memory. */
   reportCsv() {
     return callAsync(() => this.#native.reportCsv());
+  }
+
+  /** Streams the report's rows as CSV to the file at `path` (mode 0600); resolves with the rows written. */
+  saveReportCsv(path) {
+    return callAsync(() => {
+      // Never `String(path)`: a forgotten argument must not become a file named `undefined`.
+      if (typeof path !== 'string') throw new TypeError('saveReportCsv takes the file path as a string');
+      return this.#native.saveReportCsv(path);
+    });
   }
 
   /**

@@ -249,6 +249,14 @@ impl NativeBatch {
         })
     }
 
+    /// Streams the report's rows as CSV to the file at `path` (0600); resolves with the
+    /// rows written.
+    #[napi(catch_unwind, ts_return_type = "Promise<unknown>")]
+    pub fn save_report_csv<'env>(&self, env: &'env Env, path: String) -> napi::Result<PromiseRaw<'env, Value>> {
+        let batch = self.shared()?;
+        spawn(env, async move { batch.save_report_csv(path).await.map(Value::from) })
+    }
+
     /// Records a confirmed callback; resolves with the row's state, or null when the
     /// order is not in this batch.
     #[napi(catch_unwind, ts_return_type = "Promise<unknown>")]

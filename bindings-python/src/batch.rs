@@ -302,6 +302,14 @@ impl NativeBatch {
         })
     }
 
+    /// Streams the report's rows as CSV to the file at `path` (0600); answers the rows
+    /// written.
+    #[pyo3(signature = (path, *, asynchronous=false))]
+    fn save_report_csv<'py>(&self, py: Python<'py>, path: String, asynchronous: bool) -> PyResult<Bound<'py, PyAny>> {
+        let batch = self.batch()?;
+        drive(py, asynchronous, async move { batch.save_report_csv(path).await.map(Value::from) })
+    }
+
     /// Records the gateway's confirmation of `callback` (`Client.confirm_callback`);
     /// answers the row's state, or `None` when the order is not in this batch.
     #[pyo3(signature = (callback, *, asynchronous=false))]

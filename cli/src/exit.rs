@@ -106,7 +106,8 @@ impl From<BatchError> for Failure {
             other => other,
         };
         let exit = match &error {
-            BatchError::InvalidRows(_) | BatchError::Input { .. } => Exit::InvalidInput,
+            // A report file that cannot be written is a bad `--output`, as before it existed.
+            BatchError::InvalidRows(_) | BatchError::Input { .. } | BatchError::Output { .. } => Exit::InvalidInput,
             BatchError::NotAJournal { .. }
             | BatchError::JournalInUse { .. }
             | BatchError::Journal(_)

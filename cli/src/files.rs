@@ -1,5 +1,6 @@
 //! Files the tool writes that hold what others must not read: a private key, a batch
-//! report (order numbers, amounts, outcomes).
+//! report as JSON (order numbers, amounts, outcomes). A CSV report file is the batch
+//! crate's own `Batch::save_report_csv`.
 
 use crate::exit::Failure;
 use std::fs::OpenOptions;
@@ -14,12 +15,12 @@ pub(crate) fn write_private(path: &Path, bytes: &[u8], force: bool) -> Result<()
 }
 
 /// What a failed write of `path` says.
-pub(crate) fn write_failed(path: &Path, e: std::io::Error) -> Failure {
+fn write_failed(path: &Path, e: std::io::Error) -> Failure {
     Failure::input(format!("cannot write {}: {e}", path.display()))
 }
 
-/// Opens `path` for writing as `write_private` does, for a caller that writes it in parts.
-pub(crate) fn open_private(path: &Path, force: bool) -> Result<std::fs::File, Failure> {
+/// Opens `path` for `write_private`: mode 0600; an existing file only with `force`.
+fn open_private(path: &Path, force: bool) -> Result<std::fs::File, Failure> {
     let failed = |e: std::io::Error| write_failed(path, e);
     let mut options = OpenOptions::new();
     options.write(true);

@@ -227,6 +227,7 @@ pub fn batch_error_fields(error: &BatchError, case: Case) -> Value {
     match error {
         BatchError::InvalidRows(rows) => fields.push(("rows", row_errors(rows, case))),
         BatchError::Input { source_name, .. } => fields.push(("source", source_name.clone().into())),
+        BatchError::Output { path, .. } => fields.push(("path", path.to_string_lossy().into_owned().into())),
         BatchError::NotAJournal { .. } | BatchError::JournalInUse { .. } | BatchError::Journal(_) => {
             fields.push(("reason", error.journal_reason().into()));
         }

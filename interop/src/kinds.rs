@@ -223,6 +223,11 @@ pub const ERROR_KINDS: &[ErrorKind] = &[
         fields: &[field("source", Shape::Str, "The file, or `rows` for rows from code.")],
     },
     ErrorKind {
+        sample: || batch(BatchError::Output { path: "report.csv".into(), message: "No such file or directory".into() }),
+        doc: "A batch report file cannot be created or written (a missing directory, no permission, a full disk); it may hold part of the report.",
+        fields: &[field("path", Shape::Str, "The file.")],
+    },
+    ErrorKind {
         sample: || batch(BatchError::Journal("sample".into())),
         doc: "The batch journal cannot be used: not a journal, held by another runner, or a read or write failed. Nothing was sent after the failure; what was sent before is journaled.",
         fields: &[field(
@@ -310,7 +315,7 @@ mod tests {
                 assert!(fits, "{name}.{} = {value} is not {:?}", f.name, f.shape);
             }
         }
-        // 11 kinds of smilepayz::Error, then 5 of smilepayz_batch::BatchError.
-        assert_eq!(kinds.len(), 16, "every kind of smilepayz::Error and BatchError has a row");
+        // 11 kinds of smilepayz::Error, then 6 of smilepayz_batch::BatchError.
+        assert_eq!(kinds.len(), 17, "every kind of smilepayz::Error and BatchError has a row");
     }
 }

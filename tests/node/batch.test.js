@@ -21,6 +21,7 @@ const {
   ConfigError,
   BatchRowsError,
   BatchInputError,
+  BatchOutputError,
   JournalError,
   InsufficientBalanceError,
   CallbackDisagreesError,
@@ -209,6 +210,45 @@ test('rows from code run once each, settle to final, and report exact totals', a
     changed.rows.map((r) => [r.rowNumber, r.problem]),
     [[2, 'changed']],
   );
+  await batch.close();
+});
+
+test('saveReportCsv writes the reportCsv text to an owner-only file; a bad path is BatchOutputError', async () => {
+  const batch = await freshBatch('saved');
+  const rows = [1, 2, 3].map((n) => requestFor('IDR', { amount: String(10000 + n) }));
+  rows.push(requestFor('USDT', { amount: '0.5' }));
+  await batch.add(rows);
+  assert.equal((await batch.run({ concurrency: 2 })).counts.accepted, 4);
+  const expected = await batch.reportCsv();
+  assert.equal(expected.trimEnd().split('\n').length, 5);
+  const mode = (file) => fs.statSync(file).mode & 0o777;
+
+  // A new file: created 0600.
+  const fresh = path.join(dir, 'saved-fresh.csv');
+  assert.equal(await batch.saveReportCsv(fresh), 4);
+  assert.equal(fs.readFileSync(fresh, 'utf8'), expected);
+  assert.equal(mode(fresh), 0o600);
+
+  // An existing file others may read, longer than the report: narrowed and truncated.
+  const existing = path.join(dir, 'saved-existing.csv');
+  fs.writeFileSync(existing, 'x'.repeat(expected.length * 2));
+  fs.chmodSync(existing, 0o644);
+  assert.equal(await batch.saveReportCsv(existing), 4);
+  assert.equal(fs.readFileSync(existing, 'utf8'), expected);
+  assert.equal(mode(existing), 0o600);
+
+  // A missing directory: the batch's output error, naming the file.
+  const missing = path.join(dir, 'no-such-dir', 'report.csv');
+  const failed = await rejection(batch.saveReportCsv(missing));
+  assert.ok(failed instanceof BatchOutputError && failed instanceof SmilepayzError, String(failed));
+  assert.equal(failed.code, 'SMILEPAYZ_BATCH_OUTPUT');
+  assert.equal(failed.kind, 'batch_output');
+  assert.equal(failed.path, missing);
+  assert.ok(failed.message.startsWith(`${missing}: cannot write the report: `), failed.message);
+  assert.equal(fs.existsSync(path.dirname(missing)), false);
+  // A forgotten path is refused, not written to a file named `undefined`.
+  await assert.rejects(batch.saveReportCsv(), TypeError);
+  assert.equal(fs.existsSync('undefined'), false);
   await batch.close();
 });
 

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import {
   Batch,
   BatchInputError,
+  BatchOutputError,
   BatchRowsError,
   CallbackDisagreesError,
   Client,
@@ -24,7 +25,7 @@ test('ESM and CommonJS entries share one module', async () => {
   assert.equal(require('smilepayz').Client, Client);
   assert.equal(smilepayz.ValidationError, ValidationError);
   // The batch and its error classes, by name in both entries.
-  const batchNames = { Batch, BatchRowsError, BatchInputError, JournalError, InsufficientBalanceError, CallbackDisagreesError };
+  const batchNames = { Batch, BatchRowsError, BatchInputError, BatchOutputError, JournalError, InsufficientBalanceError, CallbackDisagreesError };
   for (const [name, value] of Object.entries(batchNames)) {
     assert.equal(typeof value, 'function', name);
     assert.equal(require('smilepayz')[name], value, name);

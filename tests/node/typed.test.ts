@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   Batch,
+  BatchOutputError,
   BatchRowsError,
   Client,
   InternalError,
@@ -147,6 +148,14 @@ test('typed batch: rows, run with progress, exact report', async () => {
     const refused = await batch.add([{ ...usdt, orderNo: 'TYPEDX', amount: '-1' }]).catch((e: unknown) => e);
     assert.ok(refused instanceof BatchRowsError);
     assert.equal(refused.rows[0]?.rowNumber, 1);
+    const saved: number = await batch.saveReportCsv(`${dir}/report.csv`);
+    assert.equal(saved, 2);
+    assert.equal(fs.readFileSync(`${dir}/report.csv`, 'utf8'), await batch.reportCsv());
+    const unwritable = await batch.saveReportCsv(`${dir}/missing/report.csv`).catch((e: unknown) => e);
+    assert.ok(unwritable instanceof BatchOutputError);
+    const code: 'SMILEPAYZ_BATCH_OUTPUT' = unwritable.code;
+    assert.equal(code, 'SMILEPAYZ_BATCH_OUTPUT');
+    assert.equal(unwritable.path, `${dir}/missing/report.csv`);
     await batch.close();
   } finally {
     await gw.close();

@@ -28,6 +28,7 @@ from smilepayz import (
     AsyncBatch,
     AsyncClient,
     Batch,
+    BatchOutputError,
     BatchProgress,
     BatchReport,
     BatchRowsError,
@@ -38,6 +39,7 @@ from smilepayz import (
     JournalError,
     PayoutRequest,
     RunSummary,
+    SmilepayzError,
     _native,
 )
 from smilepayz.testing import MockGateway
@@ -122,6 +124,57 @@ def test_rows_from_code_run_to_final_with_exact_totals_csv_report_and_progress(
     # Closed means the file's lock is released: the journal opens again.
     with Batch(client, journal=journal, batch_id="payroll-2026-11") as again:
         assert len(again.report().rows) == 6
+
+
+def test_save_report_csv_writes_the_report_csv_text_to_an_owner_only_file(
+    gateway: MockGateway, client: Client, tmp_path: Path
+) -> None:
+    rows = [row(IDR, f"PYSAVE{n:04d}", f"{10000 + n}") for n in range(1, 4)] + [row(PEN, "PYSAVE0004", "1050")]
+    with Batch(client, journal=tmp_path / "save.journal", batch_id="save") as batch:
+        batch.add(rows)
+        assert batch.run(concurrency=2).counts.get("accepted") == 4
+        expected = batch.report_csv().encode("utf-8")
+        assert expected.count(b"\n") == 5 and b"PYSAVE0004" in expected
+
+        # A str path: a new file, created 0600.
+        fresh = tmp_path / "fresh.csv"
+        assert batch.save_report_csv(str(fresh)) == 4
+        assert fresh.read_bytes() == expected
+        assert mode(fresh) == 0o600
+
+        # A pathlib.Path to an existing file others may read, longer than the report.
+        existing = tmp_path / "existing.csv"
+        existing.write_bytes(b"x" * (2 * len(expected)))
+        existing.chmod(0o644)
+        assert batch.save_report_csv(existing) == 4
+        assert existing.read_bytes() == expected
+        assert mode(existing) == 0o600
+
+        # A missing directory: the batch's output error, naming the file.
+        missing = tmp_path / "no-such-dir" / "report.csv"
+        with pytest.raises(BatchOutputError) as failed:
+            batch.save_report_csv(missing)
+        assert isinstance(failed.value, SmilepayzError)
+        assert failed.value.kind == "batch_output"
+        assert failed.value.path == str(missing)
+        assert str(failed.value).startswith(f"{missing}: cannot write the report: ")
+        assert not missing.parent.exists()
+        with pytest.raises(TypeError, match="path"):
+            batch.save_report_csv(b"report.csv")  # type: ignore[arg-type]
+
+    async def scenario() -> None:
+        aclient = gateway.async_client(timeout_ms=5000)
+        async with await AsyncBatch.open(aclient, journal=tmp_path / "save.journal", batch_id="save") as batch:
+            assert await batch.report_csv() == expected.decode("utf-8")
+            saved = tmp_path / "async.csv"
+            assert await batch.save_report_csv(saved) == 4
+            assert saved.read_bytes() == expected
+            assert mode(saved) == 0o600
+            with pytest.raises(BatchOutputError) as failed:
+                await batch.save_report_csv(str(missing))
+            assert failed.value.path == str(missing)
+
+    asyncio.run(scenario())
 
 
 def test_csv_and_json_lines_files_are_idempotent_and_a_changed_row_is_refused(client: Client, tmp_path: Path) -> None:

@@ -43,6 +43,13 @@ def _location(journal: Union[str, os.PathLike[str]]) -> str:
     return location
 
 
+def _path(path: Union[str, os.PathLike[str]]) -> str:
+    text = os.fspath(path)
+    if not isinstance(text, str):
+        raise TypeError(f"path: a str path is needed, got {type(text).__name__}")
+    return text
+
+
 def _row(row: Row) -> Any:
     return row._native if isinstance(row, PayoutRequest) else row
 
@@ -123,7 +130,7 @@ class Batch(_Batch):
     def add_file(self, path: Union[str, os.PathLike[str]], *, skip_invalid: bool = False) -> AddSummary:
         """Adds the rows of a CSV (``.csv``) or JSON Lines (``.jsonl``, ``.ndjson``)
         file, read as a stream."""
-        return AddSummary._from(self._native.add_file(_location(path), settings={"skip_invalid": skip_invalid}))
+        return AddSummary._from(self._native.add_file(_path(path), settings={"skip_invalid": skip_invalid}))
 
     def preflight(self, account_no: str) -> dict[str, Coverage]:
         """Compares what the batch still has to send, per currency, with the balance;
@@ -155,12 +162,23 @@ class Batch(_Batch):
     """After a crash or a pause: the same as :meth:`run`, which always reconciles first."""
 
     def report(self) -> BatchReport:
+        """Every row and the totals per state and status, all in memory (for a large
+        batch, :meth:`save_report_csv` streams the rows to a file)."""
         return BatchReport._from(self._native.report())
 
     def report_csv(self) -> str:
-        """The report's rows as CSV text (with a header)."""
+        """The report's rows as CSV text (with a header), every row in memory."""
         text: str = self._native.report_csv()
         return text
+
+    def save_report_csv(self, path: Union[str, os.PathLike[str]]) -> int:
+        """Writes the report's rows as CSV (the text of :meth:`report_csv`) to the file
+        at ``path``, a journal page at a time, so memory stays flat however large the
+        batch. The file is created, or truncated, with mode 0600 (an existing file is
+        narrowed first) and synced to disk. Returns how many rows were written; a file
+        that cannot be written raises :class:`~smilepayz.errors.BatchOutputError`."""
+        rows: int = self._native.save_report_csv(_path(path))
+        return rows
 
     def record_callback(self, confirmed: ConfirmedCallback) -> Optional[str]:
         """Records a callback confirmed by :meth:`Client.confirm_callback`: the row with
@@ -208,7 +226,7 @@ class AsyncBatch(_Batch):
 
     async def add_file(self, path: Union[str, os.PathLike[str]], *, skip_invalid: bool = False) -> AddSummary:
         settings = {"skip_invalid": skip_invalid}
-        return AddSummary._from(await self._native.add_file(_location(path), settings=settings, asynchronous=True))
+        return AddSummary._from(await self._native.add_file(_path(path), settings=settings, asynchronous=True))
 
     async def preflight(self, account_no: str) -> dict[str, Coverage]:
         return _map(Coverage._from)(await self._native.preflight(account_no, asynchronous=True))
@@ -254,6 +272,11 @@ class AsyncBatch(_Batch):
     async def report_csv(self) -> str:
         text: str = await self._native.report_csv(asynchronous=True)
         return text
+
+    async def save_report_csv(self, path: Union[str, os.PathLike[str]]) -> int:
+        """As :meth:`Batch.save_report_csv`."""
+        rows: int = await self._native.save_report_csv(_path(path), asynchronous=True)
+        return rows
 
     async def record_callback(self, confirmed: ConfirmedCallback) -> Optional[str]:
         state: Optional[str] = await self._native.record_callback(confirmed.callback._native, asynchronous=True)

@@ -15,6 +15,7 @@ __all__ = [
     "AbortedError",
     "ApiError",
     "BatchInputError",
+    "BatchOutputError",
     "BatchRowError",
     "BatchRowsError",
     "CallbackDisagreesError",
@@ -196,6 +197,15 @@ class BatchInputError(SmilepayzError):
     source: str  #: The file, or `rows` for rows from code.
 
 
+class BatchOutputError(SmilepayzError):
+    """A batch report file cannot be created or written (a missing directory, no permission, a full disk); it may
+    hold part of the report. ``path``: The file.
+    """
+
+    kind = "batch_output"
+    path: str  #: The file.
+
+
 class JournalError(SmilepayzError):
     """The batch journal cannot be used: not a journal, held by another runner, or a read or write failed. Nothing
     was sent after the failure; what was sent before is journaled. ``reason``: `not_a_journal`, `in_use` (one
@@ -244,6 +254,7 @@ _BY_KIND: dict[str, type[SmilepayzError]] = {
     AbortedError.kind: AbortedError,
     BatchRowsError.kind: BatchRowsError,
     BatchInputError.kind: BatchInputError,
+    BatchOutputError.kind: BatchOutputError,
     JournalError.kind: JournalError,
     InsufficientBalanceError.kind: InsufficientBalanceError,
     CallbackDisagreesError.kind: CallbackDisagreesError,

@@ -254,15 +254,9 @@ async fn write_report(args: &BatchReportArgs, out: &mut Output<'_>) -> Result<()
     }
     let batch = open_existing(&args.target).await?;
     let rows = match (&args.output, format) {
-        // A CSV file is written as the journal is read, a page at a time: memory stays
-        // flat however large the batch.
-        (Some(path), "csv") => {
-            let mut file = std::io::BufWriter::new(crate::files::open_private(path, true)?);
-            let rows = batch.write_report_csv(&mut file).await?;
-            let file = file.into_inner().map_err(|e| crate::files::write_failed(path, e.into_error()))?;
-            file.sync_all().map_err(|e| crate::files::write_failed(path, e))?;
-            rows
-        }
+        // A CSV file is written as the journal is read, a page at a time (memory stays
+        // flat however large the batch), owner-only (0600) and synced to disk.
+        (Some(path), "csv") => batch.save_report_csv(path).await?,
         (output, format) => {
             let report_ = batch.report().await?;
             let text =

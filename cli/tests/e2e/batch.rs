@@ -139,7 +139,23 @@ fn a_csv_batch_runs_end_to_end_and_its_report_adds_up() {
     {
         use std::os::unix::fs::PermissionsExt;
         assert_eq!(std::fs::metadata(&out).unwrap().permissions().mode() & 0o777, 0o600);
+        // Over a file readable by others: narrowed to 0600, the report in full.
+        std::fs::write(&out, "x".repeat(report.stdout.len() * 2)).unwrap();
+        std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o644)).unwrap();
+        smilepayz(&b.args("report", &["--output", out.to_str().unwrap()]), &g.env(), None).expect(0);
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), report.stdout);
+        assert_eq!(std::fs::metadata(&out).unwrap().permissions().mode() & 0o777, 0o600);
     }
+    // A file that cannot be created: exit 2, the batch's output error naming it.
+    let nowhere = dir.join("no-such-dir").join("report.csv");
+    let args = ["--json", "--format", "csv", "--output", nowhere.to_str().unwrap()];
+    let failed = smilepayz(&b.args("report", &args), &g.env(), None).expect(2).json();
+    let error = &failed["error"];
+    assert_eq!(
+        (error["kind"].as_str(), error["code"].as_str()),
+        (Some("batch_output"), Some("SMILEPAYZ_BATCH_OUTPUT"))
+    );
+    assert_eq!(error["path"].as_str(), nowhere.to_str(), "{failed}");
 
     let status = smilepayz(&b.args("status", &[]), &[], None).expect(0);
     assert_eq!(status.stdout.trim(), "batch payroll-2026-11: 6 rows; final 6");
