@@ -109,9 +109,7 @@ pub enum AbortAt {
 /// How a run behaves.
 #[derive(Clone)]
 pub struct RunOptions {
-    /// Pay-outs in flight at once (at least 1): a row holds a slot from its intent to the
-    /// gateway's answer. Outcomes are journaled outside the slots, at most as many again
-    /// at once, so a slot is not held while an outcome waits for its commit.
+    /// Pay-outs in flight at once (at least 1).
     pub concurrency: usize,
     /// Requests per second at most (pay-outs and inquiries); `None`: no limit.
     pub rate_per_second: Option<u32>,
@@ -192,124 +190,6 @@ impl RunSummary {
 enum Concluded {
     Rejected(String),
     Other,
-}
-
-/// A row's step once the gateway has answered (or once it was settled without asking):
-/// what it concluded, and the change left to journal. The change is written outside the
-/// row's slot, so that a slot is held from the intent to the answer, not while the
-/// outcome waits for its commit.
-struct Answered {
-    concluded: Concluded,
-    write: Option<Write>,
-}
-
-/// A state change to journal.
-struct Write {
-    row_number: u64,
-    from: State,
-    to: State,
-    change: Change,
-}
-
-impl Answered {
-    /// Nothing to conclude or write (another worker changed the row first).
-    const NOTHING: Answered = Answered { concluded: Concluded::Other, write: None };
-
-    fn write(row: &JournalRow, from: State, to: State, change: Change) -> Answered {
-        Answered { concluded: Concluded::Other, write: Some(Write { row_number: row.row_number, from, to, change }) }
-    }
-}
-
-/// The rows of one `each`: the steps under way, at most `concurrency`, and the outcomes
-/// being journaled, at most as many again; the stop rule's count; the first error.
-struct Flow<J: Journal> {
-    run: Arc<Run<J>>,
-    answering: JoinSet<Result<Answered, BatchError>>,
-    writing: JoinSet<Result<(), BatchError>>,
-    streak: Option<(String, u32)>,
-    stop: Option<String>,
-    first_error: Option<BatchError>,
-}
-
-impl<J: Journal> Flow<J> {
-    fn new(run: Arc<Run<J>>) -> Flow<J> {
-        Flow { run, answering: JoinSet::new(), writing: JoinSet::new(), streak: None, stop: None, first_error: None }
-    }
-
-    fn limit(&self) -> usize {
-        self.run.options.concurrency
-    }
-
-    /// Waits for a free slot, concluding finished steps first: the stop rule must see
-    /// every answer before another row leaves.
-    async fn make_room(&mut self) {
-        while let Some(done) = self.answering.try_join_next() {
-            self.conclude(done).await;
-        }
-        while self.answering.len() >= self.limit() {
-            if let Some(done) = self.answering.join_next().await {
-                self.conclude(done).await;
-            }
-        }
-    }
-
-    fn must_stop(&self) -> bool {
-        self.stop.is_some() || self.first_error.is_some() || self.run.options.stop.is_stopped()
-    }
-
-    async fn conclude(&mut self, done: Result<Result<Answered, BatchError>, tokio::task::JoinError>) {
-        let answered = match done {
-            Ok(Ok(answered)) => answered,
-            Ok(Err(e)) => return self.failed(e),
-            Err(e) => return self.failed(BatchError::Journal(format!("a row's task failed: {e}"))),
-        };
-        if let Some(write) = answered.write {
-            while let Some(done) = self.writing.try_join_next() {
-                self.written(done);
-            }
-            while self.writing.len() >= self.limit() {
-                if let Some(done) = self.writing.join_next().await {
-                    self.written(done);
-                }
-            }
-            self.writing.spawn(self.run.clone().write(write));
-        }
-        let Concluded::Rejected(code) = answered.concluded else {
-            self.streak = None;
-            return;
-        };
-        let n = match &self.streak {
-            Some((c, n)) if *c == code => *n + 1,
-            _ => 1,
-        };
-        self.streak = Some((code.clone(), n));
-        if self.run.options.stop_after_same_rejections.is_some_and(|limit| n >= limit) && self.stop.is_none() {
-            self.stop = Some(format!("{n} consecutive pay-outs rejected with gateway code {code}; paused"));
-        }
-    }
-
-    fn written(&mut self, done: Result<Result<(), BatchError>, tokio::task::JoinError>) {
-        match done {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => self.failed(e),
-            Err(e) => self.failed(BatchError::Journal(format!("a row's task failed: {e}"))),
-        }
-    }
-
-    fn failed(&mut self, e: BatchError) {
-        self.first_error.get_or_insert(e);
-    }
-
-    /// Waits for every step and every write; the stop rule's reason and the first error.
-    async fn finish(mut self) -> (Option<String>, Option<BatchError>) {
-        while let Some(done) = self.answering.join_next().await {
-            self.conclude(done).await;
-        }
-        while let Some(done) = self.writing.join_next().await {
-            self.written(done);
-        }
-        (self.stop, self.first_error)
-    }
 }
 
 /// Spaces requests out to a rate.
@@ -427,9 +307,13 @@ impl<J: Journal> Run<J> {
     async fn each<F, Fut>(self: Arc<Self>, state: State, step: F) -> Result<Option<String>, BatchError>
     where
         F: Fn(Arc<Self>, JournalRow) -> Fut + Copy + Send + 'static,
-        Fut: std::future::Future<Output = Result<Answered, BatchError>> + Send + 'static,
+        Fut: std::future::Future<Output = Result<Concluded, BatchError>> + Send + 'static,
     {
-        let mut flow = Flow::new(self.clone());
+        let limit = self.options.concurrency;
+        let mut tasks = JoinSet::new();
+        let mut streak: Option<(String, u32)> = None;
+        let mut stop: Option<String> = None;
+        let mut first_error: Option<BatchError> = None;
         // The next claim is made while the rows of the last one are sent, so that a
         // free slot never waits for the journal to claim (on PostgreSQL a claim is a
         // commit of its own).
@@ -439,11 +323,20 @@ impl<J: Journal> Run<J> {
             let Some(last) = rows.last() else { break };
             next_claim = Some(self.clone().claim_after(state, last.row_number));
             for row in rows {
-                flow.make_room().await;
-                if flow.must_stop() {
+                // Wait for a free slot, concluding finished rows first: the stop rule
+                // must see every answer before another row leaves.
+                while let Some(done) = tasks.try_join_next() {
+                    self.conclude(done, &mut streak, &mut stop, &mut first_error);
+                }
+                while tasks.len() >= limit {
+                    if let Some(done) = tasks.join_next().await {
+                        self.conclude(done, &mut streak, &mut stop, &mut first_error);
+                    }
+                }
+                if stop.is_some() || first_error.is_some() || self.options.stop.is_stopped() {
                     break 'claiming;
                 }
-                flow.answering.spawn(step(self.clone(), row));
+                tasks.spawn(step(self.clone(), row));
             }
         }
         // The rows of a claim made ahead stay pending under this worker's lease, as the
@@ -452,7 +345,9 @@ impl<J: Journal> Run<J> {
         if let Some(claiming) = next_claim {
             let _ = claiming.await;
         }
-        let (stop, first_error) = flow.finish().await;
+        while let Some(done) = tasks.join_next().await {
+            self.conclude(done, &mut streak, &mut stop, &mut first_error);
+        }
         if let Some(e) = first_error {
             return Err(e);
         }
@@ -474,14 +369,36 @@ impl<J: Journal> Run<J> {
         })
     }
 
-    /// Journals what a row's step left to write.
-    async fn write(self: Arc<Self>, write: Write) -> Result<(), BatchError> {
-        let Write { row_number, from, to, change } = write;
-        if self.journal.change(&self.batch_id, row_number, (from, to), change).await? {
-            self.moved(from, to);
-            self.progress().await;
+    fn conclude(
+        &self,
+        done: Result<Result<Concluded, BatchError>, tokio::task::JoinError>,
+        streak: &mut Option<(String, u32)>,
+        stop: &mut Option<String>,
+        first_error: &mut Option<BatchError>,
+    ) {
+        let concluded = match done {
+            Ok(Ok(c)) => c,
+            Ok(Err(e)) => {
+                first_error.get_or_insert(e);
+                return;
+            }
+            Err(e) => {
+                first_error.get_or_insert(BatchError::Journal(format!("a row's task failed: {e}")));
+                return;
+            }
+        };
+        let Concluded::Rejected(code) = concluded else {
+            *streak = None;
+            return;
+        };
+        let n = match streak {
+            Some((c, n)) if *c == code => *n + 1,
+            _ => 1,
+        };
+        *streak = Some((code.clone(), n));
+        if self.options.stop_after_same_rejections.is_some_and(|limit| n >= limit) && stop.is_none() {
+            *stop = Some(format!("{n} consecutive pay-outs rejected with gateway code {code}; paused"));
         }
-        Ok(())
     }
 
     async fn send_pending(self: Arc<Self>) -> Result<Option<String>, BatchError> {
@@ -489,18 +406,19 @@ impl<J: Journal> Run<J> {
     }
 
     /// One pay-out: intent durable, request, outcome durable.
-    async fn send(self: Arc<Self>, row: JournalRow) -> Result<Answered, BatchError> {
+    async fn send(self: Arc<Self>, row: JournalRow) -> Result<Concluded, BatchError> {
         let request = match row::request(&row.content) {
             Ok(r) => r,
             Err(why) => {
                 let change = Change { message: Some(why), ..Change::default() };
-                return Ok(Answered::write(&row, State::Pending, State::Rejected, change));
+                self.change(&row, State::Pending, State::Rejected, change).await?;
+                return Ok(Concluded::Other);
             }
         };
         // Paced before the intent, so that rows wait as pending, not as sending.
         self.pace.wait().await;
         if !self.journal.mark_sending(&self.batch_id, row.row_number).await? {
-            return Ok(Answered::NOTHING);
+            return Ok(Concluded::Other);
         }
         self.moved(State::Pending, State::Sending);
         self.crash_point(AbortAt::AfterIntent(self.intents.fetch_add(1, Ordering::SeqCst) + 1));
@@ -544,13 +462,14 @@ impl<J: Journal> Run<J> {
                 (State::Unknown, change, Concluded::Other)
             }
         };
-        Ok(Answered { concluded, write: Some(Write { row_number: row.row_number, from: State::Sending, to, change }) })
+        self.change(&row, State::Sending, to, change).await?;
+        Ok(concluded)
     }
 
     /// A row that may have left: ask the gateway. A row still unknown keeps the code of
     /// a refused resend, so that "not found" after the grace period confirms the refusal
     /// instead of sending it a third time.
-    async fn reconcile(self: Arc<Self>, row: JournalRow) -> Result<Answered, BatchError> {
+    async fn reconcile(self: Arc<Self>, row: JournalRow) -> Result<Concluded, BatchError> {
         self.pace.wait().await;
         let refused = row.gateway_code.clone();
         let unknown =
@@ -583,7 +502,8 @@ impl<J: Journal> Run<J> {
             }
             Err(e) => (State::Unknown, unknown(format!("reconciliation failed: {e}"))),
         };
-        Ok(Answered::write(&row, row.state, to, change))
+        self.change(&row, row.state, to, change).await?;
+        Ok(Concluded::Other)
     }
 
     /// Polls accepted rows until final, with backoff, for at most `within`.
@@ -602,11 +522,11 @@ impl<J: Journal> Run<J> {
         Ok(())
     }
 
-    async fn poll(self: Arc<Self>, row: JournalRow) -> Result<Answered, BatchError> {
+    async fn poll(self: Arc<Self>, row: JournalRow) -> Result<Concluded, BatchError> {
         self.pace.wait().await;
         let change = match self.client.reconcile_payout(&row.order_no).await {
             Ok(Reconciliation::Settled(s)) => {
-                return Ok(Answered::write(&row, State::Accepted, State::Final, status_change(s)));
+                return self.change(&row, State::Accepted, State::Final, status_change(s)).await;
             }
             Ok(Reconciliation::Pending(s)) => status_change(s),
             Ok(Reconciliation::NotFound { code, message }) => Change {
@@ -616,7 +536,15 @@ impl<J: Journal> Run<J> {
             },
             Err(e) => Change { message: Some(format!("status inquiry failed: {e}")), ..Change::default() },
         };
-        Ok(Answered::write(&row, State::Accepted, State::Accepted, change))
+        self.change(&row, State::Accepted, State::Accepted, change).await
+    }
+
+    async fn change(&self, row: &JournalRow, from: State, to: State, change: Change) -> Result<Concluded, BatchError> {
+        if self.journal.change(&self.batch_id, row.row_number, (from, to), change).await? {
+            self.moved(from, to);
+            self.progress().await;
+        }
+        Ok(Concluded::Other)
     }
 
     fn moved(&self, from: State, to: State) {
