@@ -374,7 +374,8 @@ arm64_debs="libc6 libgcc-s1 libstdc++6 python3.11-minimal libpython3.11-minimal 
 qemu() {
   if ! command -v qemu-aarch64-static >/dev/null; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-      step "qemu-user-static (Debian) for the aarch64 checks"
+      # To stderr: the caller takes this function's output as the path of qemu.
+      step "qemu-user-static (Debian) for the aarch64 checks" >&2
       DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-user-static >/dev/null 2>&1 ||
         { apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-user-static >/dev/null; }
     fi
