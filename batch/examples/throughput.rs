@@ -5,7 +5,7 @@
 //!    `SMILEPAYZ_BATCH_BENCH_PG_URL` names a database; each journal is timed right after
 //!    a plain loop of its own, and its ratio is taken against that loop (the machine may
 //!    be shared: neighbours drift less within a pair), `SMILEPAYZ_BATCH_BENCH_ROUNDS`
-//!    times (default 3), then the median ratio of each journal;
+//!    times (default 5), then the median ratio of each journal;
 //! 2. the runner's peak memory over `SMILEPAYZ_BATCH_BENCH_MEMORY_ROWS` rows (default
 //!    100,000; `0` skips it): this program starts itself as the runner, which adds the
 //!    rows from a JSON Lines file to an SQLite journal and sends them, and reports its
@@ -232,7 +232,7 @@ async fn main() -> Result<(), Failure> {
     let rows: u64 = args.next().map_or(Ok(10_000), |a| a.parse())?;
     let in_flight: usize = args.next().map_or(Ok(64), |a| a.parse())?;
     let memory_rows: u64 = std::env::var("SMILEPAYZ_BATCH_BENCH_MEMORY_ROWS").map_or(Ok(100_000), |v| v.parse())?;
-    let rounds: u32 = std::env::var("SMILEPAYZ_BATCH_BENCH_ROUNDS").map_or(Ok(3), |v| v.parse())?;
+    let rounds: u32 = std::env::var("SMILEPAYZ_BATCH_BENCH_ROUNDS").map_or(Ok(5), |v| v.parse())?;
     let pg_url = std::env::var("SMILEPAYZ_BATCH_BENCH_PG_URL").ok();
     let gateway = MockGateway::start().await?;
     let client = gateway.client_builder().build()?;
