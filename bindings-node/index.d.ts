@@ -15,6 +15,7 @@ import type {
   BatchProgress,
   BatchReport,
   BatchState,
+  BatchTotals,
   Coverage,
   RunSummary,
 } from './types';
@@ -294,6 +295,12 @@ export declare class Batch {
   resume(options?: RunOptions): Promise<RunSummary>;
   /** Every row and the totals, all in memory (`saveReportCsv` streams the rows to a file). */
   report(): Promise<BatchReport>;
+  /**
+   * The totals per state and per final status (exact decimal strings per currency) without
+   * the rows: the journal is read a page at a time, so memory stays flat however many rows
+   * the batch has.
+   */
+  totals(): Promise<BatchTotals>;
   /** The report's rows as CSV (header: `row_number,order_no,trade_no,state,…`), every row in memory. */
   reportCsv(): Promise<string>;
   /**

@@ -427,6 +427,25 @@ export interface BatchReport {
   byStatus: Record<string, BatchTotal>;
 }
 
+/**
+ * A batch's totals without its rows (counted a journal page at a time): per state and per final status, exact
+ * per currency.
+ */
+export interface BatchTotals {
+  /** The batch id. */
+  batchId: string;
+  /** Why the batch is paused (a stop rule), if it is. */
+  paused: string | null;
+  /** How many rows the batch has. */
+  rows: number;
+  /** Totals per state (final rows are counted once more, per status, in the totals per status). */
+  byState: Partial<Record<BatchState, BatchTotal>>;
+  /** Totals of final rows per status (SUCCESS, FAILED, ...). */
+  byStatus: Record<string, BatchTotal>;
+  /** True when every row is final or rejected (also when the batch has no rows). */
+  complete: boolean;
+}
+
 /** Where a request went. */
 export type EventEndpoint = 'payout' | 'status' | 'balance';
 

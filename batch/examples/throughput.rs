@@ -9,7 +9,9 @@
 //! 2. the runner's peak memory over `SMILEPAYZ_BATCH_BENCH_MEMORY_ROWS` rows (default
 //!    100,000; `0` skips it): this program starts itself as the runner, which adds the
 //!    rows from a JSON Lines file to an SQLite journal and sends them, and reports its
-//!    own peak RSS (the gateway stays in this process, out of the figure).
+//!    own peak RSS (the gateway stays in this process, out of the figure); then the
+//!    peak RSS of a process that reads that journal's `report()` (every row held) and
+//!    of one that reads its `totals()` (a page at a time).
 //!
 //! `cargo run --release -p smilepayz-batch --example throughput -- [ROWS] [IN_FLIGHT]`
 //! (defaults 10000 and 64; a debug build signs several times slower).
@@ -167,22 +169,32 @@ fn median(mut ratios: Vec<f64>) -> f64 {
     ratios.get(ratios.len().saturating_sub(1) / 2).copied().unwrap_or(f64::NAN)
 }
 
-/// The runner of the memory figure: every row from the file, then its own peak RSS.
+/// The runner of the memory figures, in a process of its own so that its peak RSS is its
+/// own: `run` adds every row from the file and sends them; `report` and `totals` read the
+/// journal that run left, the report with every row, the totals without.
 async fn child() -> Result<(), Failure> {
     let var = |name: &str| std::env::var(name).map_err(|_| format!("{name} is set by the parent"));
-    let client = Client::builder()
-        .merchant_id(var("BENCH_MERCHANT_ID")?)
-        .merchant_secret(var("BENCH_MERCHANT_SECRET")?)
-        .private_key(var("BENCH_MERCHANT_KEY")?)
-        .base_url(var("BENCH_BASE_URL")?)
-        .build()?;
     let batch = Batch::open(SqliteJournal::open(var("BENCH_JOURNAL")?)?, "MEMORY").await?;
-    batch.add_file(var("BENCH_FILE")?, AddOptions::default()).await?;
-    let in_flight = var("BENCH_IN_FLIGHT")?.parse()?;
-    let summary = batch.run(&client, RunOptions { concurrency: in_flight, ..RunOptions::default() }).await?;
+    let said = match var("BENCH_MODE")?.as_str() {
+        "run" => {
+            let client = Client::builder()
+                .merchant_id(var("BENCH_MERCHANT_ID")?)
+                .merchant_secret(var("BENCH_MERCHANT_SECRET")?)
+                .private_key(var("BENCH_MERCHANT_KEY")?)
+                .base_url(var("BENCH_BASE_URL")?)
+                .build()?;
+            batch.add_file(var("BENCH_FILE")?, AddOptions::default()).await?;
+            let in_flight = var("BENCH_IN_FLIGHT")?.parse()?;
+            let summary = batch.run(&client, RunOptions { concurrency: in_flight, ..RunOptions::default() }).await?;
+            format!("sent {} rows, finished {}", summary.sent, summary.is_finished())
+        }
+        "report" => format!("report() of {} rows", batch.report().await?.rows.len()),
+        "totals" => format!("totals() of {} rows", batch.totals().await?.rows),
+        other => return Err(format!("unknown BENCH_MODE {other}").into()),
+    };
     let status = std::fs::read_to_string("/proc/self/status")?;
     let peak = status.lines().find_map(|l| l.strip_prefix("VmHWM:")).map_or("?", str::trim);
-    println!("sent {} rows, finished {}, peak RSS {peak}", summary.sent, summary.is_finished());
+    println!("{said}, peak RSS {peak}");
     Ok(())
 }
 
@@ -194,32 +206,35 @@ async fn memory(gateway: &MockGateway, rows: u64, in_flight: usize) -> Result<()
         writeln!(out, "{}", row("MEMORY", i))?;
     }
     out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-    let started = Instant::now();
-    let output = tokio::process::Command::new(std::env::current_exe()?)
-        .env(CHILD, "1")
-        .env("BENCH_MERCHANT_ID", gateway.merchant_id())
-        .env("BENCH_MERCHANT_SECRET", gateway.merchant_secret())
-        .env("BENCH_MERCHANT_KEY", gateway.merchant_private_key_pem())
-        .env("BENCH_BASE_URL", gateway.base_url())
-        .env("BENCH_JOURNAL", dir.path().join("memory.db"))
-        .env("BENCH_FILE", &file)
-        .env("BENCH_IN_FLIGHT", in_flight.to_string())
-        .output()
-        .await?;
-    let said = String::from_utf8_lossy(&output.stdout);
-    if !output.status.success() {
-        return Err(format!(
-            "the runner failed ({}): {said}{}",
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        )
-        .into());
+    for (mode, what) in [
+        ("run", "added from a file and sent by a runner process"),
+        ("report", "reported by a process of its own"),
+        ("totals", "totalled by a process of its own"),
+    ] {
+        let started = Instant::now();
+        let output = tokio::process::Command::new(std::env::current_exe()?)
+            .env(CHILD, "1")
+            .env("BENCH_MODE", mode)
+            .env("BENCH_MERCHANT_ID", gateway.merchant_id())
+            .env("BENCH_MERCHANT_SECRET", gateway.merchant_secret())
+            .env("BENCH_MERCHANT_KEY", gateway.merchant_private_key_pem())
+            .env("BENCH_BASE_URL", gateway.base_url())
+            .env("BENCH_JOURNAL", dir.path().join("memory.db"))
+            .env("BENCH_FILE", &file)
+            .env("BENCH_IN_FLIGHT", in_flight.to_string())
+            .output()
+            .await?;
+        let said = String::from_utf8_lossy(&output.stdout);
+        if !output.status.success() {
+            return Err(format!(
+                "the {mode} process failed ({}): {said}{}",
+                output.status,
+                String::from_utf8_lossy(&output.stderr)
+            )
+            .into());
+        }
+        println!("memory      {rows} rows {what}: {} ({:.0} s)", said.trim(), started.elapsed().as_secs_f64());
     }
-    println!(
-        "memory      {rows} rows added from a file and sent by a runner process: {} ({:.0} s)",
-        said.trim(),
-        started.elapsed().as_secs_f64()
-    );
     Ok(())
 }
 

@@ -4,7 +4,7 @@
 use crate::error::{BatchError, RowError, RowProblem};
 use crate::input::{CsvRows, Format, JsonLines, NumberedRow};
 use crate::journal::{Journal, JournalRow, NewRow, Staged};
-use crate::report::Report;
+use crate::report::{Report, Totals};
 use crate::row;
 use serde_json::Value;
 use smilepayz::{Case, PayoutRequest};
@@ -233,6 +233,21 @@ impl<J: Journal> Batch<J> {
         .await?;
         let paused = self.journal.paused(&self.batch_id).await?;
         Ok(Report::new(&self.batch_id, rows, paused))
+    }
+
+    /// The batch's totals per state and per final status, exact per currency, without
+    /// its rows: the journal is read a page at a time and each row is counted, then
+    /// dropped, so memory stays flat however many rows the batch has (what
+    /// [`Batch::report`] sums, without holding every row).
+    pub async fn totals(&self) -> Result<Totals, BatchError> {
+        let mut totals = Totals::new(&self.batch_id);
+        self.each_row(|row| {
+            totals.add(&crate::report::report_row(row));
+            Ok(())
+        })
+        .await?;
+        totals.paused = self.journal.paused(&self.batch_id).await?;
+        Ok(totals)
     }
 
     /// Writes the report's rows as CSV (the columns of [`Report::write_csv`]) to `out`,

@@ -13,7 +13,8 @@
 //!   balance inquiry.
 //! - [`Batch::record_callback`] records a confirmed callback (one call from the handler).
 //! - [`Batch::report`] lists every row and totals per state and currency, exact (every
-//!   row in memory); [`Batch::save_report_csv`] streams the rows to a private file (0600)
+//!   row in memory); [`Batch::totals`] gives the totals alone, a page of rows at a time;
+//!   [`Batch::save_report_csv`] streams the rows to a private file (0600)
 //!   a journal page at a time, and [`Batch::write_report_csv`] to any writer.
 //!
 //! See `README.md` for the states, the guarantees and the journal's durability settings.
@@ -40,6 +41,6 @@ pub use journal::SqliteJournal;
 pub use journal::{Journal, State};
 pub use open::{AnyJournal, is_postgres_url, open_batch, redacted_location};
 pub use preflight::Coverage;
-pub use report::{Report, ReportRow, Total};
+pub use report::{Report, ReportRow, Total, Totals};
 pub use row::derived_order_no;
 pub use runner::{AbortAt, OnProgress, Progress, RunOptions, RunSummary, StopHandle};

@@ -65,23 +65,60 @@ pub struct Report {
     pub by_status: BTreeMap<String, Total>,
 }
 
-impl Report {
-    pub(crate) fn new(batch_id: &str, rows: Vec<JournalRow>, paused: Option<String>) -> Report {
-        let rows: Vec<ReportRow> = rows.into_iter().map(report_row).collect();
-        let mut by_state: BTreeMap<&'static str, Total> = BTreeMap::new();
-        let mut by_status: BTreeMap<String, Total> = BTreeMap::new();
-        for row in &rows {
-            by_state.entry(row.state).or_default().add(row);
-            if row.state == State::Final.as_str() {
-                by_status.entry(row.status.clone().unwrap_or_default()).or_default().add(row);
-            }
+/// A batch's totals without its rows: what [`Report`] sums, counted as the journal is
+/// read a page at a time, so memory stays flat however many rows the batch has.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    /// The batch id.
+    pub batch_id: String,
+    /// Why the batch is paused (a stop rule), if it is.
+    pub paused: Option<String>,
+    /// How many rows the batch has.
+    pub rows: u64,
+    /// Totals per state (`final` rows counted once more per status in `by_status`).
+    pub by_state: BTreeMap<&'static str, Total>,
+    /// Totals of final rows per status (SUCCESS, FAILED, …).
+    pub by_status: BTreeMap<String, Total>,
+}
+
+impl Totals {
+    pub(crate) fn new(batch_id: &str) -> Totals {
+        Totals { batch_id: batch_id.to_owned(), ..Totals::default() }
+    }
+
+    /// Counts `row` in its state (and, when final, in its status).
+    pub(crate) fn add(&mut self, row: &ReportRow) {
+        self.rows += 1;
+        self.by_state.entry(row.state).or_default().add(row);
+        if row.state == State::Final.as_str() {
+            self.by_status.entry(row.status.clone().unwrap_or_default()).or_default().add(row);
         }
-        Report { batch_id: batch_id.to_owned(), paused, rows, by_state, by_status }
     }
 
     /// Rows in `state`.
     pub fn count(&self, state: State) -> u64 {
-        self.by_state.get(state.as_str()).map_or(0, |t| t.rows)
+        rows_in(&self.by_state, state)
+    }
+
+    /// True when every row is final or rejected (so also for a batch without rows).
+    pub fn is_complete(&self) -> bool {
+        self.by_state.keys().all(|s| State::parse(s).is_some_and(State::is_done))
+    }
+}
+
+impl Report {
+    pub(crate) fn new(batch_id: &str, rows: Vec<JournalRow>, paused: Option<String>) -> Report {
+        let rows: Vec<ReportRow> = rows.into_iter().map(report_row).collect();
+        let mut totals = Totals::new(batch_id);
+        for row in &rows {
+            totals.add(row);
+        }
+        Report { batch_id: totals.batch_id, paused, rows, by_state: totals.by_state, by_status: totals.by_status }
+    }
+
+    /// Rows in `state`.
+    pub fn count(&self, state: State) -> u64 {
+        rows_in(&self.by_state, state)
     }
 
     /// True when every row is final or rejected.
@@ -155,6 +192,10 @@ impl<W: std::io::Write> CsvReport<W> {
     }
 }
 
+fn rows_in(by_state: &BTreeMap<&'static str, Total>, state: State) -> u64 {
+    by_state.get(state.as_str()).map_or(0, |t| t.rows)
+}
+
 fn decimal_text<S: serde::Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
     s.collect_str(d)
 }
@@ -163,7 +204,7 @@ fn decimal_texts<S: serde::Serializer>(m: &BTreeMap<String, Decimal>, s: S) -> R
     s.collect_map(m.iter().map(|(k, v)| (k, v.to_string())))
 }
 
-fn report_row(r: JournalRow) -> ReportRow {
+pub(crate) fn report_row(r: JournalRow) -> ReportRow {
     ReportRow {
         row_number: r.row_number,
         // The journal only holds amounts the core accepted; a row edited by hand shows 0.

@@ -133,6 +133,13 @@ async fn rows_are_sent_once_each_and_reported_with_exact_totals_per_currency() {
     assert!(report.is_complete());
     assert_eq!(report.by_status["FAILED"].amounts["PEN"], d("1050"));
     assert_eq!(report.by_status["SUCCESS"].rows, 4);
+    // The totals alone sum what the report sums.
+    let totals = batch.totals().await.expect("totals");
+    assert_eq!((totals.batch_id.as_str(), totals.rows, totals.paused.as_deref()), ("payroll-2026-11", 5, None));
+    assert_eq!((&totals.by_state, &totals.by_status), (&report.by_state, &report.by_status));
+    assert!(totals.is_complete());
+    assert_eq!((totals.count(State::Final), totals.count(State::Accepted)), (5, 0));
+    assert_eq!(totals.by_status["SUCCESS"].amounts["USDT"].to_string(), "100.75");
     let json = serde_json::to_value(&report).expect("serialises");
     assert_eq!(json["by_state"]["final"]["amounts"]["USDT"], json!("100.75"));
     let mut csv = Vec::new();
@@ -195,6 +202,10 @@ async fn the_stop_rule_pauses_after_consecutive_rejections_with_the_same_code() 
     assert_eq!((summary.counts["rejected"], summary.counts["pending"]), (2, 4), "{summary:?}");
     let report = batch.report().await.expect("report");
     assert_eq!(report.paused.as_deref(), Some(reason.as_str()));
+    let totals = batch.totals().await.expect("totals");
+    assert_eq!(totals.paused.as_deref(), Some(reason.as_str()));
+    assert_eq!((totals.count(State::Rejected), totals.count(State::Pending)), (2, 4));
+    assert!(!totals.is_complete(), "pending rows remain");
     assert_eq!(report.rows[0].gateway_code.as_deref(), Some(smilepayz_testkit::codes::DUPLICATE_ORDER));
     // Running again clears the pause; the third duplicate trips it again, new rows go.
     let summary = batch.run(&s.client, RunOptions { concurrency: 1, stop_after_same_rejections: Some(2), ..quick() });
@@ -371,6 +382,13 @@ async fn reports_and_totals_read_every_page_of_a_large_batch_and_the_csv_streams
     assert_eq!(numbers, (1..=2000).collect::<Vec<_>>(), "every row once, in order");
     let expected_total: u64 = (10_001..=12_000).sum();
     assert_eq!(report.by_state["pending"].amounts["IDR"], d(&expected_total.to_string()));
+    let totals = batch.totals().await.unwrap();
+    assert_eq!(totals.rows, 2000, "every page counted once");
+    let empty = s.batch("no-rows").await.totals().await.unwrap();
+    assert_eq!((empty.rows, empty.by_state.len()), (0, 0));
+    assert!(empty.is_complete(), "nothing left to do");
+    assert_eq!((&totals.by_state, &totals.by_status), (&report.by_state, &report.by_status));
+    assert!(totals.by_status.is_empty() && !totals.is_complete());
 
     let mut in_memory = Vec::new();
     report.write_csv(&mut in_memory).unwrap();

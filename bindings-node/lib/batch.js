@@ -118,6 +118,11 @@ class Batch {
     return callAsync(() => this.#native.report());
   }
 
+  /** The totals per state and status without the rows: the journal is read a page at a time. */
+  totals() {
+    return callAsync(() => this.#native.totals());
+  }
+
   /** The report's rows as CSV text, every row in memory. */
   reportCsv() {
     return callAsync(() => this.#native.reportCsv());

@@ -239,6 +239,13 @@ impl NativeBatch {
         spawn(env, async move { batch.report().await.map(|r| interop::report(&r, Case::Camel)) })
     }
 
+    /// The totals alone, counted a journal page at a time (no row held).
+    #[napi(catch_unwind, ts_return_type = "Promise<unknown>")]
+    pub fn totals<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, Value>> {
+        let batch = self.shared()?;
+        spawn(env, async move { batch.totals().await.map(|t| interop::totals(&t, Case::Camel)) })
+    }
+
     /// The report's rows as CSV text.
     #[napi(catch_unwind, ts_return_type = "Promise<unknown>")]
     pub fn report_csv<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, Value>> {

@@ -293,6 +293,13 @@ impl NativeBatch {
         drive(py, asynchronous, async move { batch.report().await.map(|r| answers::report(&r, Case::Snake)) })
     }
 
+    /// The totals alone, counted a journal page at a time (no row held).
+    #[pyo3(signature = (*, asynchronous=false))]
+    fn totals<'py>(&self, py: Python<'py>, asynchronous: bool) -> PyResult<Bound<'py, PyAny>> {
+        let batch = self.batch()?;
+        drive(py, asynchronous, async move { batch.totals().await.map(|t| answers::totals(&t, Case::Snake)) })
+    }
+
     #[pyo3(signature = (*, asynchronous=false))]
     fn report_csv<'py>(&self, py: Python<'py>, asynchronous: bool) -> PyResult<Bound<'py, PyAny>> {
         let batch = self.batch()?;

@@ -80,6 +80,7 @@ pub(crate) fn model(vectors: &str) -> Result<Model, String> {
         <batch_answers::BatchProgress as Describe>::ty(),
         <batch_answers::Coverage as Describe>::ty(),
         <batch_answers::BatchReport as Describe>::ty(),
+        <batch_answers::BatchTotals as Describe>::ty(),
     ] {
         collect(&ty, &mut batch_records, &mut batch_choices);
     }

@@ -11,7 +11,7 @@ use smilepayz::validation::{Case, in_case};
 use smilepayz::{Error, Violation};
 use smilepayz_batch::{
     AddOptions, AddSummary, BatchError, Coverage, OnProgress, Progress, Report, RowError, RowProblem, RunOptions,
-    RunSummary, StopHandle, Total,
+    RunSummary, StopHandle, Total, Totals,
 };
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -170,15 +170,37 @@ pub fn report(report: &Report, case: Case) -> Value {
             send_attempts: r.send_attempts,
         })
         .collect();
-    let total = |t: &Total| answers::BatchTotal { rows: t.rows, amounts: t.amounts.clone() };
-    answers::BatchReport {
-        batch_id: report.batch_id.clone(),
-        paused: report.paused.clone(),
-        rows,
-        by_state: report.by_state.iter().map(|(k, t)| (StateName(k), total(t))).collect(),
-        by_status: report.by_status.iter().map(|(k, t)| (k.clone(), total(t))).collect(),
+    let (by_state, by_status) = per_state_and_status(&report.by_state, &report.by_status);
+    answers::BatchReport { batch_id: report.batch_id.clone(), paused: report.paused.clone(), rows, by_state, by_status }
+        .to_json(case)
+}
+
+/// The totals alone: `batchId`, `paused`, `rows` (how many), `byState`, `byStatus` and
+/// `complete`.
+pub fn totals(totals: &Totals, case: Case) -> Value {
+    let (by_state, by_status) = per_state_and_status(&totals.by_state, &totals.by_status);
+    answers::BatchTotals {
+        batch_id: totals.batch_id.clone(),
+        paused: totals.paused.clone(),
+        rows: totals.rows,
+        by_state,
+        by_status,
+        complete: totals.is_complete(),
     }
     .to_json(case)
+}
+
+type PerStateAndStatus = (BTreeMap<StateName, answers::BatchTotal>, BTreeMap<String, answers::BatchTotal>);
+
+fn per_state_and_status(
+    by_state: &BTreeMap<&'static str, Total>,
+    by_status: &BTreeMap<String, Total>,
+) -> PerStateAndStatus {
+    let total = |t: &Total| answers::BatchTotal { rows: t.rows, amounts: t.amounts.clone() };
+    (
+        by_state.iter().map(|(k, t)| (StateName(k), total(t))).collect(),
+        by_status.iter().map(|(k, t)| (k.clone(), total(t))).collect(),
+    )
 }
 
 /// The report as CSV text (the header names the columns).

@@ -168,6 +168,25 @@ answer! {
     }
 }
 
+answer! {
+    /// A batch's totals without its rows (counted a journal page at a time): per state and
+    /// per final status, exact per currency.
+    pub struct BatchTotals {
+        /// The batch id.
+        pub batch_id: String,
+        /// Why the batch is paused (a stop rule), if it is.
+        pub paused: Option<String>,
+        /// How many rows the batch has.
+        pub rows: u64,
+        /// Totals per state (final rows are counted once more, per status, in the totals per status).
+        pub by_state: BTreeMap<StateName, BatchTotal>,
+        /// Totals of final rows per status (SUCCESS, FAILED, ...).
+        pub by_status: BTreeMap<String, BatchTotal>,
+        /// True when every row is final or rejected (also when the batch has no rows).
+        pub complete: bool,
+    }
+}
+
 /// A row state's name, as the batch crate reports it (`pending`, ..., `final`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct StateName(pub &'static str);

@@ -196,6 +196,15 @@ test('rows from code run once each, settle to final, and report exact totals', a
   assert.equal(same(success.amounts.IDR), '400008');
   assert.equal(done.byStatus.FAILED.amounts.PEN, '1050');
 
+  // The totals alone: the same sums, counted a page at a time.
+  const totals = await batch.totals();
+  assert.equal(totals.batchId, 'payroll-2026-11');
+  assert.equal(totals.rows, 6);
+  assert.equal(totals.paused, null);
+  assert.equal(totals.complete, true);
+  assert.deepEqual(totals.byState, done.byState);
+  assert.deepEqual(totals.byStatus, done.byStatus);
+
   const csv = await batch.reportCsv();
   const lines = csv.trimEnd().split('\n');
   assert.equal(lines[0], 'row_number,order_no,trade_no,state,status,gateway_code,message,currency,amount,send_attempts');

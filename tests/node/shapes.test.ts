@@ -19,6 +19,7 @@ import type {
   BatchRowError,
   BatchState,
   BatchTotal,
+  BatchTotals,
   CallbackNotification,
   Channel,
   ConfirmedCallback,
@@ -162,6 +163,14 @@ const reportRow: Fields<ReportRow> = {
 };
 const batchTotal: Fields<BatchTotal> = { rows: 'number', amounts: 'object' };
 const batchReport: Fields<BatchReport> = { batchId: 'string', paused: 'string|null', rows: 'array', byState: 'object', byStatus: 'object' };
+const batchTotals: Fields<BatchTotals> = {
+  batchId: 'string',
+  paused: 'string|null',
+  rows: 'number',
+  byState: 'object',
+  byStatus: 'object',
+  complete: 'boolean',
+};
 // Every state, once: tsc refuses a missing or unknown one.
 const everyState: { [S in BatchState]: S } = {
   pending: 'pending',
@@ -399,6 +408,10 @@ test('batch answers have exactly the declared fields, of the declared shapes', a
     conformsTotal(report.byState.final, 'BatchReport.byState.final');
     assert.deepEqual(Object.keys(report.byStatus).sort(), ['FAILED', 'SUCCESS']);
     for (const [status, total] of Object.entries(report.byStatus)) conformsTotal(total, `BatchReport.byStatus.${status}`);
+    const totals = await batch.totals();
+    conforms(totals, batchTotals, 'BatchTotals');
+    assert.deepEqual([totals.rows, totals.complete], [2, true]);
+    conformsTotal(totals.byState.final, 'BatchTotals.byState.final');
     await batch.close();
   } finally {
     await gw.close();

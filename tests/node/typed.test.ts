@@ -21,6 +21,7 @@ import {
   EVENT_NAMES,
   type BatchProgress,
   type BatchReport,
+  type BatchTotals,
   type ConfirmedCallback,
   type RunSummary,
   type SmilepayzEvent,
@@ -145,6 +146,8 @@ test('typed batch: rows, run with progress, exact report', async () => {
     const report: BatchReport = await batch.report();
     // 0.1 + 0.2 is exactly 0.3 here: amounts are decimal strings, never floats.
     assert.equal(report.byState.accepted?.amounts.USDT, '0.3');
+    const totals: BatchTotals = await batch.totals();
+    assert.equal(totals.byState.accepted?.amounts.USDT, '0.3');
     const refused = await batch.add([{ ...usdt, orderNo: 'TYPEDX', amount: '-1' }]).catch((e: unknown) => e);
     assert.ok(refused instanceof BatchRowsError);
     assert.equal(refused.rows[0]?.rowNumber, 1);

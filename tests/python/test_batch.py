@@ -32,6 +32,7 @@ from smilepayz import (
     BatchProgress,
     BatchReport,
     BatchRowsError,
+    BatchTotals,
     Client,
     ConfigError,
     Coverage,
@@ -114,6 +115,12 @@ def test_rows_from_code_run_to_final_with_exact_totals_csv_report_and_progress(
         assert report.by_status["FAILED"].amounts == {"PEN": Decimal("1050"), "USDT": Decimal("100.1234")}
         assert all(isinstance(a, Decimal) for t in report.by_state.values() for a in t.amounts.values())
         assert report.rows[0].amount == Decimal("150001") and report.rows[0].trade_no
+
+        totals = batch.totals()
+        assert isinstance(totals, BatchTotals)
+        assert (totals.batch_id, totals.rows, totals.paused, totals.complete) == ("payroll-2026-11", 6, None, True)
+        assert totals.by_state["final"].amounts == everything
+        assert totals.by_status == report.by_status and totals.by_state == report.by_state
 
         parsed = list(csv.DictReader(io.StringIO(batch.report_csv())))
         assert [p["order_no"] for p in parsed] == [r.order_no for r in report.rows]
@@ -415,6 +422,9 @@ def test_async_batch_takes_the_same_path_and_cancelling_journals_what_is_in_flig
             assert await batch.record_callback(confirmed) == "final"
             report = await batch.report()
             assert report.by_status["SUCCESS"].amounts == {"IDR": Decimal("2000")}
+            totals = await batch.totals()
+            assert totals.by_status["SUCCESS"].amounts == {"IDR": Decimal("2000")}
+            assert totals.rows == len(report.rows) and totals.by_state == report.by_state
             assert "PYASYNC0002" in await batch.report_csv()
 
         rows = slow_rows(gateway, "PYCANCEL", 8, 700)

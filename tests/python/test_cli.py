@@ -108,7 +108,8 @@ def test_a_batch_from_a_csv_file_runs_and_reports_exact_totals(mock: Mock, tmp_p
     accepted = json.loads(report.stdout)["by_state"]["accepted"]
     assert Decimal(accepted["amounts"]["IDR"]) == sum(Decimal(a) for a in amounts)
     status = run("batch", "status", *target, env=env)
-    assert (status.returncode, status.stdout.strip()) == (0, "batch py-batch: 4 rows; accepted 4")
+    expected = f"batch py-batch: 4 rows; accepted 4\n  accepted: IDR {sum(Decimal(a) for a in amounts)}"
+    assert (status.returncode, status.stdout.strip()) == (0, expected)
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])

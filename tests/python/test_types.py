@@ -135,6 +135,10 @@ def test_batch_answers_hold_exactly_their_declared_fields(gateway: MockGateway, 
         conforms(report, native_report)
         assert len(report.rows) == 2 and set(report.by_status) == {"SUCCESS", "FAILED"}
         assert report.by_state["final"].amounts == {"IDR": Decimal("170000")}
+        native_totals = batch._native.totals()
+        totals = batch_models.BatchTotals._from(native_totals)
+        conforms(totals, native_totals)
+        assert (totals.rows, totals.complete) == (2, True) and totals.by_state == report.by_state
 
 
 def raised(call: Any) -> errors.SmilepayzError:

@@ -18,7 +18,7 @@ from typing import Any, Callable, Optional, Union
 from . import _native, batch_models
 from ._answers import _map
 from .batch_models import *  # noqa: F403
-from .batch_models import AddSummary, BatchProgress, BatchReport, Coverage, RunSummary
+from .batch_models import AddSummary, BatchProgress, BatchReport, BatchTotals, Coverage, RunSummary
 from .callbacks import ConfirmedCallback
 from .client import AsyncClient, Client
 from .requests import PayoutRequest
@@ -166,6 +166,12 @@ class Batch(_Batch):
         batch, :meth:`save_report_csv` streams the rows to a file)."""
         return BatchReport._from(self._native.report())
 
+    def totals(self) -> BatchTotals:
+        """The totals per state and per final status (exact per currency) without the
+        rows: the journal is read a page at a time, so memory stays flat however many
+        rows the batch has."""
+        return BatchTotals._from(self._native.totals())
+
     def report_csv(self) -> str:
         """The report's rows as CSV text (with a header), every row in memory."""
         text: str = self._native.report_csv()
@@ -268,6 +274,10 @@ class AsyncBatch(_Batch):
 
     async def report(self) -> BatchReport:
         return BatchReport._from(await self._native.report(asynchronous=True))
+
+    async def totals(self) -> BatchTotals:
+        """As :meth:`Batch.totals`."""
+        return BatchTotals._from(await self._native.totals(asynchronous=True))
 
     async def report_csv(self) -> str:
         text: str = await self._native.report_csv(asynchronous=True)

@@ -17,6 +17,7 @@ __all__ = [
     "BatchReport",
     "BatchState",
     "BatchTotal",
+    "BatchTotals",
     "Coverage",
     "ReportRow",
     "RunSummary",
@@ -113,3 +114,20 @@ class BatchReport(_Answer):
     #: Totals per state (final rows are counted once more, per status, in the totals per status).
     by_state: dict[BatchState, BatchTotal]
     by_status: dict[str, BatchTotal]  #: Totals of final rows per status (SUCCESS, FAILED, ...).
+
+
+@dataclass(frozen=True)
+class BatchTotals(_Answer):
+    """A batch's totals without its rows (counted a journal page at a time): per state and per final status, exact
+    per currency.
+    """
+
+    _convert = _by_name(by_state=_map(BatchTotal._from), by_status=_map(BatchTotal._from))
+
+    batch_id: str  #: The batch id.
+    paused: Optional[str]  #: Why the batch is paused (a stop rule), if it is.
+    rows: int  #: How many rows the batch has.
+    #: Totals per state (final rows are counted once more, per status, in the totals per status).
+    by_state: dict[BatchState, BatchTotal]
+    by_status: dict[str, BatchTotal]  #: Totals of final rows per status (SUCCESS, FAILED, ...).
+    complete: bool  #: True when every row is final or rejected (also when the batch has no rows).

@@ -12,7 +12,7 @@ use crate::signals::Signals;
 use serde_json::{Map, Value, json};
 use smilepayz::{Case, Client};
 use smilepayz_batch::{AddOptions, AnyJournal, Batch, RunSummary, StopHandle, open_batch};
-use smilepayz_interop::batch::{RunSettings, add_summary, coverage, report, report_csv, run_summary};
+use smilepayz_interop::batch::{RunSettings, add_summary, coverage, report, report_csv, run_summary, totals};
 use std::future::Future;
 
 /// Runs one batch command; the exit code tells how the batch stands.
@@ -217,25 +217,27 @@ fn human(batch_id: &str, before: &[String], summary: &RunSummary, resume: Option
 }
 
 async fn status(target: &BatchTarget, out: &mut Output<'_>) -> Result<(), Failure> {
-    let report = open_existing(target).await?.report().await?;
-    let per: Map<String, Value> = report.by_state.iter().map(|(s, t)| ((*s).to_owned(), t.rows.into())).collect();
-    let value = json!({
-        "batch_id": report.batch_id,
-        "journal": smilepayz_batch::redacted_location(&target.journal),
-        "rows": report.rows.len(),
-        "counts": per,
-        "paused": report.paused,
-        "complete": report.is_complete(),
-    });
+    // The totals alone: the journal is read a page at a time, no row is held.
+    let totals = open_existing(target).await?.totals().await?;
+    let mut value = self::totals(&totals, Case::Snake);
+    let per: Map<String, Value> = totals.by_state.iter().map(|(s, t)| ((*s).to_owned(), t.rows.into())).collect();
+    if let Value::Object(fields) = &mut value {
+        fields.insert("journal".into(), smilepayz_batch::redacted_location(&target.journal).into());
+        fields.insert("counts".into(), per.into());
+    }
     out.result(&value, || {
         let shown: std::collections::BTreeMap<&'static str, u64> =
-            report.by_state.iter().map(|(s, t)| (*s, t.rows)).collect();
-        let mut lines = vec![if report.rows.is_empty() {
-            format!("batch {}: no rows yet (`batch run --file` adds them)", report.batch_id)
+            totals.by_state.iter().map(|(s, t)| (*s, t.rows)).collect();
+        let mut lines = vec![if totals.rows == 0 {
+            format!("batch {}: no rows yet (`batch run --file` adds them)", totals.batch_id)
         } else {
-            format!("batch {}: {} rows; {}", report.batch_id, report.rows.len(), counts(&shown))
+            format!("batch {}: {} rows; {}", totals.batch_id, totals.rows, counts(&shown))
         }];
-        if let Some(reason) = &report.paused {
+        for (state, total) in &totals.by_state {
+            let amounts: Vec<String> = total.amounts.iter().map(|(c, a)| format!("{c} {a}")).collect();
+            lines.push(format!("  {state}: {}", amounts.join(", ")));
+        }
+        if let Some(reason) = &totals.paused {
             lines.push(format!("paused: {reason}"));
         }
         lines.join("\n")

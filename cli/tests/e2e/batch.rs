@@ -158,10 +158,14 @@ fn a_csv_batch_runs_end_to_end_and_its_report_adds_up() {
     assert_eq!(error["path"].as_str(), nowhere.to_str(), "{failed}");
 
     let status = smilepayz(&b.args("status", &[]), &[], None).expect(0);
-    assert_eq!(status.stdout.trim(), "batch payroll-2026-11: 6 rows; final 6");
+    assert_eq!(status.stdout.trim(), "batch payroll-2026-11: 6 rows; final 6\n  final: IDR 50010, USDT 12.8456");
     let status = smilepayz(&b.args("status", &["--json"]), &[], None).expect(0).json();
     assert_eq!((status["rows"].as_u64(), status["counts"]["final"].as_u64()), (Some(6), Some(6)));
     assert_eq!((status["complete"].as_bool(), status["paused"].is_null()), (Some(true), true));
+    for (currency, sum) in &expected {
+        assert_eq!(micros(status["by_state"]["final"]["amounts"][currency].as_str().unwrap()), *sum, "{status}");
+    }
+    assert_eq!(status["by_status"]["FAILED"]["amounts"]["USDT"], "0.5", "{status}");
 
     // A mistyped batch id is an error for the commands that read a batch (exit 3), and
     // does not become a new, empty batch.
