@@ -4,7 +4,7 @@
 use crate::error::{BatchError, RowError, RowProblem};
 use crate::input::{CsvRows, Format, JsonLines, NumberedRow};
 use crate::journal::{Journal, JournalRow, NewRow, Staged};
-use crate::report::{Report, Totals};
+use crate::report::{Report, Totals, report_row};
 use crate::row;
 use serde_json::Value;
 use smilepayz::{Case, PayoutRequest};
@@ -227,7 +227,7 @@ impl<J: Journal> Batch<J> {
     pub async fn report(&self) -> Result<Report, BatchError> {
         let mut rows = Vec::new();
         self.each_row(|row| {
-            rows.push(row);
+            rows.push(report_row(row)?);
             Ok(())
         })
         .await?;
@@ -242,7 +242,7 @@ impl<J: Journal> Batch<J> {
     pub async fn totals(&self) -> Result<Totals, BatchError> {
         let mut totals = Totals::new(&self.batch_id);
         self.each_row(|row| {
-            totals.add(&crate::report::report_row(row));
+            totals.add(&report_row(row)?);
             Ok(())
         })
         .await?;
@@ -282,7 +282,7 @@ impl<J: Journal> Batch<J> {
         failed: impl Fn(csv::Error) -> BatchError + Send + Sync,
     ) -> Result<u64, BatchError> {
         let mut csv = crate::report::CsvReport::start(out).map_err(&failed)?;
-        self.each_row(|row| csv.write(row).map_err(&failed)).await?;
+        self.each_row(|row| csv.write(&report_row(row)?).map_err(&failed)).await?;
         csv.finish().map_err(&failed)
     }
 

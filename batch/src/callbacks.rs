@@ -5,9 +5,7 @@
 use crate::batch::Batch;
 use crate::error::BatchError;
 use crate::journal::{Change, Journal, State};
-use rust_decimal::Decimal;
 use smilepayz::ConfirmedCallback;
-use std::str::FromStr;
 
 impl<J: Journal> Batch<J> {
     /// Records a confirmed callback (`Client::confirm_callback`): the row with its orderNo
@@ -18,17 +16,16 @@ impl<J: Journal> Batch<J> {
     pub async fn record_callback(&self, confirmed: &ConfirmedCallback) -> Result<Option<State>, BatchError> {
         let order_no = confirmed.order_no();
         let Some(row) = self.journal.find(&self.batch_id, order_no).await? else { return Ok(None) };
-        if let Some(money) = confirmed.money() {
-            let amount = Decimal::from_str(&row.amount).ok();
-            if money.currency != row.currency || amount != Some(money.amount) {
-                return Err(BatchError::CallbackDisagrees {
-                    order_no: order_no.to_owned(),
-                    detail: format!(
-                        "{} {} confirmed, {} {} journaled",
-                        money.currency, money.amount, row.currency, row.amount
-                    ),
-                });
-            }
+        if let Some(money) = confirmed.money()
+            && (money.currency != row.currency || row.exact_amount()? != money.amount)
+        {
+            return Err(BatchError::CallbackDisagrees {
+                order_no: order_no.to_owned(),
+                detail: format!(
+                    "{} {} confirmed, {} {} journaled",
+                    money.currency, money.amount, row.currency, row.amount
+                ),
+            });
         }
         if row.state == State::Final {
             return Ok(Some(State::Final));

@@ -7,7 +7,6 @@ use crate::journal::{Journal, State};
 use rust_decimal::Decimal;
 use smilepayz::Client;
 use std::collections::BTreeMap;
-use std::str::FromStr;
 
 /// What one currency needs and has.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,9 +25,7 @@ impl<J: Journal> Batch<J> {
         let mut needed: BTreeMap<String, Decimal> = BTreeMap::new();
         self.each_row(|row| {
             if row.state == State::Pending {
-                let amount = Decimal::from_str(&row.amount).map_err(|e| {
-                    BatchError::Journal(format!("row {}: amount {:?}: {e}", row.row_number, row.amount))
-                })?;
+                let amount = row.exact_amount()?;
                 *needed.entry(row.currency).or_default() += amount;
             }
             Ok(())

@@ -1,11 +1,11 @@
 //! The batch report: one line per row, and totals per state and currency as exact
 //! decimals (`Decimal` sums of the journaled amount text; never a float).
 
+use crate::error::BatchError;
 use crate::journal::{JournalRow, State};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::str::FromStr;
 
 /// One row as reported.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -107,8 +107,7 @@ impl Totals {
 }
 
 impl Report {
-    pub(crate) fn new(batch_id: &str, rows: Vec<JournalRow>, paused: Option<String>) -> Report {
-        let rows: Vec<ReportRow> = rows.into_iter().map(report_row).collect();
+    pub(crate) fn new(batch_id: &str, rows: Vec<ReportRow>, paused: Option<String>) -> Report {
         let mut totals = Totals::new(batch_id);
         for row in &rows {
             totals.add(row);
@@ -180,9 +179,9 @@ impl<W: std::io::Write> CsvReport<W> {
         Ok(CsvReport { out, rows: 0 })
     }
 
-    pub(crate) fn write(&mut self, row: JournalRow) -> Result<(), csv::Error> {
+    pub(crate) fn write(&mut self, row: &ReportRow) -> Result<(), csv::Error> {
         self.rows += 1;
-        self.out.write_record(csv_record(&report_row(row)))
+        self.out.write_record(csv_record(row))
     }
 
     /// Flushes; returns how many rows were written.
@@ -204,11 +203,10 @@ fn decimal_texts<S: serde::Serializer>(m: &BTreeMap<String, Decimal>, s: S) -> R
     s.collect_map(m.iter().map(|(k, v)| (k, v.to_string())))
 }
 
-pub(crate) fn report_row(r: JournalRow) -> ReportRow {
-    ReportRow {
+pub(crate) fn report_row(r: JournalRow) -> Result<ReportRow, BatchError> {
+    Ok(ReportRow {
         row_number: r.row_number,
-        // The journal only holds amounts the core accepted; a row edited by hand shows 0.
-        amount: Decimal::from_str(&r.amount).unwrap_or_default(),
+        amount: r.exact_amount()?,
         order_no: r.order_no,
         trade_no: r.trade_no,
         state: r.state.as_str(),
@@ -217,5 +215,5 @@ pub(crate) fn report_row(r: JournalRow) -> ReportRow {
         message: r.message,
         currency: r.currency,
         send_attempts: r.send_attempts,
-    }
+    })
 }

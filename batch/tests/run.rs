@@ -405,6 +405,30 @@ async fn reports_and_totals_read_every_page_of_a_large_batch_and_the_csv_streams
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_amount_changed_by_other_hands_in_the_journal_is_an_error_naming_the_row_never_a_zero() {
+    let s = setup().await;
+    let path = s.path("tampered.db");
+    {
+        let batch = Batch::open(SqliteJournal::open(&path).unwrap(), "tampered").await.unwrap();
+        batch.add(vec![idr(None, "150000"), idr(None, "250000")], AddOptions::default()).await.unwrap();
+    }
+    let changed = rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute("UPDATE smilepayz_batch_rows SET amount = '25O000' WHERE row_number = 2", [])
+        .unwrap();
+    assert_eq!(changed, 1);
+    let batch = Batch::open(SqliteJournal::open(&path).unwrap(), "tampered").await.unwrap();
+    let names_the_row = |e: BatchError| {
+        let text = e.to_string();
+        assert!(matches!(e, BatchError::Journal(_)) && text.contains(r#"row 2: amount "25O000""#), "{text}");
+    };
+    names_the_row(batch.report().await.expect_err("no zero in the report"));
+    names_the_row(batch.totals().await.expect_err("no zero in the totals"));
+    names_the_row(batch.save_report_csv(s.path("tampered.csv")).await.expect_err("no zero in the file"));
+    names_the_row(batch.preflight(&s.client, "ACC-IDR").await.expect_err("no zero in the pre-flight"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_saved_report_streams_every_page_to_an_owner_only_file_and_a_bad_path_is_an_output_error() {
     use std::os::unix::fs::PermissionsExt;
     // 2,500 rows: two full journal pages of 1,000 and a partial third.

@@ -134,6 +134,17 @@ pub struct JournalRow {
     pub sent_at_ms: Option<u64>,
 }
 
+impl JournalRow {
+    /// The amount, exact. The journal holds only amounts the core accepted, so text that
+    /// is not a decimal means the journal was changed by other hands: an error naming the
+    /// row, never a zero that would drop out of a total.
+    pub(crate) fn exact_amount(&self) -> Result<rust_decimal::Decimal, BatchError> {
+        self.amount
+            .parse()
+            .map_err(|e| BatchError::Journal(format!("row {}: amount {:?}: {e}", self.row_number, self.amount)))
+    }
+}
+
 /// Which rows a worker claims, and for how long.
 #[derive(Clone, Copy, Debug)]
 pub struct Claim {
