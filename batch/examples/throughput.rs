@@ -163,6 +163,12 @@ fn server_seconds(pid: &str) -> f64 {
     stat_seconds(pid, 4) + children.map(|child| stat_seconds(&child, 2)).sum::<f64>()
 }
 
+/// The CPUs process `pid` may run on (`0-1`), as Linux lists them.
+fn cpus(pid: &str) -> String {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status.lines().find_map(|l| l.strip_prefix("Cpus_allowed_list:")).map_or("?", str::trim).to_owned()
+}
+
 /// The middle ratio (the lower of the two middles for an even count).
 fn median(mut ratios: Vec<f64>) -> f64 {
     ratios.sort_by(f64::total_cmp);
@@ -252,6 +258,10 @@ async fn main() -> Result<(), Failure> {
     let gateway = MockGateway::start().await?;
     let client = gateway.client_builder().build()?;
     println!("{rows} rows, {in_flight} in flight, mock gateway in this process, {rounds} rounds");
+    // Which CPUs each side may use: the same ones (a database sharing the signer's
+    // CPUs), or apart (a database on a host of its own; `scripts/bench-batch.sh`).
+    let server = std::env::var("SMILEPAYZ_BATCH_BENCH_PG_PID").ok().map(|pid| cpus(pid.trim()));
+    println!("CPUs        this process {}; the database server {}", cpus("self"), server.as_deref().unwrap_or("-"));
     let dir = tempfile::tempdir()?;
     // A database may keep earlier runs: this run's own batch ids and orderNos.
     let run = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() % 1_000_000;
