@@ -345,11 +345,23 @@ async fn the_journal_is_private_exclusive_secret_free_and_refuses_other_files() 
         let journal = SqliteJournal::open(&other).expect("empty file becomes a journal");
         drop(journal);
     }
+    // Refused as found: not a byte changed (an SQLite file in WAL mode says so in its
+    // header, bytes 18 and 19), and no WAL or journal file left beside it.
+    let untouched = |path: &std::path::Path, before: &[u8]| {
+        assert_eq!(std::fs::read(path).unwrap(), before, "{} changed", path.display());
+        for suffix in ["-wal", "-shm", "-journal"] {
+            let beside = format!("{}{suffix}", path.display());
+            assert!(!std::path::Path::new(&beside).exists(), "{beside} left behind");
+        }
+    };
     let app = s.path("app.db");
     rusqlite::Connection::open(&app).unwrap().execute_batch("CREATE TABLE users (id INTEGER)").unwrap();
     std::fs::set_permissions(&app, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let before = std::fs::read(&app).unwrap();
+    assert_eq!(&before[18..20], [1, 1], "a rollback-journal database");
     let e = SqliteJournal::open(&app).expect_err("another application's database");
     assert!(e.to_string().contains("tables users, without smilepayz_batch_journal"), "{e}");
+    untouched(&app, &before);
     // A journal an older runner wrote (schema 1: one table of rows) is named, not read.
     let older = s.path("older.db");
     rusqlite::Connection::open(&older)
@@ -357,7 +369,9 @@ async fn the_journal_is_private_exclusive_secret_free_and_refuses_other_files() 
         .execute_batch("CREATE TABLE smilepayz_batch_journal (schema_version INTEGER); INSERT INTO smilepayz_batch_journal VALUES (1)")
         .unwrap();
     std::fs::set_permissions(&older, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let before = std::fs::read(&older).unwrap();
     let e = SqliteJournal::open(&older).expect_err("schema 1");
+    untouched(&older, &before);
     assert!(
         matches!(e, BatchError::NotAJournal { .. })
             && e.to_string().contains("journal schema version Some(1), this runner reads 2"),

@@ -54,6 +54,9 @@ impl SqliteJournal {
             Ok(())
         };
         setup().map_err(|e| open_error(&path, e))?;
+        // Before the first write (WAL mode is written into the file and stays): another
+        // application's database, or an older journal, is refused as it was found.
+        inspect(&conn, &path)?;
         let mode: String = conn
             .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
             .map_err(|e| open_error(&path, e))?;
@@ -143,36 +146,49 @@ fn open_error(path: &Path, e: rusqlite::Error) -> BatchError {
     }
 }
 
-/// Creates the schema in an empty file, checks the marker in a journal, refuses any
-/// other database; and, holding the exclusive lock, frees the claims of dead workers.
+/// What an SQLite file holds: nothing yet, or a journal this runner reads; any other
+/// database (or another schema version) is refused, by reading only.
+fn inspect(conn: &Connection, path: &Path) -> Result<Empty, BatchError> {
+    let err = |e| open_error(path, e);
+    let tables: Vec<String> = {
+        let mut stmt =
+            conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").map_err(err)?;
+        stmt.query_map([], |r| r.get(0)).and_then(Iterator::collect).map_err(err)?
+    };
+    if tables.is_empty() {
+        return Ok(true);
+    }
+    if !tables.iter().any(|t| t == MARKER_TABLE) {
+        return Err(BatchError::NotAJournal {
+            path: path.to_path_buf(),
+            detail: format!("an SQLite database with tables {}, without {MARKER_TABLE}", tables.join(", ")),
+        });
+    }
+    let version: Option<i64> = conn
+        .query_row(&format!("SELECT schema_version FROM {MARKER_TABLE}"), [], |r| r.get(0))
+        .optional()
+        .map_err(err)?;
+    if version != Some(SCHEMA_VERSION) {
+        return Err(BatchError::NotAJournal {
+            path: path.to_path_buf(),
+            detail: format!("journal schema version {version:?}, this runner reads {SCHEMA_VERSION}"),
+        });
+    }
+    Ok(false)
+}
+
+/// True when the file holds no table yet.
+type Empty = bool;
+
+/// Creates the schema in an empty file (checked again under the exclusive lock); and,
+/// holding that lock, frees the claims of dead workers.
 fn prepare_schema(conn: &Connection, path: &Path) -> Result<(), BatchError> {
     let err = |e| open_error(path, e);
     conn.execute_batch("BEGIN EXCLUSIVE").map_err(err)?;
     let outcome = (|| {
-        let tables: Vec<String> = {
-            let mut stmt =
-                conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").map_err(err)?;
-            stmt.query_map([], |r| r.get(0)).and_then(Iterator::collect).map_err(err)?
-        };
-        if tables.is_empty() {
+        if inspect(conn, path)? {
             conn.execute_batch(&schema("INTEGER", " WITHOUT ROWID")).map_err(err)?;
             conn.execute(&format!("INSERT INTO {MARKER_TABLE} VALUES (?1)"), [SCHEMA_VERSION]).map_err(err)?;
-        } else if tables.iter().any(|t| t == MARKER_TABLE) {
-            let version: Option<i64> = conn
-                .query_row(&format!("SELECT schema_version FROM {MARKER_TABLE}"), [], |r| r.get(0))
-                .optional()
-                .map_err(err)?;
-            if version != Some(SCHEMA_VERSION) {
-                return Err(BatchError::NotAJournal {
-                    path: path.to_path_buf(),
-                    detail: format!("journal schema version {version:?}, this runner reads {SCHEMA_VERSION}"),
-                });
-            }
-        } else {
-            return Err(BatchError::NotAJournal {
-                path: path.to_path_buf(),
-                detail: format!("an SQLite database with tables {}, without {MARKER_TABLE}", tables.join(", ")),
-            });
         }
         conn.execute(
             "UPDATE smilepayz_batch_row_states SET claimed_by = NULL, lease_until_ms = NULL WHERE claimed_by IS NOT NULL",
