@@ -253,13 +253,16 @@ export interface RunOptions {
   rate?: number;
   /** Pause after this many consecutive refusals with one gateway code; 0: never (default 10). */
   stopAfterSameRejections?: number;
-  /** A row the gateway does not know is sent again (same orderNo) only this long after its intent (default 120 000). */
+  /**
+   * A row the gateway does not know is sent again (same orderNo) only this long after its intent (default 120 000);
+   * at least the client's `timeoutMs`, or the run rejects with `ConfigError`.
+   */
   notFoundGraceMs?: number;
   /** The longest a run keeps reconciling rows that may have left. */
   maxWaitMs?: number;
   /** Poll accepted rows until final for at most this long; 0 or unset: do not poll. */
   settleWithinMs?: number;
-  /** PostgreSQL: how long a worker's claim on a row lasts. */
+  /** PostgreSQL: how long a worker's claim on a row lasts (default 300 000); at least the client's `timeoutMs`. */
   leaseMs?: number;
   /** Called after every row that changed state; a throwing listener is reported on `smilepayz:batch_progress_error`. */
   onProgress?: (progress: BatchProgress) => void;

@@ -117,14 +117,16 @@ pub struct RunOptions {
     /// (e.g. insufficient balance); `None`: never.
     pub stop_after_same_rejections: Option<u32>,
     /// How long after its intent a row must still be unknown to the gateway before it is
-    /// sent again (same orderNo). Cover the time a request can take to be taken in.
+    /// sent again (same orderNo). Cover the time a request can take to be taken in; at
+    /// least the client's [`request_timeout`](Client::request_timeout), or `run` refuses.
     pub not_found_grace: Duration,
     /// How long a run keeps reconciling rows whose fate is unknown before it returns
     /// with them still unknown.
     pub max_wait: Duration,
     /// Poll accepted rows until final, for at most this long; `None`: do not poll.
     pub settle_within: Option<Duration>,
-    /// How long a claim on a row lasts (for journals shared by several workers).
+    /// How long a claim on a row lasts (for journals shared by several workers); at least
+    /// the client's [`request_timeout`](Client::request_timeout), or `run` refuses.
     pub lease: Duration,
     /// Called after every row that changed state.
     pub on_progress: Option<OnProgress>,
@@ -241,6 +243,24 @@ impl<J: Journal> Batch<J> {
     pub async fn run(&self, client: &Client, options: RunOptions) -> Result<RunSummary, BatchError> {
         if options.concurrency == 0 {
             return Err(BatchError::Config("concurrency must be at least 1".into()));
+        }
+        let in_flight = client.request_timeout();
+        let ms = |d: Duration| d.as_millis();
+        if options.not_found_grace < in_flight {
+            return Err(BatchError::Config(format!(
+                "not_found_grace ({} ms) must be at least the client's request timeout ({} ms): a pay-out \
+                 still in flight would be taken for absent and sent again",
+                ms(options.not_found_grace),
+                ms(in_flight)
+            )));
+        }
+        if options.lease < in_flight {
+            return Err(BatchError::Config(format!(
+                "lease ({} ms) must be at least the client's request timeout ({} ms): another worker would \
+                 take over rows whose pay-outs may still be in flight",
+                ms(options.lease),
+                ms(in_flight)
+            )));
         }
         self.journal.set_paused(&self.batch_id, None).await?;
         let seen = std::sync::Mutex::new(self.journal.counts(&self.batch_id).await?);

@@ -35,7 +35,8 @@ const BATCH_ID: &str = "crash-payroll";
 /// The runner's client gives up on an answer after this long; the `Delay` fault waits
 /// longer, so it ends as an unknown outcome.
 const CLIENT_TIMEOUT: Duration = Duration::from_millis(800);
-const GRACE: Duration = Duration::from_millis(300);
+/// No shorter than the client's timeout (the runner refuses less).
+const GRACE: Duration = CLIENT_TIMEOUT;
 /// Claims last this long: a dead worker's rows are taken over after it. Longer than a
 /// pay-out can take here (the client timeout), so no live worker's row is taken over.
 const LEASE: Duration = Duration::from_millis(2000);
@@ -267,13 +268,20 @@ async fn crash(backend: Backend) {
                 _ => ("SIGKILL", String::new(), Some(Duration::from_millis(rng.u64(50..700)))),
             };
             let status = host.run_child(&abort, false, after).await;
-            match status.signal() {
-                Some(6 | 9) => *killed.entry(kind).or_default() += 1,
+            // A named moment ends the runner by abort() (SIGABRT) exactly there; only the
+            // timer sends SIGKILL.
+            match (kind, status.signal()) {
+                ("SIGKILL", Some(9)) | ("after intent" | "after answer", Some(6)) => {
+                    *killed.entry(kind).or_default() += 1;
+                }
                 _ => assert!(status.success(), "run {i} ({kind}) failed: {status}"),
             }
         }
         let total_kills: u64 = killed.values().sum();
         assert!(total_kills >= kills.min(20), "only {total_kills} runs were killed: {killed:?}");
+        for moment in ["after intent", "after answer"] {
+            assert!(killed.get(moment).is_some_and(|n| *n >= 1), "no kill {moment}: {killed:?}");
+        }
 
         // Resume to the end, then let the gateway settle and poll the statuses home.
         let status = host.run_child("", false, None).await;

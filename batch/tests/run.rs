@@ -28,7 +28,8 @@ struct Setup {
 
 async fn setup() -> Setup {
     let gateway = MockGateway::start().await.expect("mock starts");
-    let client = gateway.client_builder().build().expect("client");
+    // A short request timeout, so that the grace period may be short too.
+    let client = gateway.client_builder().timeout(REQUEST_TIMEOUT).build().expect("client");
     let dir = tempfile::tempdir().expect("temp dir");
     let journal = Arc::new(SqliteJournal::open(dir.path().join("journal.db")).expect("journal"));
     Setup { gateway, client, dir, journal }
@@ -54,10 +55,12 @@ impl Setup {
     }
 }
 
+const REQUEST_TIMEOUT: Duration = Duration::from_millis(500);
+
 fn quick() -> RunOptions {
     RunOptions {
         concurrency: 4,
-        not_found_grace: Duration::from_millis(100),
+        not_found_grace: REQUEST_TIMEOUT,
         max_wait: Duration::from_secs(20),
         ..RunOptions::default()
     }
@@ -178,6 +181,30 @@ async fn unknown_outcomes_are_reconciled_and_only_proven_absent_rows_are_sent_ag
     assert_eq!(attempts, [1, 1, 2, 1, 2, 1]);
     let unhandled = s.gateway.received().iter().filter(|r| r.path.ends_with("pay-out") && !r.handled).count();
     assert_eq!(unhandled, 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_grace_period_or_lease_shorter_than_the_request_timeout_is_refused_before_anything_is_sent() {
+    let s = setup().await;
+    let batch = s.batch("too-short").await;
+    batch.add(vec![idr(Some("SHORTROW0001"), "10000")], AddOptions::default()).await.unwrap();
+    let shorter = REQUEST_TIMEOUT - Duration::from_millis(1);
+    for (options, named) in [
+        (RunOptions { not_found_grace: shorter, ..quick() }, "not_found_grace (499 ms)"),
+        (RunOptions { lease: shorter, ..quick() }, "lease (499 ms)"),
+    ] {
+        let e = batch.run(&s.client, options).await.expect_err("refused");
+        let text = e.to_string();
+        assert!(
+            matches!(e, BatchError::Config(_)) && text.contains(named) && text.contains("request timeout (500 ms)"),
+            "{text}"
+        );
+    }
+    // A view with a longer timeout needs a longer grace period too.
+    let slower = s.client.with_timeout(Duration::from_secs(2)).unwrap();
+    assert!(matches!(batch.run(&slower, quick()).await, Err(BatchError::Config(_))));
+    assert!(s.gateway.orders().is_empty(), "nothing sent");
+    assert_eq!(batch.run(&s.client, quick()).await.unwrap().sent, 1, "equal to the timeout is enough");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

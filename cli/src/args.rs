@@ -125,6 +125,10 @@ pub(crate) struct Gateway {
     /// Base URL, e.g. the mock's (else SMILEPAYZ_BASE_URL); https, or http on loopback.
     #[arg(long)]
     pub(crate) base_url: Option<String>,
+    /// Seconds one whole request may take (default 30). A batch's --not-found-grace and
+    /// lease must be at least this long.
+    #[arg(long, value_name = "SECS")]
+    pub(crate) timeout: Option<u64>,
     /// A gateway code meaning "no such order" (repeatable): `reconcile` answers not found,
     /// a batch resends the row after --not-found-grace. Smilepayz publishes none;
     /// `smilepayz mock` prints its own as `order_not_found_code`.

@@ -30,6 +30,7 @@ fn gateway_flags(g: &Gateway) -> Vec<String> {
     for (flag, value) in [
         ("--base-url", g.base_url.clone()),
         ("--environment", g.environment.clone()),
+        ("--timeout", g.timeout.map(|s| s.to_string())),
         ("--merchant-id", m.merchant_id.clone()),
         ("--merchant-secret-file", path(&m.merchant_secret_file)),
         ("--private-key-file", path(&m.private_key_file)),

@@ -71,6 +71,10 @@ impl Settings {
         } else {
             builder.order_not_found_codes(g.order_not_found_codes.iter().cloned())
         };
+        let builder = match g.timeout {
+            Some(seconds) => builder.timeout(std::time::Duration::from_secs(seconds)),
+            None => builder,
+        };
         Ok(builder.user_agent_suffix("smilepayz-cli").build()?)
     }
 }

@@ -550,6 +550,9 @@ test('bad settings are ConfigError naming the setting', async () => {
     [{ rate: -1 }, /rate/],
     [{ concurency: 4 }, /concurency/],
     [{ settleWithinMs: 'soon' }, /settle/],
+    // Shorter than the client's 5 s request timeout: a pay-out in flight would be taken for absent.
+    [{ notFoundGraceMs: 4999 }, /not_found_grace \(4999 ms\) must be at least the client's request timeout \(5000 ms\)/],
+    [{ leaseMs: 1000 }, /lease \(1000 ms\) must be at least the client's request timeout/],
   ];
   for (const [options, pattern] of cases) {
     const err = await rejection(batch.run(options));

@@ -320,6 +320,13 @@ def test_bad_run_settings_are_config_errors_naming_the_setting(client: Client, t
             batch.run(rate=-1)
         with pytest.raises(ConfigError, match="concurency"):
             batch.run(concurency=4)
+        # Shorter than the client's 2 s request timeout: a pay-out in flight would be taken for absent.
+        with pytest.raises(
+            ConfigError, match=r"not_found_grace \(1999 ms\) must be at least the client's request timeout \(2000 ms\)"
+        ):
+            batch.run(not_found_grace_ms=1999)
+        with pytest.raises(ConfigError, match=r"lease \(1000 ms\) must be at least the client's request timeout"):
+            batch.run(lease_ms=1000)
         assert batch.report().rows[0].state == "pending"
 
 

@@ -295,6 +295,9 @@ async fn an_extra_ca_certificate_is_trusted_and_only_when_given() {
 async fn a_per_call_timeout_bounds_one_call_and_leaves_the_client_alone() {
     let gateway = MockGateway::start().await.expect("mock gateway");
     let client: Client = gateway.client_builder().timeout(Duration::from_secs(5)).build().expect("client");
+    assert_eq!(client.request_timeout(), Duration::from_secs(5));
+    assert_eq!(client.with_timeout(Duration::from_millis(200)).unwrap().request_timeout(), Duration::from_millis(200));
+    assert_eq!(gateway.client_builder().build().unwrap().request_timeout(), Duration::from_secs(30), "the default");
     gateway.inject(Endpoint::Payout, Fault::Delay(Duration::from_millis(800)));
     let started = std::time::Instant::now();
     let err = client

@@ -283,9 +283,20 @@ fn rows_still_unknown_are_exit_5_and_resent_only_once_proven_absent() {
     let expected = format!("smilepayz batch resume --journal {} --batch-id unknown --base-url {base}", b.journal);
     assert_eq!(resume, expected, "the connection flags given are repeated");
     assert!(g.gw.orders().is_empty());
-    // Proven absent (the mock's not-found code, no grace): sent again, same orderNo, once.
+    // A grace period shorter than the request timeout (30 s by default) is refused:
+    // a pay-out still in flight would be taken for absent.
     let code = codes::ORDER_NOT_FOUND;
-    let more = ["--order-not-found-code", code, "--not-found-grace", "0", "--json"];
+    let short = ["--order-not-found-code", code, "--not-found-grace", "1", "--json"];
+    let refused = smilepayz(&b.args("resume", &short), &g.env(), None).expect(3).json();
+    let message = refused["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("not_found_grace (1000 ms)") && message.contains("request timeout (30000 ms)"),
+        "{refused}"
+    );
+    assert!(g.gw.orders().is_empty());
+    // Proven absent (the mock's not-found code, a grace period as long as a 1 s timeout):
+    // sent again, same orderNo, once.
+    let more = ["--order-not-found-code", code, "--timeout", "1", "--not-found-grace", "1", "--json"];
     let summary = smilepayz(&b.args("resume", &more), &g.env(), None).expect(0).json();
     assert_eq!((summary["run"]["counts"]["accepted"].as_u64(), summary["run"]["sent"].as_u64()), (Some(1), Some(1)));
     assert_eq!(g.gw.payout_requests_for("UNKROW0001"), 1);

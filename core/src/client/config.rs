@@ -313,6 +313,7 @@ impl ClientBuilder {
             key,
             clock: self.clock.unwrap_or_else(system_clock),
             offset: self.timestamp_offset.unwrap_or(UtcOffset::UTC),
+            timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
         };
         Ok(Client {
             inner: Arc::new(super::Inner {

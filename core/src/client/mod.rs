@@ -157,6 +157,14 @@ impl Client {
         &self.inner.transport.base_url
     }
 
+    /// How long one whole request of this client may take (`ClientBuilder::timeout`, or
+    /// this view's `with_timeout`): after it, a pay-out that may have left is given up
+    /// on, though the gateway may still take it in. A batch waits at least this long
+    /// before it takes an unanswered pay-out for absent.
+    pub fn request_timeout(&self) -> Duration {
+        self.inner.call_timeout.unwrap_or(self.inner.transport.timeout)
+    }
+
     /// The same client (connections, settings, events) with a different whole-request
     /// timeout, for one call or a group of calls: `client.with_timeout(d)?.payout(&r)`.
     pub fn with_timeout(&self, timeout: Duration) -> Result<Client, Error> {

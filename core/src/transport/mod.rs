@@ -65,6 +65,8 @@ pub(crate) struct Transport {
     pub(crate) key: MerchantKey,
     pub(crate) clock: Clock,
     pub(crate) offset: UtcOffset,
+    /// The whole-request timeout `http` was built with.
+    pub(crate) timeout: std::time::Duration,
 }
 
 impl Transport {
