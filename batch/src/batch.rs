@@ -146,7 +146,8 @@ impl<J: Journal> Batch<J> {
         case: Case,
         options: AddOptions,
     ) -> Result<AddSummary, BatchError> {
-        self.journal.begin_add(&self.batch_id).await?;
+        // Held until this add has published or discarded its rows.
+        let _adding = self.journal.begin_add(&self.batch_id).await?;
         let outcome = self.stage_all(rows, source_name, case).await;
         let (mut summary, refused) = match outcome {
             Ok(found) => found,

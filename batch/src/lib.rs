@@ -38,7 +38,7 @@ pub use input::{Format, MAX_ROW_BYTES};
 pub use journal::PostgresJournal;
 #[cfg(feature = "sqlite")]
 pub use journal::SqliteJournal;
-pub use journal::{Journal, State};
+pub use journal::{AddGuard, Journal, State};
 pub use open::{AnyJournal, is_postgres_url, open_batch, redacted_location};
 pub use preflight::Coverage;
 pub use report::{Report, ReportRow, Total, Totals};

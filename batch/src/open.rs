@@ -4,7 +4,7 @@
 
 use crate::batch::Batch;
 use crate::error::BatchError;
-use crate::journal::{Change, Claim, Counts, Journal, JournalRow, NewRow, Staged, State};
+use crate::journal::{AddGuard, Change, Claim, Counts, Journal, JournalRow, NewRow, Staged, State};
 
 /// A SQLite or PostgreSQL journal.
 #[derive(Debug)]
@@ -121,7 +121,7 @@ impl Journal for AnyJournal {
     async fn has_batch(&self, batch_id: &str) -> Result<bool, BatchError> {
         delegate!(self, j => j.has_batch(batch_id))
     }
-    async fn begin_add(&self, batch_id: &str) -> Result<(), BatchError> {
+    async fn begin_add(&self, batch_id: &str) -> Result<AddGuard, BatchError> {
         delegate!(self, j => j.begin_add(batch_id))
     }
     async fn stage(&self, batch_id: &str, rows: Vec<NewRow>) -> Result<Vec<Staged>, BatchError> {

@@ -218,3 +218,12 @@ async fn a_batch_the_statistics_have_not_seen_is_claimed_and_read_within_its_key
     // whole batch for each row instead (millions).
     assert!(entries < 20 * ROWS as i64, "{entries} index entries read");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_adds_to_one_batch_from_two_workers_take_turns() {
+    let Some(cluster) = cluster::Cluster::start() else { return };
+    let url = cluster.database("turns").await;
+    let open =
+        async |worker| Batch::open(PostgresJournal::connect(&url, worker).await.unwrap(), "turns").await.unwrap();
+    common::a_second_add_waits_for_the_first(open("w1").await, open("w2").await).await;
+}

@@ -208,6 +208,12 @@ async fn a_grace_period_or_lease_shorter_than_the_request_timeout_is_refused_bef
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_adds_to_one_batch_at_once_take_turns() {
+    let s = setup().await;
+    common::a_second_add_waits_for_the_first(s.batch("turns").await, s.batch("turns").await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_stop_rule_pauses_after_consecutive_rejections_with_the_same_code() {
     let s = setup().await;
     // The orders exist already: the gateway refuses each again as a duplicate.

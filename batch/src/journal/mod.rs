@@ -145,6 +145,25 @@ impl JournalRow {
     }
 }
 
+/// Held by an add from `begin_add` until it publishes or discards: no other add of the
+/// batch runs meanwhile. What it holds is the journal's (a lock, a connection).
+pub struct AddGuard {
+    _held: Box<dyn std::any::Any + Send + Sync>,
+}
+
+impl AddGuard {
+    /// A guard holding `held` until it is dropped.
+    pub fn new(held: impl std::any::Any + Send + Sync) -> AddGuard {
+        AddGuard { _held: Box::new(held) }
+    }
+}
+
+impl std::fmt::Debug for AddGuard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AddGuard").finish_non_exhaustive()
+    }
+}
+
 /// Which rows a worker claims, and for how long.
 #[derive(Clone, Copy, Debug)]
 pub struct Claim {
@@ -184,8 +203,12 @@ pub trait Journal: Send + Sync + 'static {
     /// True when the batch exists (was created by an earlier open).
     fn has_batch(&self, batch_id: &str) -> impl Future<Output = Result<bool, BatchError>> + Send;
 
-    /// Starts an add: removes rows staged by an add that never finished.
-    fn begin_add(&self, batch_id: &str) -> impl Future<Output = Result<(), BatchError>> + Send;
+    /// Starts an add: waits until no other add of the batch runs (in any process sharing
+    /// the journal), then removes rows staged by an add that never finished. The add
+    /// holds the guard until it has published or discarded its rows: otherwise one add
+    /// could publish rows another staged from an input with invalid rows, or remove
+    /// them.
+    fn begin_add(&self, batch_id: &str) -> impl Future<Output = Result<AddGuard, BatchError>> + Send;
 
     /// Stages rows (one transaction for all of them), reporting per row what it found.
     fn stage(&self, batch_id: &str, rows: Vec<NewRow>) -> impl Future<Output = Result<Vec<Staged>, BatchError>> + Send;

@@ -9,8 +9,8 @@ mod steps;
 pub(crate) mod tls;
 
 use super::{
-    Change, Claim, Counts, DISCARD, Journal, JournalRow, MARKER_TABLE, NewRow, SCHEMA_VERSION, Staged, State, now_ms,
-    schema,
+    AddGuard, Change, Claim, Counts, DISCARD, Journal, JournalRow, MARKER_TABLE, NewRow, SCHEMA_VERSION, Staged, State,
+    now_ms, schema,
 };
 use crate::error::BatchError;
 use steps::{Step, Steps};
@@ -19,6 +19,13 @@ use tokio_postgres::{Client, Row};
 
 /// Serialises schema creation between workers starting at once (an arbitrary key).
 const SCHEMA_LOCK: i64 = 0x0053_5042_4154_4348;
+
+/// The advisory lock key of the adds to `batch_id`: the first 8 bytes of a SHA-256.
+fn add_lock(batch_id: &str) -> i64 {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("smilepayz-batch add {batch_id}").as_bytes());
+    i64::from_be_bytes(digest[..8].try_into().unwrap_or_default())
+}
 /// A batch journal in a PostgreSQL database (tables `smilepayz_batch_*`).
 pub struct PostgresJournal {
     /// Connections for claims, adds and reads, taken in turn.
@@ -27,6 +34,9 @@ pub struct PostgresJournal {
     steps: Steps,
     next: std::sync::atomic::AtomicUsize,
     worker: String,
+    /// Where to open an add's own connection (`begin_add`); never shown (a password).
+    url: String,
+    tls: tokio_postgres_rustls::MakeRustlsConnect,
 }
 
 impl std::fmt::Debug for PostgresJournal {
@@ -84,7 +94,14 @@ impl PostgresJournal {
         clients.push(first);
         let steps = steps::start(clients.split_off(CONNECTIONS), worker).await?;
         let clients = clients.into_iter().map(Mutex::new).collect();
-        Ok(PostgresJournal { clients, steps, next: std::sync::atomic::AtomicUsize::new(0), worker: worker.to_owned() })
+        Ok(PostgresJournal {
+            clients,
+            steps,
+            next: std::sync::atomic::AtomicUsize::new(0),
+            worker: worker.to_owned(),
+            url,
+            tls,
+        })
     }
 
     /// The next connection in turn.
@@ -198,8 +215,14 @@ impl Journal for PostgresJournal {
         .map_err(db)
     }
 
-    async fn begin_add(&self, batch_id: &str) -> Result<(), BatchError> {
-        self.discard(batch_id).await
+    async fn begin_add(&self, batch_id: &str) -> Result<AddGuard, BatchError> {
+        // A session lock on a connection of the add's own: another add of the batch, in
+        // this process or another, waits for it; it ends with the connection, so an
+        // adding process that dies releases it.
+        let adding = open(&self.url, &self.tls).await?;
+        adding.execute("SELECT pg_advisory_lock($1)", &[&add_lock(batch_id)]).await.map_err(db)?;
+        self.discard(batch_id).await?;
+        Ok(AddGuard::new(adding))
     }
 
     async fn stage(&self, batch_id: &str, rows: Vec<NewRow>) -> Result<Vec<Staged>, BatchError> {

@@ -11,7 +11,7 @@
 mod writer;
 
 use super::{
-    Change, Claim, Counts, DISCARD, Journal, JournalRow, MARKER_TABLE, NewRow, ROW_COLUMNS, ROWS_JOINED,
+    AddGuard, Change, Claim, Counts, DISCARD, Journal, JournalRow, MARKER_TABLE, NewRow, ROW_COLUMNS, ROWS_JOINED,
     SCHEMA_VERSION, Staged, State, now_ms, schema,
 };
 use crate::error::BatchError;
@@ -26,6 +26,8 @@ use writer::{Isolation, Writer};
 pub struct SqliteJournal {
     writer: Arc<Writer>,
     path: PathBuf,
+    /// Held by the add that runs (`begin_add`).
+    adds: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl std::fmt::Debug for SqliteJournal {
@@ -66,7 +68,7 @@ impl SqliteJournal {
         conn.pragma_update(None, "synchronous", "FULL").map_err(|e| open_error(&path, e))?;
         prepare_schema(&conn, &path)?;
         let worker = format!("pid-{}-{}", std::process::id(), now_ms());
-        Ok(SqliteJournal { writer: Arc::new(Writer::start(conn, worker)?), path })
+        Ok(SqliteJournal { writer: Arc::new(Writer::start(conn, worker)?), path, adds: Arc::default() })
     }
 
     /// The file.
@@ -249,8 +251,12 @@ impl Journal for SqliteJournal {
         .await
     }
 
-    async fn begin_add(&self, batch_id: &str) -> Result<(), BatchError> {
-        self.discard(batch_id).await
+    async fn begin_add(&self, batch_id: &str) -> Result<AddGuard, BatchError> {
+        // The file is this process's alone (an exclusive lock): a lock here serialises
+        // the adds of every `Batch` on it.
+        let adding = self.adds.clone().lock_owned().await;
+        self.discard(batch_id).await?;
+        Ok(AddGuard::new(adding))
     }
 
     async fn stage(&self, batch_id: &str, rows: Vec<NewRow>) -> Result<Vec<Staged>, BatchError> {

@@ -33,3 +33,47 @@ pub fn usdt(order_no: &str, amount: &str) -> Value {
 pub fn json_lines(n: u64) -> String {
     (1..=n).map(|i| format!("{}\n", idr(None, &(10_000 + i).to_string()))).collect()
 }
+
+/// Two adds to one batch at once, through `first` and `second` (two `Batch`es on one
+/// journal, or on two connections to it). The first stages a full chunk (500 rows), then
+/// stalls before its last row, which is invalid; the second, valid, must wait for it
+/// (else it could publish the first's staged rows, or remove them). In the end the batch
+/// holds the second's rows alone.
+pub async fn a_second_add_waits_for_the_first<J: smilepayz_batch::Journal>(
+    first: smilepayz_batch::Batch<J>,
+    second: smilepayz_batch::Batch<J>,
+) {
+    use smilepayz_batch::{AddOptions, BatchError};
+    use std::time::Duration;
+    let (stalled, stalls) = tokio::sync::oneshot::channel::<()>();
+    let (go, waiting) = std::sync::mpsc::channel::<()>();
+    let mut stalled = Some(stalled);
+    let rows = (1..=501u64).map(move |i| {
+        if i < 501 {
+            return idr(Some(&format!("FIRST{i:05}")), "10000");
+        }
+        if let Some(stalled) = stalled.take() {
+            let _ = stalled.send(());
+        }
+        tokio::task::block_in_place(|| waiting.recv().ok());
+        idr(Some("FIRST00501"), "not an amount")
+    });
+    let first = tokio::spawn(async move { first.add(rows, AddOptions::default()).await });
+    stalls.await.expect("the first add staged its first chunk");
+    let second = tokio::spawn(async move {
+        let rows = (1..=10).map(|i| idr(Some(&format!("SECOND{i:05}")), "20000"));
+        let added = second.add(rows, AddOptions::default()).await;
+        (added, second)
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!second.is_finished(), "the second add ran while the first was adding");
+    go.send(()).unwrap();
+    let refused = first.await.unwrap().expect_err("the first input has an invalid row");
+    assert!(matches!(refused, BatchError::InvalidRows(ref rows) if rows[0].row_number == 501), "{refused}");
+    let (added, second) = second.await.unwrap();
+    assert_eq!(added.expect("the second input is valid").added, 10);
+    let report = second.report().await.unwrap();
+    let order_nos: Vec<&str> = report.rows.iter().map(|r| r.order_no.as_str()).collect();
+    assert_eq!(order_nos, (1..=10).map(|i| format!("SECOND{i:05}")).collect::<Vec<_>>());
+    assert_eq!(report.count(smilepayz_batch::State::Pending), 10);
+}
