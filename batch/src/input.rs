@@ -5,6 +5,8 @@
 use crate::error::{BatchError, RowProblem};
 use serde_json::{Map, Value};
 use std::io::{BufRead, Read};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The longest row read, in bytes: a longer one is refused (a file that is not row data,
 /// or one row's worth of attack).
@@ -35,15 +37,47 @@ impl Format {
 
 /// Rows of a CSV file, read one record at a time.
 pub(crate) struct CsvRows<R: Read> {
-    records: csv::ByteRecordsIntoIter<R>,
+    records: csv::ByteRecordsIntoIter<Bounded<R>>,
     columns: Vec<Vec<String>>,
     number: u64,
+    /// Where the reader stops: `READ_AHEAD` past the end of the last record.
+    limit: Arc<AtomicU64>,
+}
+
+/// How far past the last record the CSV reader may read: its buffer and a longest row.
+const READ_AHEAD: u64 = 2 * MAX_ROW_BYTES as u64;
+
+/// A reader that fails once it is asked to read past a limit its owner moves along
+/// (`CsvRows`, after each record): the CSV parser reads a record whole before its length
+/// can be checked, and a file with no line end must not be read whole into memory.
+pub(crate) struct Bounded<R> {
+    inner: R,
+    read: u64,
+    limit: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let room = self.limit.load(Ordering::Relaxed).saturating_sub(self.read);
+        if room == 0 {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("a row is longer than {MAX_ROW_BYTES} bytes"),
+            ));
+        }
+        let take = buf.len().min(usize::try_from(room).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buf[..take])?;
+        self.read += n as u64;
+        Ok(n)
+    }
 }
 
 impl<R: Read> CsvRows<R> {
     /// Reads and checks the header.
     pub(crate) fn new(reader: R, source_name: &str) -> Result<Self, BatchError> {
         let input = |message: String| BatchError::Input { source_name: source_name.to_owned(), message };
+        let limit = Arc::new(AtomicU64::new(READ_AHEAD));
+        let reader = Bounded { inner: reader, read: 0, limit: limit.clone() };
         let mut csv = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(reader);
         let header = csv.byte_headers().map_err(|e| input(format!("the header cannot be read: {e}")))?.clone();
         if header.is_empty() || (header.len() == 1 && header.as_slice().is_empty()) {
@@ -63,7 +97,8 @@ impl<R: Read> CsvRows<R> {
             }
             columns.push(path);
         }
-        Ok(CsvRows { records: csv.into_byte_records(), columns, number: 0 })
+        limit.store(csv.position().byte() + READ_AHEAD, Ordering::Relaxed);
+        Ok(CsvRows { records: csv.into_byte_records(), columns, number: 0, limit })
     }
 
     fn mapping(&self, record: &csv::ByteRecord) -> Result<Value, RowProblem> {
@@ -113,9 +148,12 @@ impl<R: Read> Iterator for CsvRows<R> {
     fn next(&mut self) -> Option<Self::Item> {
         let record = self.records.next()?;
         self.number += 1;
+        self.limit.store(self.records.reader().position().byte() + READ_AHEAD, Ordering::Relaxed);
         Some(match record {
             Ok(record) => Ok((self.number, self.mapping(&record))),
-            Err(e) if e.is_io_error() => Err(BatchError::Input { source_name: "csv".into(), message: e.to_string() }),
+            Err(e) if e.is_io_error() => {
+                Err(BatchError::Input { source_name: "csv".into(), message: format!("row {}: {e}", self.number) })
+            }
             Err(e) => Ok((self.number, Err(RowProblem::Unreadable(format!("not CSV: {e}"))))),
         })
     }
@@ -211,6 +249,41 @@ mod tests {
         let rows = csv_rows(b"region,amount\nIDR\nIDR,\xff1\n").expect("reads");
         assert!(matches!(&rows[0], (1, Err(RowProblem::Unreadable(m))) if m.contains("1 fields, the header has 2")));
         assert!(matches!(&rows[1], (2, Err(RowProblem::Unreadable(m))) if m.contains("amount is not valid UTF-8")));
+    }
+
+    /// Endless bytes without a line end, failing the test once more than `most` are read.
+    struct Endless {
+        given: usize,
+        most: usize,
+    }
+
+    impl Read for Endless {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            assert!(self.given <= self.most, "read {} bytes for one row", self.given);
+            buf.fill(b'x');
+            self.given += buf.len();
+            Ok(buf.len())
+        }
+    }
+
+    #[test]
+    fn a_csv_row_without_end_is_refused_after_a_bounded_read() {
+        let most = 4 * MAX_ROW_BYTES;
+        let header = b"region,amount\nIDR,".as_slice().chain(Endless { given: 0, most });
+        let rows: Result<Vec<NumberedRow>, BatchError> = CsvRows::new(header, "t.csv").unwrap().collect();
+        let e = rows.expect_err("no end to the row").to_string();
+        assert!(e.contains("row 1: ") && e.contains(&format!("longer than {MAX_ROW_BYTES} bytes")), "{e}");
+        let header = b"region,".as_slice().chain(Endless { given: 0, most });
+        let e = CsvRows::new(header, "t.csv").err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(e.contains("the header cannot be read") && e.contains("longer than"), "{e}");
+        // A quoted field of many short lines is one row too: just over the longest row,
+        // refused on its own; twice as long, past the read-ahead, the input stops there.
+        let lines = |n: usize| format!("region,amount\nIDR,\"{}\"\nIDR,1\n", "x\n".repeat(n));
+        let e = csv_rows(lines(MAX_ROW_BYTES).as_bytes()).expect_err("past the read-ahead").to_string();
+        assert!(e.contains("row 1: a row is longer than"), "{e}");
+        let rows = csv_rows(lines(MAX_ROW_BYTES / 2 + 8).as_bytes()).expect("read: within the read-ahead");
+        assert!(matches!(&rows[0], (1, Err(RowProblem::Unreadable(m))) if m.contains("longer than")));
+        assert_eq!(rows[1], (2, Ok(json!({"region": "IDR", "amount": "1"}))));
     }
 
     #[test]

@@ -325,6 +325,12 @@ async fn files_are_read_as_csv_or_json_lines_and_bad_files_send_nothing() {
         ("utf8.jsonl", b"{\"region\": \"IDR\", \"purpose\": \"\xff\"}\n".to_vec(), "row 1: is not valid UTF-8"),
         ("utf8.csv", b"region,purpose\nIDR,\xc3\x28\n".to_vec(), "row 1: column purpose is not valid UTF-8"),
         ("long.jsonl", format!("{{\"p\": \"{}\"}}\n", "x".repeat(70_000)).into_bytes(), "longer than 65536 bytes"),
+        (
+            "long.csv",
+            format!("region,purpose\nIDR,{}\n", "x".repeat(70_000)).into_bytes(),
+            "row 1: is longer than 65536",
+        ),
+        ("endless.csv", format!("region,purpose\nIDR,{}", "x".repeat(300_000)).into_bytes(), "row 1: a row is longer"),
         ("rows.txt", b"region\n".to_vec(), "must end in .csv, .jsonl or .ndjson"),
     ];
     let bad = s.batch("bad-files").await;
