@@ -214,6 +214,28 @@ async fn two_adds_to_one_batch_at_once_take_turns() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_rate_spaces_requests_out_and_the_concurrency_caps_pay_outs_in_flight() {
+    let s = setup().await;
+    // 21 pay-outs at 20 per second: 20 gaps of 50 ms at least.
+    let paced = s.batch("paced").await;
+    paced.add((1..=21).map(|i| idr(Some(&format!("PACED{i:04}")), "10000")), AddOptions::default()).await.unwrap();
+    let started = std::time::Instant::now();
+    let options = RunOptions { concurrency: 8, rate_per_second: Some(20), ..quick() };
+    assert_eq!(paced.run(&s.client, options).await.unwrap().sent, 21);
+    assert!(started.elapsed() >= Duration::from_millis(1000), "21 requests in {:?}", started.elapsed());
+
+    // 9 pay-outs the gateway answers 200 ms late, 3 at a time: three rounds at least.
+    let capped = s.batch("capped").await;
+    capped.add((1..=9).map(|i| idr(Some(&format!("CAPPED{i:04}")), "10000")), AddOptions::default()).await.unwrap();
+    for _ in 0..9 {
+        s.gateway.inject(Endpoint::Payout, Fault::Delay(Duration::from_millis(200)));
+    }
+    let started = std::time::Instant::now();
+    assert_eq!(capped.run(&s.client, RunOptions { concurrency: 3, ..quick() }).await.unwrap().sent, 9);
+    assert!(started.elapsed() >= Duration::from_millis(600), "9 slow pay-outs in {:?}", started.elapsed());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_stop_rule_pauses_after_consecutive_rejections_with_the_same_code() {
     let s = setup().await;
     // The orders exist already: the gateway refuses each again as a duplicate.
