@@ -372,27 +372,44 @@ def slow_rows(gateway: MockGateway, prefix: str, n: int, delay_ms: int) -> list[
     return [row(IDR, f"{prefix}{i:04d}", "1000") for i in range(1, n + 1)]
 
 
-def test_ctrl_c_during_a_run_finishes_what_is_in_flight_then_raises_keyboard_interrupt(
-    gateway: MockGateway, client: Client, tmp_path: Path
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+@pytest.mark.parametrize(
+    ("sig", "handler", "raised"),
+    [
+        # Under a shell's background job SIGINT starts ignored: Ctrl-C as a terminal has it.
+        (signal.SIGINT, signal.default_int_handler, KeyboardInterrupt),
+        # SIGTERM as the README shows it: a handler that raises.
+        (signal.SIGTERM, _exit_on_sigterm, SystemExit),
+    ],
+)
+def test_ctrl_c_or_sigterm_during_a_run_finishes_what_is_in_flight_then_raises(
+    gateway: MockGateway,
+    client: Client,
+    tmp_path: Path,
+    sig: signal.Signals,
+    handler: Any,
+    raised: type[BaseException],
 ) -> None:
-    rows = slow_rows(gateway, "PYSIGINT", 8, 700)
+    rows = slow_rows(gateway, f"PYSIG{int(sig):02d}", 8, 700)
     leaving = threading.Event()
-    # Under a shell's background job SIGINT starts ignored: Ctrl-C as a terminal has it.
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    previous = signal.signal(sig, handler)
 
     def interrupt_once_sending() -> None:
         leaving.wait(10)
-        os.kill(os.getpid(), signal.SIGINT)
+        os.kill(os.getpid(), sig)
 
     killer = threading.Thread(target=interrupt_once_sending)
-    with Batch(client, journal=tmp_path / "sigint.journal", batch_id="sigint") as batch:
+    with Batch(client, journal=tmp_path / "signal.journal", batch_id="signal") as batch:
         batch.add(rows)
         killer.start()
-        with pytest.raises(KeyboardInterrupt):
+        with pytest.raises(raised):
             batch.run(concurrency=2, on_progress=lambda p: leaving.set() if p.counts.get("sending") else None)
         killer.join()
         report = batch.report()
-    signal.signal(signal.SIGINT, previous)
+    signal.signal(sig, previous)
     states = [r.state for r in report.rows]
     assert "sending" not in states and "unknown" not in states, states
     accepted = [r.order_no for r in report.rows if r.state == "accepted"]

@@ -152,9 +152,10 @@ class Batch(_Batch):
     ) -> RunSummary:
         """Sends what is not sent yet, after reconciling what may have left. Ctrl-C stops
         taking rows; what is in flight finishes and is journaled (a second Ctrl-C
-        meanwhile is ignored), then ``KeyboardInterrupt`` is raised. ``on_progress`` gets a :class:`BatchProgress`
-        on this thread; an exception in it is logged (``smilepayz.batch``) and the run
-        goes on."""
+        meanwhile is ignored), then ``KeyboardInterrupt`` is raised. The same goes for
+        any signal whose handler raises (SIGTERM with a handler that calls ``sys.exit``).
+        ``on_progress`` gets a :class:`BatchProgress` on this thread; an exception in it
+        is logged (``smilepayz.batch``) and the run goes on."""
         settings = _run_settings(locals())
         return RunSummary._from(self._native.run(settings=settings, on_progress=self._reporter(on_progress)))
 
