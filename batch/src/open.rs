@@ -136,8 +136,13 @@ impl Journal for AnyJournal {
     async fn claim(&self, batch_id: &str, claim: Claim) -> Result<Vec<JournalRow>, BatchError> {
         delegate!(self, j => j.claim(batch_id, claim))
     }
-    async fn mark_sending(&self, batch_id: &str, row_number: u64) -> Result<bool, BatchError> {
-        delegate!(self, j => j.mark_sending(batch_id, row_number))
+    async fn mark_sending(
+        &self,
+        batch_id: &str,
+        row_number: u64,
+        lease: std::time::Duration,
+    ) -> Result<bool, BatchError> {
+        delegate!(self, j => j.mark_sending(batch_id, row_number, lease))
     }
     async fn change(&self, batch_id: &str, row: u64, step: (State, State), change: Change) -> Result<bool, BatchError> {
         delegate!(self, j => j.change(batch_id, row, step, change))

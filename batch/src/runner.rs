@@ -437,7 +437,7 @@ impl<J: Journal> Run<J> {
         };
         // Paced before the intent, so that rows wait as pending, not as sending.
         self.pace.wait().await;
-        if !self.journal.mark_sending(&self.batch_id, row.row_number).await? {
+        if !self.journal.mark_sending(&self.batch_id, row.row_number, self.options.lease).await? {
             return Ok(Concluded::Other);
         }
         self.moved(State::Pending, State::Sending);

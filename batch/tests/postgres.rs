@@ -66,9 +66,10 @@ async fn concurrent_state_changes_share_commits_yet_each_is_a_durable_compare_an
     // 200 intents at once: each answered true and committed, in far fewer transactions.
     let before = xid(&db).await;
     let mut calls = JoinSet::new();
+    let renewal = Duration::from_secs(900);
     for row in 1..=ROWS {
         let journal = journal.clone();
-        calls.spawn(async move { (row, journal.mark_sending("groups", row).await) });
+        calls.spawn(async move { (row, journal.mark_sending("groups", row, renewal).await) });
     }
     while let Some(done) = calls.join_next().await {
         let (row, outcome) = done.unwrap();
@@ -79,15 +80,26 @@ async fn concurrent_state_changes_share_commits_yet_each_is_a_durable_compare_an
     assert!((1..=50).contains(&transactions), "{transactions} transactions for 200 intents: not grouped");
     let seen = states(&db).await;
     assert!(seen[..200].iter().all(|(_, s, n)| s == "sending" && *n == 1), "{:?}", &seen[..3]);
+    // Each intent renewed its claim (600 s from the claim) for the 900 s it was given,
+    // from the intent on.
+    let renewed: i64 = db
+        .query_one(
+            "SELECT min(lease_until_ms - sent_at_ms) FROM smilepayz_batch_row_states WHERE state = 'sending'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(renewed, 900_000, "lease_until_ms = sent_at_ms + the lease");
 
     // An expired lease, another worker's claim, a row not in the expected state: false.
     tokio::time::sleep(Duration::from_millis(20)).await;
-    assert!(!journal.mark_sending("groups", ROWS + 1).await.unwrap(), "the lease has expired");
+    assert!(!journal.mark_sending("groups", ROWS + 1, long).await.unwrap(), "the lease has expired");
     let other = PostgresJournal::connect(&url, "w2").await.unwrap();
     let fresh = Claim { state: State::Pending, after_row: ROWS, limit: 1, lease: long };
     assert_eq!(other.claim("groups", fresh).await.unwrap()[0].row_number, ROWS + 1, "the expired claim is taken over");
-    assert!(!journal.mark_sending("groups", ROWS + 1).await.unwrap(), "w2 holds it now");
-    assert!(other.mark_sending("groups", ROWS + 1).await.unwrap());
+    assert!(!journal.mark_sending("groups", ROWS + 1, long).await.unwrap(), "w2 holds it now");
+    assert!(other.mark_sending("groups", ROWS + 1, long).await.unwrap());
 
     // 100 outcomes at once, one of them one PostgreSQL refuses (a constraint the test
     // adds), one from a state the row is not in, and one row changed twice (one wins).

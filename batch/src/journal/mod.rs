@@ -224,8 +224,15 @@ pub trait Journal: Send + Sync + 'static {
     fn claim(&self, batch_id: &str, claim: Claim) -> impl Future<Output = Result<Vec<JournalRow>, BatchError>> + Send;
 
     /// Pending → sending: the intent, durable before the request is handed to the client
-    /// (clears the last gateway code and message).
-    fn mark_sending(&self, batch_id: &str, row_number: u64) -> impl Future<Output = Result<bool, BatchError>> + Send;
+    /// (clears the last gateway code and message). Renews this worker's claim for
+    /// `lease` from now: the claim ran from when the row was claimed, and the pay-out
+    /// about to leave stays this worker's while it may be in flight.
+    fn mark_sending(
+        &self,
+        batch_id: &str,
+        row_number: u64,
+        lease: Duration,
+    ) -> impl Future<Output = Result<bool, BatchError>> + Send;
 
     /// `step.0` → `step.1` with what the gateway said; releases the claim.
     fn change(

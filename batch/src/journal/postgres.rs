@@ -326,9 +326,15 @@ impl Journal for PostgresJournal {
         by_keys(&c, batch_id, claimed).await
     }
 
-    async fn mark_sending(&self, batch_id: &str, row_number: u64) -> Result<bool, BatchError> {
+    async fn mark_sending(
+        &self,
+        batch_id: &str,
+        row_number: u64,
+        lease: std::time::Duration,
+    ) -> Result<bool, BatchError> {
         let batch_id = batch_id.to_owned();
-        self.steps.call(|reply| Step::Intent { batch_id, row: row_number, reply }).await
+        let lease_ms = i64::try_from(lease.as_millis()).unwrap_or(i64::MAX);
+        self.steps.call(|reply| Step::Intent { batch_id, row: row_number, lease_ms, reply }).await
     }
 
     async fn change(&self, batch_id: &str, row: u64, step: (State, State), change: Change) -> Result<bool, BatchError> {

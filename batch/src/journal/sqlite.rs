@@ -366,17 +366,18 @@ impl Journal for SqliteJournal {
         .await
     }
 
-    async fn mark_sending(&self, batch_id: &str, row_number: u64) -> Result<bool, BatchError> {
+    async fn mark_sending(&self, batch_id: &str, row_number: u64, lease: Duration) -> Result<bool, BatchError> {
         let batch_id = batch_id.to_owned();
+        let lease_ms = ms(lease);
         self.with_statement(move |c, worker| {
             let now = now_ms();
             // Cached: a statement every row runs is parsed once.
             c.prepare_cached(
                 "UPDATE smilepayz_batch_row_states SET state = 'sending', send_attempts = send_attempts + 1, sent_at_ms = ?1,
-                     gateway_code = NULL, message = NULL, updated_at_ms = ?1
+                     gateway_code = NULL, message = NULL, updated_at_ms = ?1, lease_until_ms = ?5
                  WHERE batch_id = ?2 AND row_number = ?3 AND state = 'pending' AND claimed_by = ?4",
             )?
-            .execute(params![now, batch_id, row_number, worker])
+            .execute(params![now, batch_id, row_number, worker, now.saturating_add(lease_ms)])
             .map(|n| n == 1)
         })
         .await

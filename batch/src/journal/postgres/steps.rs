@@ -24,10 +24,10 @@ use tokio::sync::Mutex;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{Client, GenericClient, Row, Statement};
 
-/// Pending → sending, only under this worker's unexpired lease: once it has expired,
-/// another worker may hold the row.
+/// Pending → sending, only under this worker's unexpired lease (once it has expired,
+/// another worker may hold the row), which it renews for `$5` ms from now.
 const INTENT: &str = "UPDATE smilepayz_batch_row_states SET state = 'sending', send_attempts = send_attempts + 1,
-        sent_at_ms = $1, gateway_code = NULL, message = NULL, updated_at_ms = $1
+        sent_at_ms = $1, gateway_code = NULL, message = NULL, updated_at_ms = $1, lease_until_ms = $1 + $5
     WHERE batch_id = $2 AND row_number = $3 AND state = 'pending' AND claimed_by = $4 AND lease_until_ms > $1";
 
 /// `from` → `to` with what the gateway said; releases the claim.
@@ -38,8 +38,8 @@ const CHANGE: &str = "UPDATE smilepayz_batch_row_states SET state = $1, status =
 
 /// `INTENT` for many rows at once; returns the rows changed.
 const INTENTS: &str = "UPDATE smilepayz_batch_row_states r SET state = 'sending', send_attempts = r.send_attempts + 1,
-        sent_at_ms = $1, gateway_code = NULL, message = NULL, updated_at_ms = $1
-    FROM unnest($2::text[], $3::bigint[]) AS v(batch_id, row_number)
+        sent_at_ms = $1, gateway_code = NULL, message = NULL, updated_at_ms = $1, lease_until_ms = $1 + v.lease_ms
+    FROM unnest($2::text[], $3::bigint[], $5::bigint[]) AS v(batch_id, row_number, lease_ms)
     WHERE r.batch_id = v.batch_id AND r.row_number = v.row_number AND r.state = 'pending' AND r.claimed_by = $4
       AND r.lease_until_ms > $1
     RETURNING r.batch_id, r.row_number";
@@ -56,7 +56,7 @@ const CHANGES: &str =
 
 /// One state change; answered `true` when the row was in the expected state.
 pub(super) enum Step {
-    Intent { batch_id: String, row: u64, reply: Reply<bool> },
+    Intent { batch_id: String, row: u64, lease_ms: i64, reply: Reply<bool> },
     Change { batch_id: String, row: u64, step: (State, State), change: Change, reply: Reply<bool> },
 }
 
@@ -172,21 +172,24 @@ type Sent<'a> = std::pin::Pin<Box<dyn Future<Output = Result<Vec<Row>, tokio_pos
 async fn pipelined(client: &Client, statements: &[Statement; 4], worker: &str, group: &[Step]) -> Ended {
     let turns = turns(group);
     let now = now();
-    let mut intents: Vec<(Vec<&str>, Vec<i64>)> = vec![Default::default(); turns.len()];
+    let mut intents: Vec<(Vec<&str>, Vec<i64>, Vec<i64>)> = vec![Default::default(); turns.len()];
     let mut changes: Vec<Changes> = std::iter::repeat_with(Changes::default).take(turns.len()).collect();
     for (k, members) in turns.iter().enumerate() {
         for &i in members {
             match &group[i] {
-                Step::Intent { batch_id, row, .. } => {
+                Step::Intent { batch_id, row, lease_ms, .. } => {
                     intents[k].0.push(batch_id);
                     intents[k].1.push(n(*row));
+                    intents[k].2.push(*lease_ms);
                 }
                 Step::Change { batch_id, row, step, change, .. } => changes[k].push(batch_id, *row, *step, change),
             }
         }
     }
-    let intent_params: Vec<[&(dyn ToSql + Sync); 4]> =
-        intents.iter().map(|(batch_id, row)| [&now as _, batch_id as _, row as _, &worker as _]).collect();
+    let intent_params: Vec<[&(dyn ToSql + Sync); 5]> = intents
+        .iter()
+        .map(|(batch_id, row, lease_ms)| [&now as _, batch_id as _, row as _, &worker as _, lease_ms as _])
+        .collect();
     let change_params: Vec<[&(dyn ToSql + Sync); 9]> = changes.iter().map(|c| c.params(&now)).collect();
     // Which turn each statement serves, in the order they are sent.
     let mut served = Vec::with_capacity(2 * turns.len());
@@ -294,8 +297,8 @@ async fn execute(
     step: &Step,
 ) -> Result<u64, tokio_postgres::Error> {
     match step {
-        Step::Intent { batch_id, row, .. } => {
-            let params: [&(dyn ToSql + Sync); 4] = [&now, batch_id, &n(*row), &worker];
+        Step::Intent { batch_id, row, lease_ms, .. } => {
+            let params: [&(dyn ToSql + Sync); 5] = [&now, batch_id, &n(*row), &worker, lease_ms];
             c.execute(&statements[0], &params).await
         }
         Step::Change { batch_id, row, step: (from, to), change, .. } => {
