@@ -5,6 +5,7 @@
 use crate::batch::Batch;
 use crate::error::BatchError;
 use crate::journal::{AddGuard, Change, Claim, Counts, Journal, JournalRow, NewRow, Staged, State};
+use std::time::Duration;
 
 /// A SQLite or PostgreSQL journal.
 #[derive(Debug)]
@@ -136,12 +137,7 @@ impl Journal for AnyJournal {
     async fn claim(&self, batch_id: &str, claim: Claim) -> Result<Vec<JournalRow>, BatchError> {
         delegate!(self, j => j.claim(batch_id, claim))
     }
-    async fn mark_sending(
-        &self,
-        batch_id: &str,
-        row_number: u64,
-        lease: std::time::Duration,
-    ) -> Result<bool, BatchError> {
+    async fn mark_sending(&self, batch_id: &str, row_number: u64, lease: Duration) -> Result<bool, BatchError> {
         delegate!(self, j => j.mark_sending(batch_id, row_number, lease))
     }
     async fn change(&self, batch_id: &str, row: u64, step: (State, State), change: Change) -> Result<bool, BatchError> {

@@ -13,6 +13,7 @@ use super::{
     now_ms, schema,
 };
 use crate::error::BatchError;
+use std::time::Duration;
 use steps::{Step, Steps};
 use tokio::sync::Mutex;
 use tokio_postgres::{Client, Row};
@@ -326,12 +327,7 @@ impl Journal for PostgresJournal {
         by_keys(&c, batch_id, claimed).await
     }
 
-    async fn mark_sending(
-        &self,
-        batch_id: &str,
-        row_number: u64,
-        lease: std::time::Duration,
-    ) -> Result<bool, BatchError> {
+    async fn mark_sending(&self, batch_id: &str, row_number: u64, lease: Duration) -> Result<bool, BatchError> {
         let batch_id = batch_id.to_owned();
         let lease_ms = i64::try_from(lease.as_millis()).unwrap_or(i64::MAX);
         self.steps.call(|reply| Step::Intent { batch_id, row: row_number, lease_ms, reply }).await
